@@ -1,0 +1,170 @@
+"""The typed records passed between pipeline stages.
+
+read -> Article; nlp + link -> Mention (of an Entity or Actor); extract -> Event (with Evidence,
+Quantity, TimeValue) and Relation. All records are frozen so stages cannot mutate each other's output.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Article:
+    """One input article.
+
+    Attributes:
+        id: stable identifier: the front-matter url if any, else the path as given (used in the
+            `article` column of events-csv and to mint the article's IRI).
+        path: where it was read from ("-" for stdin; "file.jsonl:3" for a JSONL line).
+        text: the body text (front matter removed); all offsets are into this string.
+        title, url, date, source, author: front-matter fields (date anchors relative dates).
+        meta: any other front-matter fields, as sorted (key, value-as-string) pairs.
+    """
+
+    id: str
+    path: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    date: _dt.date | None = None
+    source: str | None = None
+    author: str | None = None
+    meta: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A canonical entity from the gazetteer (or minted for an unknown name).
+
+    Attributes:
+        id: gazetteer id: ISO 3166-1 alpha-3 for states ("NER"), a lowercase slug otherwise.
+        type: ontology class local name (State, City, Organisation, ArmedGroup, Person, ...).
+        label: preferred English label.
+        country: ISO alpha-3 of the state it belongs to or stands for (None if none).
+        wikidata: Wikidata id such as "Q1032", or None.
+        aliases: other names it is known by.
+        office: for people, the office held (e.g. "Prime Minister").
+    """
+
+    id: str
+    type: str
+    label: str
+    country: str | None = None
+    wikidata: str | None = None
+    aliases: tuple[str, ...] = ()
+    office: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts or is acted on: an entity, optionally narrowed to one of its sectors.
+
+    "US troops" is Actor(entity=USA, sector="military"); "Niger's junta" is
+    Actor(entity=NER, sector="junta"); "ECOWAS" is Actor(entity=ECOWAS, sector=None).
+    A person acts for their country but stays the person (entity=the Person).
+    """
+
+    entity: Entity
+    sector: str | None = None
+
+    @property
+    def country(self) -> str | None:
+        """The ISO alpha-3 code of the state this actor belongs to, if any."""
+        if self.entity.type == "State":
+            return self.entity.id
+        return self.entity.country
+
+    @property
+    def label(self) -> str:
+        """A readable label such as "United States forces"."""
+        return self.entity.label if not self.sector else f"{self.entity.label} {SECTOR_LABELS[self.sector]}"
+
+
+SECTOR_LABELS = {
+    "government": "government",
+    "military": "forces",
+    "junta": "junta",
+    "people": "people",
+    "instructors": "military instructors",
+}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of article text that refers to an entity (as actor or place)."""
+
+    start: int
+    end: int
+    text: str
+    entity: Entity
+    as_place: bool = False
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A counted or monetary amount: "more than 1,000" troops, "$110 million"."""
+
+    text: str
+    value: float
+    unit: str  # "personnel", "USD", "EUR", "item"
+    comparator: str = "exact"  # exact | more-than | at-least | about | fewer-than | at-most
+
+
+@dataclass(frozen=True)
+class TimeValue:
+    """A date normalised against the publication date, with its precision."""
+
+    text: str
+    iso: str  # "2024", "2024-03", "2024-03-16"
+    precision: str  # year | month | day
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact was read: the article, the sentence and its offsets, and the rule."""
+
+    article_id: str
+    sentence: str
+    start: int  # sentence start offset in Article.text
+    end: int  # sentence end offset
+    rule: str  # id of the rule that produced the fact
+    trigger: str  # the trigger word(s)
+    trigger_start: int
+    trigger_end: int
+    tokens: tuple[str, ...] = ()  # the tokens the rule matched, for --explain
+
+
+@dataclass(frozen=True)
+class Event:
+    """A typed event: who did what to whom, when, where, how many.
+
+    Attributes:
+        event_type: PLOVER type (AGREE ... ASSAULT) or COUP or PRESENCE.
+        event_class: ontology class local name (Withdrawal, Deployment, Coup, ...).
+        source, target: acting and receiving actors (None where the text states none).
+        modality: "asserted" facts go to events-csv; "negated" and "hypothetical" are kept, marked.
+        attributed_to: the speaker of reported speech, if any.
+    """
+
+    event_type: str
+    event_class: str
+    source: Actor | None
+    target: Actor | None
+    evidence: Evidence
+    date: TimeValue | None = None
+    location: Entity | None = None
+    quantity: Quantity | None = None
+    money: Quantity | None = None
+    modality: str = "asserted"
+    attributed_to: Actor | None = None
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything extracted from one article."""
+
+    article: Article
+    events: tuple[Event, ...]
+    mentions: tuple[Mention, ...]
