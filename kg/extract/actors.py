@@ -1,0 +1,233 @@
+"""Resolve a token of the parse to the actors (or place) it stands for.
+
+"US troops" -> (USA, military); "Niger's prime minister" -> (NER, government); "Washington" as a
+subject -> (USA, government) but "in Niamey" -> a place in NER; "the junta" -> the article's most
+salient state's junta (simple within-article coreference); "we" in a statement -> its publisher.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from kg.extract.rules import Lexicon
+from kg.link.gazetteer import Gazetteer
+from kg.records import Actor, Entity, Mention
+
+ACTOR_TYPES = {"State", "Person", "Organisation", "Mission", "ArmedGroup", "MilitaryContractor",
+               "UnknownActor"}
+PLACE_TYPES = {"State", "City", "MilitaryBase"}
+FORCE_TYPES = {"Mission", "ArmedGroup", "MilitaryContractor"}
+MODIFIER_DEPS = {"poss", "compound", "amod", "nmod", "appos"}
+OF_PREPS = {"of", "from", "in"}
+
+
+def is_forces(actor: Actor) -> bool:
+    """Whether an actor is an armed force (a state's military or an armed organisation)."""
+    return actor.sector in {"military", "instructors"} or actor.entity.type in FORCE_TYPES
+
+
+@dataclass
+class ActorResolver:
+    """Resolves tokens of one parsed article to actors and places."""
+
+    doc: Doc
+    mentions: list[Mention]
+    gazetteer: Gazetteer
+    lexicon: Lexicon
+    publisher: Actor | None = None
+    by_token: dict[int, Mention] = field(default_factory=dict)
+    salient: Entity | None = None
+
+    def __post_init__(self) -> None:
+        for m in self.mentions:
+            span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is not None:
+                for tok in span:
+                    self.by_token[tok.i] = m
+        counts = Counter(c for m in self.mentions if (c := self.state_of(m.entity)))
+        if counts:
+            self.salient = self.gazetteer.state(counts.most_common(1)[0][0])
+
+    # -- entities ---------------------------------------------------------------------------
+    def state_of(self, entity: Entity) -> str | None:
+        """ISO code of the state an entity is or belongs to."""
+        return entity.id if entity.type == "State" else entity.country
+
+    def _state_actor(self, iso3: str | None, sector: str | None) -> Actor | None:
+        state = self.gazetteer.state(iso3) if iso3 else None
+        return Actor(state, sector) if state else None
+
+    def mention(self, tok: Token) -> Mention | None:
+        return self.by_token.get(tok.i)
+
+    def is_place_use(self, tok: Token) -> bool:
+        """Whether a token is used as a place ("in Niamey", "Niger's capital, Niamey")."""
+        while tok.dep_ in {"appos", "compound", "conj"} and tok.head is not tok:
+            tok = tok.head
+        return tok.dep_ == "pobj" and tok.head.lower_ in self.lexicon.locative_preps
+
+    def sector_of(self, tok: Token) -> str | None:
+        """The sector a noun names ("troops" -> military), including two-word forms."""
+        sector = self.lexicon.sector_of
+        for child in tok.lefts:
+            if child.dep_ in {"compound", "amod"}:
+                two = f"{child.lower_} {tok.lower_}"
+                if two in sector:
+                    return sector[two]
+        return sector.get(tok.lower_) or sector.get(tok.lemma_.lower())
+
+    # -- actors -----------------------------------------------------------------------------
+    def resolve(self, tok: Token, as_place: bool = False, exclude: str | None = None
+                ) -> list[Actor]:
+        """Actors a token (and its conjuncts) stands for; places give their state if `as_place`.
+
+        `exclude` is a state that coreference ("the country", "the junta") must not pick, such as
+        the other party of the event.
+        """
+        out: list[Actor] = []
+        for t in (tok, *tok.conjuncts):
+            for a in self._resolve_one(t, as_place, depth=0, exclude=exclude):
+                if a not in out:
+                    out.append(a)
+        return out
+
+    def _resolve_one(self, tok: Token, as_place: bool, depth: int, exclude: str | None = None
+                     ) -> list[Actor]:
+        if depth > 3:
+            return []
+        m = self.mention(tok)
+        if m is not None:
+            return self._from_mention(m, tok, as_place)
+        low = tok.lower_
+        if low in self.lexicon.first_person and self.publisher:
+            return [self.publisher]
+        if tok.lemma_.lower() in self.lexicon.partitives or tok.like_num:
+            for child in tok.children:
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            return self._resolve_one(pobj, as_place, depth + 1, exclude)
+        sector = self.sector_of(tok)
+        if tok.pos_ in {"NOUN", "PROPN"} and sector:
+            state = self._state_in_modifiers(tok)
+            if state:
+                return [Actor(state, sector)]
+            if sector in {"junta", "government", "military"} and (
+                    sector == "junta" or self._is_definite(tok)):
+                state = self.antecedent(tok, exclude)
+                return [Actor(state, sector)] if state else []
+            return []
+        if low == "country" and self._is_definite(tok):
+            state = self.antecedent(tok, exclude)
+            return [Actor(state)] if state else []
+        if tok.pos_ == "NOUN" and not as_place:
+            return self._in_modifiers(tok, depth)
+        return []
+
+    def _from_mention(self, m: Mention, tok: Token, as_place: bool) -> list[Actor]:
+        ent = m.entity
+        if ent.type == "State":
+            # A demonym modifying a sector noun is handled from the noun; alone it is the state.
+            head = tok
+            while head.dep_ in {"compound", "amod"} and self.mention(head.head) is m:
+                head = head.head
+            sector = self.sector_of(head.head) if head.dep_ in {"compound", "amod"} else None
+            return [Actor(ent, sector if sector and self.mention(head.head) is None else None)]
+        entry = self.gazetteer.get(ent.id)
+        sector = entry.sector if entry else None
+        if ent.type in {"City", "MilitaryBase"}:
+            if as_place or self.is_place_use(tok) or not sector:
+                actor = self._state_actor(ent.country, None)
+                return [actor] if actor and as_place else []
+            actor = self._state_actor(ent.country, sector)
+            return [actor] if actor else []
+        if ent.type == "Institution":
+            actor = self._state_actor(ent.country, sector)
+            return [actor] if actor else []
+        if ent.type in ACTOR_TYPES:
+            return [Actor(ent)]
+        return []
+
+    def antecedent(self, tok: Token, exclude: str | None) -> Entity | None:
+        """The state "the country" or "the junta" most likely refers to: the nearest state named
+        before it in this or the two previous sentences (not `exclude`), else the article's most
+        salient state."""
+        first = tok.sent.start
+        for _ in range(2):
+            if first > 0:
+                first = self.doc[first - 1].sent.start
+        for i in range(tok.i - 1, first - 1, -1):
+            m = self.by_token.get(i)
+            if m is None:
+                continue
+            iso = self.state_of(m.entity)
+            if iso and iso != exclude and m.entity.type not in {"Person", "Organisation"}:
+                return self.gazetteer.state(iso)
+        if self.salient is not None and self.salient.id != exclude:
+            return self.salient
+        return None
+
+    def _is_definite(self, tok: Token) -> bool:
+        return any(c.dep_ in {"det", "poss"} and c.lower_ in {"the", "its", "their", "this", "that"}
+                   for c in tok.children) or tok.tag_ == "NNS"
+
+    def _state_in_modifiers(self, tok: Token) -> Entity | None:
+        """The state named in a sector noun's modifiers: poss, compound, amod, "of X", "in X"."""
+        for child in tok.children:
+            cands: list[Token] = []
+            if child.dep_ in MODIFIER_DEPS:
+                cands = [child]
+            elif child.dep_ == "prep" and child.lower_ in OF_PREPS:
+                cands = [c for c in child.children if c.dep_ == "pobj"]
+            for c in cands:
+                m = self.mention(c)
+                if m is None and c.dep_ in {"compound", "amod"} and c.pos_ in {"NOUN", "ADJ"}:
+                    found = self._state_in_modifiers(c)
+                    if found:
+                        return found
+                if m is None:
+                    continue
+                iso = self.state_of(m.entity)
+                if iso and m.entity.type != "MilitaryBase":
+                    return self.gazetteer.state(iso)
+        return None
+
+    def _in_modifiers(self, tok: Token, depth: int) -> list[Actor]:
+        """Actors named inside a noun phrase that is itself an event ("the US military presence")."""
+        for child in tok.children:
+            if child.dep_ in {"poss", "compound", "amod", "nmod"}:
+                found = self._resolve_one(child, False, depth + 1)
+                if found:
+                    return found
+            if child.dep_ == "prep" and child.lower_ in {"of", "by"}:
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        found = self.resolve(pobj)
+                        if found:
+                            return found
+        return []
+
+    def place(self, tok: Token) -> Entity | None:
+        """The most specific place entity a token names (city over state), if any."""
+        best: Entity | None = None
+        if tok.lower_ == "country" and self._is_definite(tok):
+            return self.antecedent(tok, None)
+        for t in (tok, *[c for c in tok.children if c.dep_ == "appos"]):
+            m = self.mention(t)
+            if m and m.entity.type in PLACE_TYPES:
+                if best is None or best.type == "State":
+                    best = m.entity
+            elif m is None and (state := self._state_in_modifiers(t)):
+                best = best or state
+        return best
+
+    def place_actor(self, tok: Token) -> list[Actor]:
+        """The state of the place a token names, as an actor."""
+        place = self.place(tok)
+        if place is None:
+            return []
+        actor = Actor(place) if place.type == "State" else self._state_actor(place.country, None)
+        return [actor] if actor else []

@@ -1,0 +1,431 @@
+"""Apply the event rules to a parsed article: triggers -> argument roles -> typed Events.
+
+Roles (see kg/data/rules/events.jsonl) are tried in order; the first that yields actors wins.
+One event is emitted per (source, target) pair, so coordinated actors give one event each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.actors import ActorResolver, is_forces
+from kg.extract.attributes import normalise_date, quantity
+from kg.extract.rules import Lexicon, Rule
+from kg.rdf.vocab import event_classes
+from kg.records import Actor, Article, Entity, Event, Evidence, Quantity, TimeValue
+
+KEEP_SAME_COUNTRY = {"COUP", "COERCE", "ASSAULT", "PROTEST"}
+RELATIVE_PRONOUNS = {"that", "which", "who", "whom"}
+OBJECT_CONTROL = {"ask", "urge", "lobby", "press", "call", "persuade", "force", "order", "tell",
+                  "request", "encourage", "allow", "invite", "pressure", "push", "implore"}
+
+
+@dataclass
+class Found:
+    """Actors a role yielded, with the token they came from."""
+
+    actors: list[Actor]
+    token: Token | None
+    role: str
+
+
+class EventExtractor:
+    """Extracts events from one parsed article with one set of rules."""
+
+    def __init__(self, article: Article, doc: Doc, resolver: ActorResolver,
+                 rules: tuple[Rule, ...], lexicon: Lexicon) -> None:
+        self.article, self.doc, self.res, self.lex = article, doc, resolver, lexicon
+        self.by_lemma: dict[tuple[str, str], list[Rule]] = {}
+        for rule in rules:
+            for lemma in rule.lemmas:
+                self.by_lemma.setdefault((rule.pos, lemma), []).append(rule)
+        self.classes = event_classes()
+
+    # -- entry point ------------------------------------------------------------------------
+    def events(self) -> Iterator[Event]:
+        seen: set[tuple[str, str | None, str | None, int]] = set()
+        for sent in self.doc.sents:
+            for tok in sent:
+                pos = "VERB" if tok.pos_ in {"VERB", "AUX"} or tok.tag_ == "VBN" else \
+                    "NOUN" if tok.pos_ in {"NOUN", "PROPN"} else None
+                if pos is None:
+                    continue
+                keys = {tok.lemma_.lower(), tok.lower_}
+                for rule in [r for k in keys for r in self.by_lemma.get((pos, k), [])]:
+                    for event in self._apply(rule, tok, sent):
+                        key = (event.event_class, _actor_key(event.source),
+                               _actor_key(event.target), tok.i)
+                        if key not in seen:
+                            seen.add(key)
+                            yield event
+
+    # -- one rule at one trigger ------------------------------------------------------------
+    def _apply(self, rule: Rule, tok: Token, sent: Span) -> Iterator[Event]:
+        if not self._constraints_hold(rule, tok):
+            return
+        keep_same = self.classes[rule.event_class].plover in KEEP_SAME_COUNTRY
+        source = self._first(rule.source, tok, sent, None)
+        pairs_from_target = False
+        if not source.actors and "same_as_target" in rule.source:
+            source = self._first(rule.target, tok, sent, None, keep_same)
+            pairs_from_target = True
+        if not source.actors:
+            return
+        if rule.opt("requires_forces") and not all(is_forces(a) for a in source.actors):
+            return
+        modality, future = self._modality(tok, sent)
+        cls = rule.event_class
+        if future:
+            if rule.opt("on_future"):
+                cls = rule.opt("on_future")
+            else:
+                modality = "hypothetical"
+        for refine in rule.opt("refine", []):
+            if any(a.sector == refine["sector"] for a in source.actors) and cls == rule.event_class:
+                cls = refine["class"]
+        classes = [cls] + ([c for c in rule.opt("implies", [])] if modality == "asserted"
+                           and not future else [])
+        attribution = self._attribution(tok)
+        when = self._date(tok)
+        where = self._location(tok)
+        for src in source.actors:
+            target = source if pairs_from_target else \
+                self._first(rule.target, tok, sent, src, keep_same)
+            if not target.actors and not rule.opt("target_optional"):
+                continue
+            for tgt in ([src] if pairs_from_target else target.actors or [None]):
+                if tgt is not None and _same(src, tgt):
+                    if self.classes[cls].plover not in KEEP_SAME_COUNTRY:
+                        continue
+                qty, money = self._quantities(tok, source.token, target.token)
+                for c in classes:
+                    info = self.classes[c]
+                    yield Event(
+                        event_type=info.plover, event_class=c, source=src, target=tgt,
+                        evidence=self._evidence(rule, tok, sent, source, target),
+                        date=when, location=where, quantity=qty, money=money,
+                        modality=modality, attributed_to=attribution,
+                    )
+
+    def _constraints_hold(self, rule: Rule, tok: Token) -> bool:
+        lemma = tok.lemma_.lower()
+        particles = rule.opt("particle") or rule.opt("particle_for", {}).get(lemma)
+        if particles and not any(c.dep_ in {"prt", "prep"} and c.lower_ in particles
+                                 for c in tok.children):
+            return False
+        patient = self._patient_token(tok)
+        lemmas = rule.opt("patient_lemmas") or rule.opt("patient_lemmas_for", {}).get(lemma)
+        if lemmas:
+            heads = [patient] if patient is not None else []
+            if patient is not None:
+                heads += [c for c in patient.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for c in c.children]
+            if not any(h.lemma_.lower() in lemmas or h.lower_ in lemmas for h in heads):
+                return False
+        words = rule.opt("requires_word")
+        if words:
+            near = [c for c in tok.children] + [g for c in tok.children for g in c.children]
+            if not any(t.lemma_.lower() in words or t.lower_ in words for t in near):
+                return False
+        if rule.opt("requires_forces_patient") or rule.opt("not_if_forces"):
+            actors = self.res.resolve(patient) if patient is not None else []
+            forces = bool(actors) and all(is_forces(a) for a in actors)
+            if rule.opt("requires_forces_patient") and not forces:
+                return False
+            if rule.opt("not_if_forces") and forces:
+                return False
+        return True
+
+    # -- roles -------------------------------------------------------------------------------
+    def _first(self, roles: tuple[str, ...], tok: Token, sent: Span, src: Actor | None,
+               keep_same: bool = False) -> Found:
+        for role in roles:
+            if role == "none":
+                return Found([], None, role)
+            if role == "same_as_target":
+                continue
+            actors, at = self._role(role, tok, sent, src)
+            if src is not None and not keep_same:
+                actors = [a for a in actors if not _same(a, src)]
+            if actors:
+                return Found(actors, at, role)
+        return Found([], None, "")
+
+    def _role(self, role: str, tok: Token, sent: Span, src: Actor | None
+              ) -> tuple[list[Actor], Token | None]:
+        res = self.res
+        exclude = src.country if src is not None else None
+        if role.startswith("prep:"):
+            prep = role[5:]
+            locative = prep in self.lex.locative_preps
+            heads = [tok] + ([p] if (p := self._patient_token(tok)) is not None else [])
+            for head in heads:
+                for child in head.children:
+                    if child.dep_ in {"prep", "agent", "prt"} and child.lower_ == prep:
+                        for pobj in child.children:
+                            if pobj.dep_ in {"pobj", "pcomp"}:
+                                found = (res.place_actor(pobj) if locative else []) or \
+                                    res.resolve(pobj, exclude=exclude) or res.place_actor(pobj)
+                                if found:
+                                    return found, pobj
+            return [], None
+        if role in {"agent", "experiencer"}:
+            at = self._agent_token(tok) if role == "agent" or tok.pos_ != "VERB" else \
+                next((c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            return (res.resolve(at), at) if at is not None else ([], None)
+        if role == "patient":
+            at = self._patient_token(tok)
+            return ((res.resolve(at, exclude=exclude) or res.place_actor(at), at)
+                    if at is not None else ([], None))
+        if role == "dative":
+            at = next((c for c in tok.children if c.dep_ == "dative"), None)
+            return (res.resolve(at), at) if at is not None else ([], None)
+        if role == "poss":
+            at = next((c for c in tok.children if c.dep_ == "poss"), None)
+            return (res.resolve(at), at) if at is not None else ([], None)
+        if role == "mod":
+            for c in tok.children:
+                if c.dep_ in {"compound", "amod", "nmod"}:
+                    found = res.resolve(c)
+                    if found:
+                        return found, c
+            return [], None
+        if role in {"of", "by"}:
+            return self._role(f"prep:{role}", tok, sent, src)
+        if role == "governor":
+            head = tok.head
+            if tok.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in self.lex.light_verbs:
+                at = self._agent_token(head)
+                return (res.resolve(at), at) if at is not None else ([], None)
+            return [], None
+        if role == "between":
+            for child in tok.children:
+                if child.dep_ == "prep" and child.lower_ == "between":
+                    pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                    if pobj is None:
+                        continue
+                    parties = res.resolve(pobj)
+                    if len(parties) >= 2:
+                        return (parties[:1] if src is None else parties[1:]), pobj
+            return [], None
+        if role == "place":
+            for t in tok.subtree:
+                if t.dep_ == "pobj" and t.head.lower_ in {"in", "at", "inside", "across"} \
+                        and abs(t.i - tok.i) < 25:
+                    found = [a for c in (t, *t.conjuncts) for a in res.place_actor(c)]
+                    if found:
+                        return found, t
+            return [], None
+        if role == "sentence":
+            return self._sentence_state(tok, sent, src)
+        if role == "salient":
+            return ([Actor(res.salient)], None) if res.salient else ([], None)
+        if role == "same_as_target":
+            return [], None  # handled by _first: the source falls back to the target's state
+        if role == "demand":
+            for t in tok.subtree:
+                if t is not tok and _names(t, self.lex.modality["request_heads"]):
+                    obj = self._patient_token(t) or next(
+                        (g for c in t.children if c.dep_ == "prep" for g in c.children
+                         if g.dep_ == "pobj"), None)
+                    if obj is not None:
+                        found = res.resolve(obj)
+                        if found:
+                            return found, obj
+            return [], None
+        return [], None
+
+    def _agent_token(self, tok: Token) -> Token | None:
+        """The token naming who does what a verb (or noun) says."""
+        if tok.pos_ not in {"VERB", "AUX"} and tok.tag_ != "VBN":
+            for c in tok.children:
+                if c.dep_ == "poss":
+                    return c
+            return None
+        for c in tok.children:
+            if c.dep_ == "agent":
+                return next((g for g in c.children if g.dep_ == "pobj"), None)
+        if any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children):
+            return None  # a passive names its agent only with "by"
+        for c in tok.children:
+            if c.dep_ in {"nsubj", "csubj"}:
+                if c.lower_ in RELATIVE_PRONOUNS and tok.dep_ == "relcl":
+                    return tok.head
+                return c
+        if tok.dep_ == "relcl" and any(c.dep_ == "nsubjpass" for c in tok.children) is False:
+            return None
+        if tok.dep_ == "xcomp" and tok.head is not tok:
+            head = tok.head
+            if head.lemma_.lower() in OBJECT_CONTROL:
+                obj = next((c for c in head.children if c.dep_ in {"dobj", "nsubjpass"}), None)
+                if obj is not None:
+                    return obj
+            return self._agent_token(head)
+        if tok.dep_ in {"conj", "advcl"} and tok.head is not tok and tok.head.pos_ == "VERB":
+            return self._agent_token(tok.head)
+        if tok.dep_ == "acl" and tok.tag_ == "VBN":
+            return None
+        return None
+
+    def _patient_token(self, tok: Token) -> Token | None:
+        """The token naming what a verb acts on (its object, or subject in the passive)."""
+        if tok.pos_ in {"NOUN", "PROPN"}:
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    return next((g for g in c.children if g.dep_ == "pobj"), None)
+            return None
+        for c in tok.children:
+            if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd"} and c.lower_ not in RELATIVE_PRONOUNS:
+                return c
+            if c.dep_ == "nsubjpass" and tok.dep_ == "relcl":
+                return tok.head
+        if tok.dep_ == "acl" and tok.tag_ == "VBN":
+            return tok.head  # "troops stationed in Niger"
+        if tok.dep_ == "relcl" and any(c.dep_ == "nsubjpass" for c in tok.children):
+            return tok.head
+        return None
+
+    def _sentence_state(self, tok: Token, sent: Span, src: Actor | None
+                        ) -> tuple[list[Actor], Token | None]:
+        """The state nearest the trigger in the same sentence, other than the source's."""
+        best: tuple[int, Actor, Token] | None = None
+        exclude = src.country if src is not None else None
+        for t in sent:
+            found = self.res.resolve(t, as_place=True) if self.res.mention(t) else \
+                (self.res.resolve(t, exclude=exclude) if t.lower_ == "country" else [])
+            for a in found:
+                if a.country is None or (src is not None and a.country == src.country):
+                    continue
+                state = self.res.gazetteer.state(a.country)
+                if state is None:
+                    continue
+                # Places ("from Niger", "in Mali") are likelier recipients than other mentions.
+                dist = abs(t.i - tok.i) - (100 if self.res.is_place_use(t) else 0)
+                if best is None or dist < best[0]:
+                    best = (dist, Actor(state), t)
+        return ([best[1]], best[2]) if best else ([], None)
+
+    # -- modality, attribution, attributes --------------------------------------------------
+    def _modality(self, tok: Token, sent: Span) -> tuple[str, bool]:
+        """(asserted|negated|hypothetical, whether it is announced future action)."""
+        mod = self.lex.modality
+        if sent.text.rstrip().endswith("?"):
+            return "hypothetical", False
+        for c in tok.children:
+            if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no"):
+                return "negated", False
+            if c.dep_ == "aux" and c.lower_ in mod["hypothetical_aux"]:
+                return "hypothetical", False
+            if c.dep_ == "mark" and c.lower_ in mod["conditional_marks"]:
+                return "hypothetical", False
+            if c.dep_ == "amod" and c.lower_ in mod["hypothetical_adj"]:
+                return "hypothetical", False
+        future = any(c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll"} for c in tok.children)
+        node, steps = tok, 0
+        while node.head is not node and steps < 4 and node.dep_ in {
+                "xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "nsubjpass", "advcl"}:
+            node, steps = node.head, steps + 1
+            lemma = node.lemma_.lower()
+            if any(c.dep_ == "neg" for c in node.children) and node.pos_ == "VERB":
+                return "negated", False
+            if lemma in mod["refusal_heads"]:
+                return "negated", False
+            if _names(node, mod["request_heads"]):
+                return "hypothetical", False
+            if lemma in mod["future_heads"]:
+                return "asserted", True
+            if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in mod[
+                    "conditional_marks"] for c in node.children):
+                return "hypothetical", False
+        return "asserted", future
+
+    def _attribution(self, tok: Token) -> Actor | None:
+        node, steps = tok, 0
+        while node.head is not node and steps < 4:
+            dep, node, steps = node.dep_, node.head, steps + 1
+            if dep == "ccomp" and node.lemma_.lower() in self.lex.speech_verbs:
+                at = self._agent_token(node)
+                found = self.res.resolve(at) if at is not None else []
+                return found[0] if found else None
+        return None
+
+    def _date(self, tok: Token) -> TimeValue | None:
+        scope = tok if tok.pos_ == "VERB" else tok.head if tok.head.pos_ == "VERB" else tok
+        idx = {t.i for t in scope.subtree}
+        for ent in self.doc.ents:
+            if ent.label_ == "DATE" and ent.root.i in idx:
+                value = normalise_date(ent.text, self.article.date, self.lex)
+                if value:
+                    return value
+        return None
+
+    def _location(self, tok: Token) -> Entity | None:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in {"in", "at", "to", "into"}:
+                for pobj in c.children:
+                    if pobj.dep_ == "pobj" and (place := self.res.place(pobj)):
+                        return place
+        return None
+
+    def _quantities(self, tok: Token, *args: Token | None
+                    ) -> tuple[Quantity | None, Quantity | None]:
+        anchors = {t.i for t in (tok, *args) if t is not None}
+        anchors |= {c.i for t in (tok, *args) if t is not None for c in t.children
+                    if c.dep_ in {"dobj", "nsubj", "nsubjpass"}}
+        qty = money = None
+        for ent in self.doc.ents:
+            if ent.label_ not in {"CARDINAL", "MONEY", "QUANTITY"}:
+                continue
+            head, counted = ent.root, None
+            for _ in range(3):
+                if head.i in anchors:
+                    counted = head
+                    break
+                if head.head is head:
+                    break
+                head = head.head
+            if counted is None:
+                continue
+            q = quantity(ent, self.lex, counted)
+            if q is None:
+                continue
+            if q.unit in {"USD", "EUR", "GBP"}:
+                money = money or q
+            else:
+                qty = qty or q
+        return qty, money
+
+    def _evidence(self, rule: Rule, tok: Token, sent: Span, source: Found, target: Found
+                  ) -> Evidence:
+        matched = tuple(f"{role}={t.text}" for role, t in (("trigger", tok),
+                        (f"source:{source.role}", source.token),
+                        (f"target:{target.role}", target.token)) if t is not None)
+        return Evidence(
+            article_id=self.article.id, sentence=sent.text, start=sent.start_char,
+            end=sent.end_char, rule=rule.id, trigger=tok.text, trigger_start=tok.idx,
+            trigger_end=tok.idx + len(tok.text), tokens=matched,
+        )
+
+
+def _names(tok: Token, words: frozenset[str]) -> bool:
+    """Whether a token is one of `words`, by lemma or form, or as "lemma particle" ("call on")."""
+    lemma = tok.lemma_.lower()
+    if lemma in words or tok.lower_ in words:
+        return True
+    return any(f"{lemma} {c.lower_}" in words for c in tok.children if c.dep_ in {"prt", "prep"})
+
+
+def _actor_key(actor: Actor | None) -> str | None:
+    return None if actor is None else f"{actor.entity.id}/{actor.sector}"
+
+
+def _same(a: Actor, b: Actor) -> bool:
+    return a.entity.id == b.entity.id or (a.country is not None and a.country == b.country)
+
+
+def with_modality(event: Event, modality: str) -> Event:
+    """A copy of `event` with another modality."""
+    return replace(event, modality=modality)

@@ -1,0 +1,55 @@
+"""The extraction pipeline for one article: parse -> mentions -> actors -> events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.tokens import Doc
+
+from kg.extract.actors import ActorResolver
+from kg.extract.events import EventExtractor
+from kg.extract.rules import load_lexicon, load_rules
+from kg.link.gazetteer import load_gazetteer
+from kg.link.mentions import find_mentions
+from kg.nlp.pipeline import load_nlp
+from kg.records import Actor, Article, Extraction
+
+
+def publisher_actor(article: Article) -> Actor | None:
+    """The actor an official statement's "we" speaks for, from the front matter's `source`."""
+    if not article.source:
+        return None
+    nlp = load_nlp()
+    doc = nlp.make_doc(article.source)
+    for m in find_mentions(doc, nlp, article.date):
+        gaz = load_gazetteer()
+        iso = m.entity.id if m.entity.type == "State" else m.entity.country
+        if m.entity.type in {"Organisation", "Mission"}:
+            return Actor(m.entity)
+        state = gaz.state(iso) if iso else None
+        if state is not None:
+            return Actor(state)
+    return None
+
+
+def extract_doc(article: Article, doc: Doc) -> Extraction:
+    """Extract mentions and events from an already parsed article."""
+    nlp = load_nlp()
+    mentions = find_mentions(doc, nlp, article.date)
+    resolver = ActorResolver(doc, mentions, load_gazetteer(), load_lexicon(),
+                             publisher=publisher_actor(article))
+    extractor = EventExtractor(article, doc, resolver, load_rules(), load_lexicon())
+    return Extraction(article, tuple(extractor.events()), tuple(mentions))
+
+
+def extract_articles(articles: Iterable[Article], batch_size: int = 16) -> Iterator[Extraction]:
+    """Parse articles in batches with spaCy and extract each, in input order."""
+    nlp = load_nlp()
+    pairs = ((a.text, a) for a in articles)
+    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield extract_doc(article, doc)
+
+
+def extract_article(article: Article) -> Extraction:
+    """Parse and extract one article."""
+    return extract_doc(article, load_nlp()(article.text))

@@ -1,0 +1,156 @@
+"""The gazetteer: canonical entities (states, places, institutions, organisations, groups, people)
+loaded from the TSV files in kg/data/gazetteer and validated on load."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+
+from kg.errors import DataError
+from kg.records import Entity
+
+COLUMNS = ["id", "type", "label", "aliases", "demonyms", "country", "wikidata", "sector",
+           "office", "valid_from", "valid_to"]
+TYPES = {"State", "City", "Institution", "Organisation", "Mission", "ArmedGroup",
+         "MilitaryContractor", "Person", "MilitaryBase"}
+SECTORS = {"", "government", "military", "junta"}
+FILES = ("states.tsv", "places.tsv", "institutions.tsv", "organisations.tsv",
+         "armed_groups.tsv", "people.tsv")
+_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One gazetteer row: the entity plus what the linker needs to know about it."""
+
+    entity: Entity
+    sector: str | None  # for institutions and capitals: which part of the state they stand for
+    demonyms: tuple[str, ...]
+    valid_from: str | None
+    valid_to: str | None
+
+    def valid_on(self, day: dt.date | None) -> bool:
+        """Whether the entry's role holds on `day` (always, when the day or the bounds are unknown)."""
+        if day is None:
+            return True
+        iso = day.isoformat()
+        if self.valid_from and iso < self.valid_from:
+            return False
+        return not (self.valid_to and iso > self.valid_to)
+
+
+@dataclass
+class Gazetteer:
+    """Entries by id and the surface forms (aliases, demonyms) that name them."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    names: dict[str, list[str]] = field(default_factory=dict)  # surface form -> entry ids
+    demonyms: dict[str, str] = field(default_factory=dict)  # demonym -> state id
+
+    def get(self, entry_id: str) -> Entry | None:
+        return self.entries.get(entry_id)
+
+    def state(self, iso3: str) -> Entity | None:
+        """The State entity for an ISO alpha-3 code."""
+        entry = self.entries.get(iso3)
+        return entry.entity if entry and entry.entity.type == "State" else None
+
+    def lookup(self, name: str) -> list[Entry]:
+        """Entries whose label or alias is exactly `name` (case-insensitive fallback)."""
+        ids = self.names.get(name) or self.names.get(name.lower(), [])
+        return [self.entries[i] for i in ids]
+
+    def surface_forms(self) -> Iterator[tuple[str, str, bool]]:
+        """(surface form, entry id, is_demonym) for every name the linker should look for."""
+        for name, ids in self.names.items():
+            if name.islower() and name != name.upper():
+                continue  # lower-cased duplicates are for lookup only
+            for i in ids:
+                yield name, i, False
+        for name, state in self.demonyms.items():
+            yield name, state, True
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in cell.split("|") if p.strip())
+
+
+def _parse_row(fname: str, lineno: int, row: dict[str, str]) -> Entry:
+    def fail(reason: str) -> DataError:
+        return DataError(f"{fname}:{lineno}: {reason}")
+
+    if row["type"] not in TYPES:
+        raise fail(f"unknown type {row['type']!r}")
+    if not row["id"] or not row["label"]:
+        raise fail("id and label are required")
+    if row["type"] == "State" and not re.fullmatch(r"[A-Z]{3}", row["id"]):
+        raise fail(f"state id {row['id']!r} is not an ISO 3166-1 alpha-3 code")
+    if row["type"] != "State" and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", row["id"]):
+        raise fail(f"id {row['id']!r} is not a lowercase slug")
+    if row["wikidata"] and not re.fullmatch(r"Q\d+", row["wikidata"]):
+        raise fail(f"bad Wikidata id {row['wikidata']!r}")
+    if row["sector"] not in SECTORS:
+        raise fail(f"unknown sector {row['sector']!r}")
+    for col in ("valid_from", "valid_to"):
+        if row[col] and not _ISO_DATE.match(row[col]):
+            raise fail(f"{col} {row[col]!r} is not an ISO date")
+    entity = Entity(
+        id=row["id"], type=row["type"], label=row["label"], country=row["country"] or None,
+        wikidata=row["wikidata"] or None, aliases=_split(row["aliases"]), office=row["office"] or None,
+    )
+    return Entry(entity, row["sector"] or None, _split(row["demonyms"]),
+                 row["valid_from"] or None, row["valid_to"] or None)
+
+
+def parse_tsv(fname: str, text: str) -> Iterator[Entry]:
+    """Parse one gazetteer file; raise DataError naming the file and line of any bad row."""
+    lines = text.splitlines()
+    if not lines or lines[0].split("\t") != COLUMNS:
+        raise DataError(f"{fname}:1: header must be the columns {' '.join(COLUMNS)}")
+    reader = csv.reader(lines[1:], delimiter="\t", quoting=csv.QUOTE_NONE)
+    for lineno, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(COLUMNS):
+            raise DataError(f"{fname}:{lineno}: expected {len(COLUMNS)} columns, found {len(cells)}")
+        yield _parse_row(fname, lineno, dict(zip(COLUMNS, (c.strip() for c in cells))))
+
+
+def build(entries: list[tuple[str, Entry]]) -> Gazetteer:
+    """Index entries (with the file each came from) and check cross-references."""
+    gaz = Gazetteer()
+    for fname, entry in entries:
+        eid = entry.entity.id
+        if eid in gaz.entries:
+            raise DataError(f"{fname}: duplicate id {eid!r}")
+        gaz.entries[eid] = entry
+    for fname, entry in entries:
+        ent = entry.entity
+        if ent.country and gaz.state(ent.country) is None:
+            raise DataError(f"{fname}: {ent.id}: unknown country {ent.country!r}")
+        for name in (ent.label, *ent.aliases):
+            for key in {name, name.lower()}:
+                ids = gaz.names.setdefault(key, [])
+                if ent.id not in ids:
+                    ids.append(ent.id)
+        for dem in entry.demonyms:
+            gaz.demonyms.setdefault(dem, ent.id)
+    return gaz
+
+
+@functools.lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """Load and validate the packaged gazetteer (cached per process)."""
+    folder = resources.files("kg") / "data" / "gazetteer"
+    entries: list[tuple[str, Entry]] = []
+    for name in FILES:
+        res = folder / name
+        if not res.is_file():
+            raise DataError(f"gazetteer file missing: kg/data/gazetteer/{name}")
+        entries.extend((name, e) for e in parse_tsv(name, res.read_text(encoding="utf-8")))
+    return build(entries)

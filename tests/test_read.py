@@ -1,0 +1,324 @@
+"""Tests of the article readers (kg.read): every format and every bad input they report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.errors import InputError
+from kg.read import parse_date, read_articles
+from kg.records import Article
+
+SEED = (
+    Path(__file__).parent.parent
+    / "examples"
+    / "articles"
+    / "niger-us-withdrawal-russian-instructors.md"
+)
+
+PARAGRAPH = (
+    "The junta in Niamey told the United States to withdraw its troops from the air base near "
+    "Agadez, and officials in Washington said the departure of more than one thousand soldiers "
+    "would be completed within months, while Russian military instructors arrived in the capital."
+)
+
+
+def read_all(*paths: str, **kwargs) -> list[Article | InputError]:
+    return list(read_articles(paths, **kwargs))
+
+
+def read_one(path: Path | str, **kwargs) -> Article | InputError:
+    (result,) = read_all(str(path), **kwargs)
+    return result
+
+
+def error_of(path: Path | str, **kwargs) -> InputError:
+    result = read_one(path, **kwargs)
+    assert isinstance(result, InputError), result
+    return result
+
+
+# --- good inputs ---------------------------------------------------------------------------------
+
+
+def test_markdown_with_full_front_matter(tmp_path: Path) -> None:
+    body = "\nNiger asked the US to leave.\r\nRussian instructors arrived.\n"
+    path = tmp_path / "a.md"
+    path.write_bytes(
+        (
+            "\ufeff---\n"
+            "title: US leaves Niger\n"
+            "url: https://example.org/niger\n"
+            "date: 2024-03-16\n"
+            "source: Example News\n"
+            "author: [A. Writer, B. Writer]\n"
+            "keywords: [Niger, USA]\n"
+            "lang: en\n"
+            "---\n" + body
+        ).encode()
+    )
+    article = read_one(path)
+    assert article == Article(
+        id="https://example.org/niger",
+        path=str(path),
+        text=body.replace("\r\n", "\n"),
+        title="US leaves Niger",
+        url="https://example.org/niger",
+        date=dt.date(2024, 3, 16),
+        source="Example News",
+        author="A. Writer, B. Writer",
+        meta=(("keywords", "Niger, USA"), ("lang", "en")),
+    )
+    start = article.text.index("Niger")
+    assert article.text[start : start + len("Niger asked")] == "Niger asked"
+    assert article.text.startswith("\n")  # kept exactly as after the closing line
+
+
+def test_text_without_front_matter_uses_path_as_id(tmp_path: Path) -> None:
+    path = tmp_path / "plain.txt"
+    path.write_text("Niger and the US agreed.\n", encoding="utf-8")
+    article = read_one(path)
+    assert isinstance(article, Article)
+    assert (article.id, article.path, article.text) == (
+        str(path),
+        str(path),
+        "Niger and the US agreed.\n",
+    )
+    assert (article.title, article.date, article.meta) == (None, None, ())
+
+
+def test_front_matter_may_close_with_dots_and_be_empty(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("---\n...\nBody.", encoding="utf-8")
+    assert read_one(path).text == "Body."
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2024-03-16", dt.date(2024, 3, 16)),
+        ("2024-03-16T10:30:00Z", dt.date(2024, 3, 16)),
+        ("March 16, 2024", dt.date(2024, 3, 16)),
+        (dt.datetime(2024, 3, 16, 8, 0), dt.date(2024, 3, 16)),
+        (dt.date(2024, 3, 16), dt.date(2024, 3, 16)),
+        (None, None),
+    ],
+)
+def test_parse_date(value: object, expected: dt.date | None) -> None:
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize("value", ["xyz", "2024-13-40", 2024])
+def test_parse_date_rejects(value: object) -> None:
+    with pytest.raises(ValueError):
+        parse_date(value)
+
+
+def test_date_argument_is_used_only_when_the_article_has_none(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\ndate: March 1, 2024\n---\nText.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Text.\n", encoding="utf-8")
+    fallback = dt.date(2024, 5, 1)
+    dated, undated = read_all(str(tmp_path), date=fallback)
+    assert dated.date == dt.date(2024, 3, 1)
+    assert undated.date == fallback
+
+
+def test_directory_is_walked_sorted_skipping_hidden_and_other_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "dev"
+    (root / "sub" / "deeper").mkdir(parents=True)
+    (root / ".hidden").mkdir()
+    for name in [
+        "02-b.md",
+        "01-a.txt",
+        "sub/03-c.markdown",
+        "sub/deeper/04-d.MD",
+        ".hidden/x.txt",
+        ".secret.txt",
+        "notes.pdf",
+        "data.json",
+    ]:
+        (root / name).write_text("Some text.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    ids = [a.id for a in read_all("dev")]
+    assert ids == ["dev/01-a.txt", "dev/02-b.md", "dev/sub/03-c.markdown", "dev/sub/deeper/04-d.MD"]
+
+
+def test_jsonl_good_lines_read_and_bad_lines_reported(tmp_path: Path) -> None:
+    path = tmp_path / "batch.jsonl"
+    lines = [
+        json.dumps(
+            {
+                "text": "Niger asked the US to leave.",
+                "title": "One",
+                "date": "2024-03-16",
+                "tags": ["a", "b"],
+            }
+        ),
+        "",
+        "{not json",
+        json.dumps({"title": "no text"}),
+        json.dumps({"text": "Second.", "url": "https://example.org/2"}),
+        json.dumps(["a list"]),
+        json.dumps({"text": "Bad date.", "date": "soon"}),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    first, bad_json, no_text, second, not_object, bad_date = read_all(
+        str(path), date=dt.date(2024, 1, 1)
+    )
+    assert (first.id, first.path, first.title, first.date) == (
+        f"{path}:1",
+        f"{path}:1",
+        "One",
+        dt.date(2024, 3, 16),
+    )
+    assert first.meta == (("tags", "a, b"),)
+    assert (second.id, second.path, second.date) == (
+        "https://example.org/2",
+        f"{path}:5",
+        dt.date(2024, 1, 1),
+    )
+    for error, line, reason in [
+        (bad_json, 3, "invalid JSON"),
+        (no_text, 4, '"text"'),
+        (not_object, 6, "not an object"),
+        (bad_date, 7, "bad date 'soon'"),
+    ]:
+        assert isinstance(error, InputError)
+        assert f"{path}:{line}:" in str(error) and reason in str(error)
+        assert error.line == line
+
+
+def test_html_article_text_is_extracted(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><head><title>Troops leave Niger</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/world'>World</a></nav>"
+        f"<article><h1>Troops leave Niger</h1><p>{PARAGRAPH}</p><p>Second paragraph. {PARAGRAPH}</p>"
+        "</article><footer>Copyright Example News</footer></body></html>",
+        encoding="utf-8",
+    )
+    article = read_one(path)
+    assert isinstance(article, Article)
+    assert "Russian military instructors arrived" in article.text
+    assert "Home" not in article.text and "Copyright" not in article.text
+    assert article.title == "Troops leave Niger"
+    assert article.id == str(path)
+
+
+def test_stdin(tmp_path: Path) -> None:
+    stdin = io.StringIO("---\ntitle: From stdin\n---\nNiger text.\n")
+    (article,) = read_all("-", stdin=stdin)
+    assert (article.id, article.path, article.title, article.text) == (
+        "-",
+        "-",
+        "From stdin",
+        "Niger text.\n",
+    )
+
+
+def test_stdin_with_url_uses_it_as_id() -> None:
+    (article,) = read_all("-", stdin=io.StringIO("---\nurl: https://example.org/x\n---\nText.\n"))
+    assert article.id == "https://example.org/x"
+
+
+def test_seed_article() -> None:
+    article = read_one(SEED)
+    assert isinstance(article, Article)
+    assert article.title.startswith("US Troops Withdraw from Niger")
+    assert article.author == "Sededin Dedovic"
+    assert ("keywords", "Russian, Washington") in article.meta
+    assert article.text.lstrip().startswith("US Troops Withdraw from Niger")
+    assert "---" not in article.text.splitlines()[:3]
+
+
+# --- bad inputs ----------------------------------------------------------------------------------
+
+
+def test_missing_path_raises(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("Text.\n", encoding="utf-8")
+    missing = str(tmp_path / "nope.md")
+    results = read_articles([str(good), missing])
+    assert isinstance(next(results), Article)
+    with pytest.raises(InputError, match="nope.md: no such file or directory"):
+        next(results)
+
+
+def test_binary_file(tmp_path: Path) -> None:
+    path = tmp_path / "image.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert str(error_of(path)) == f"{path}: binary file, not text"
+
+
+def test_non_utf8_names_line_and_offset(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("line one\nline two\ncaf\u00e9\n".encode("latin-1"))
+    assert str(error_of(path)) == f"{path}:3: not UTF-8 text (invalid byte at offset 21)"
+
+
+@pytest.mark.parametrize("content", ["", "  \n\n", "---\ntitle: Nothing\n---\n  \n"])
+def test_empty_article(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "empty.md"
+    path.write_text(content, encoding="utf-8")
+    assert str(error_of(path)) == f"{path}: empty article"
+
+
+def test_unclosed_front_matter(tmp_path: Path) -> None:
+    path = tmp_path / "open.md"
+    path.write_text("---\ntitle: Open\n\nBody without a closing line.\n", encoding="utf-8")
+    assert str(error_of(path)) == f"{path}:1: front matter opened on line 1 is never closed"
+
+
+def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.md"
+    path.write_text(
+        "---\ntitle: Fine\nauthor: [unclosed\nsource: x\n---\nBody.\n", encoding="utf-8"
+    )
+    # PyYAML notices the unclosed list where the next key starts
+    assert (
+        str(error_of(path))
+        == f"{path}:4: invalid YAML front matter: expected ',' or ']', but got ':'"
+    )
+
+
+def test_invalid_yaml_mapping_error_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.md"
+    path.write_text("---\ntitle: Fine\nurl: a: b\n---\nBody.\n", encoding="utf-8")
+    assert (
+        str(error_of(path))
+        == f"{path}:3: invalid YAML front matter: mapping values are not allowed here"
+    )
+
+
+def test_front_matter_not_a_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "list.md"
+    path.write_text("---\n- a\n- b\n---\nBody.\n", encoding="utf-8")
+    assert str(error_of(path)) == f"{path}:1: front matter is not a mapping of keys to values"
+
+
+def test_bad_date_names_the_date_line(tmp_path: Path) -> None:
+    path = tmp_path / "date.md"
+    path.write_text("---\ntitle: T\nsource: S\ndate: xyz\n---\nBody.\n", encoding="utf-8")
+    assert str(error_of(path)) == f"{path}:4: bad date 'xyz' in front matter"
+
+
+def test_html_without_text(tmp_path: Path) -> None:
+    path = tmp_path / "empty.html"
+    path.write_text(
+        "<html><head><title>x</title></head><body><script>var a = 1;</script></body></html>",
+        encoding="utf-8",
+    )
+    assert str(error_of(path)) == f"{path}: no article text found in HTML"
+
+
+def test_bad_article_does_not_stop_the_batch(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"\x00\x01")
+    (tmp_path / "b.txt").write_text("Good.\n", encoding="utf-8")
+    first, second = read_all(str(tmp_path))
+    assert isinstance(first, InputError) and isinstance(second, Article)
