@@ -89,10 +89,16 @@ def read_file(path: str, date: _dt.date | None = None) -> Iterator[Article | Inp
         yield error
 
 
+_UNKNOWN_DATES = {"unknown", "n.d.", "nd", "none", "null", "undated", "-", "?"}
+
+
 def parse_date(value: Any) -> _dt.date | None:
     """Turn a date, datetime or string ("2024-03-16", "2024-03-16T10:00Z", "March 16, 2024")
-    into a date; None or "" gives None. Raises ValueError for anything else."""
+    into a date; None, "" and explicit unknowns ("unknown", "n.d.") give None.
+    Raises ValueError for anything else."""
     if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.strip().lower() in _UNKNOWN_DATES:
         return None
     if isinstance(value, _dt.datetime):
         return value.date()

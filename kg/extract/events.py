@@ -97,7 +97,7 @@ class EventExtractor:
             if not target.actors and not rule.opt("target_optional"):
                 continue
             for tgt in ([src] if pairs_from_target else target.actors or [None]):
-                if tgt is not None and _same(src, tgt):
+                if tgt is not None and same_party(src, tgt):
                     if self.classes[cls].plover not in KEEP_SAME_COUNTRY:
                         continue
                 qty, money = self._quantities(tok, source.token, target.token)
@@ -149,7 +149,7 @@ class EventExtractor:
                 continue
             actors, at = self._role(role, tok, sent, src)
             if src is not None and not keep_same:
-                actors = [a for a in actors if not _same(a, src)]
+                actors = [a for a in actors if not same_party(a, src)]
             if actors:
                 return Found(actors, at, role)
         return Found([], None, "")
@@ -422,7 +422,7 @@ def _actor_key(actor: Actor | None) -> str | None:
     return None if actor is None else f"{actor.entity.id}/{actor.sector}"
 
 
-def _same(a: Actor, b: Actor) -> bool:
+def same_party(a: Actor, b: Actor) -> bool:
     return a.entity.id == b.entity.id or (a.country is not None and a.country == b.country)
 
 

@@ -31,17 +31,15 @@ class Entry:
     entity: Entity
     sector: str | None  # for institutions and capitals: which part of the state they stand for
     demonyms: tuple[str, ...]
-    valid_from: str | None
-    valid_to: str | None
+    terms: tuple[tuple[str, str], ...]  # (valid_from, valid_to) pairs; "" for an open bound
 
     def valid_on(self, day: dt.date | None) -> bool:
-        """Whether the entry's role holds on `day` (always, when the day or the bounds are unknown)."""
-        if day is None:
+        """Whether the entry's role holds on `day` (always, when the day or the terms are unknown)."""
+        if day is None or not self.terms:
             return True
         iso = day.isoformat()
-        if self.valid_from and iso < self.valid_from:
-            return False
-        return not (self.valid_to and iso > self.valid_to)
+        return any((not start or iso >= start) and (not end or iso <= end)
+                   for start, end in self.terms)
 
 
 @dataclass
@@ -96,15 +94,19 @@ def _parse_row(fname: str, lineno: int, row: dict[str, str]) -> Entry:
         raise fail(f"bad Wikidata id {row['wikidata']!r}")
     if row["sector"] not in SECTORS:
         raise fail(f"unknown sector {row['sector']!r}")
-    for col in ("valid_from", "valid_to"):
-        if row[col] and not _ISO_DATE.match(row[col]):
-            raise fail(f"{col} {row[col]!r} is not an ISO date")
+    starts, ends = row["valid_from"].split("|"), row["valid_to"].split("|")
+    if len(starts) != len(ends):
+        raise fail("valid_from and valid_to must list the same number of terms")
+    for col, values in (("valid_from", starts), ("valid_to", ends)):
+        for value in values:
+            if value and not _ISO_DATE.match(value):
+                raise fail(f"{col} {value!r} is not an ISO date")
+    terms = tuple((a, b) for a, b in zip(starts, ends) if a or b)
     entity = Entity(
         id=row["id"], type=row["type"], label=row["label"], country=row["country"] or None,
         wikidata=row["wikidata"] or None, aliases=_split(row["aliases"]), office=row["office"] or None,
     )
-    return Entry(entity, row["sector"] or None, _split(row["demonyms"]),
-                 row["valid_from"] or None, row["valid_to"] or None)
+    return Entry(entity, row["sector"] or None, _split(row["demonyms"]), terms)
 
 
 def parse_tsv(fname: str, text: str) -> Iterator[Entry]:

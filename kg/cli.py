@@ -1,0 +1,240 @@
+"""The `kg` command line: thin click commands over kg.api."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sys
+import webbrowser
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg import __version__, api
+from kg.errors import KGError
+from kg.export.table import format_table
+from kg.rdf.store import default_store_path, open_store
+from kg.read import parse_date
+from kg.records import Article
+
+STORE_HELP = "Store directory (default: $KG_STORE or ./kg-data)."
+
+
+def store_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--store", "store_path", default=None, metavar="DIR", help=STORE_HELP)(f)
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        parsed = parse_date(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise click.BadParameter(f"not a date: {value!r} (use YYYY-MM-DD)")
+    return parsed
+
+
+date_option = click.option("--date", callback=_date, metavar="YYYY-MM-DD",
+                           help="Publication date for articles whose front matter has none; "
+                                "anchors 'last year', 'last week'.")
+
+
+@contextmanager
+def errors() -> Iterator[None]:
+    """Turn the library's errors into one-line click errors with a non-zero exit."""
+    try:
+        yield
+    except KGError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[Article], None] | None]:
+    """A progress bar on a terminal (stderr); nothing when output is piped."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=0, label=label, file=sys.stderr,
+                           show_pos=True, show_eta=False) as bar:
+        def step(article: Article) -> None:
+            bar.length = (bar.length or 0) + 1
+            bar.update(1)
+        yield step
+
+
+def _report_errors(report: api.BatchReport) -> None:
+    for message in report.errors:
+        click.echo(f"skipped {message}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg")
+def main() -> None:
+    """Build a knowledge graph of regional security relationships from news articles.
+
+    Articles go in with `kg ingest`; `kg query` asks the graph with SPARQL; `kg export` writes it
+    as an interactive HTML page, RDF, GraphML or an events table.
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@store_option
+@date_option
+@click.option("--fail-fast", is_flag=True, help="Stop at the first bad article.")
+@click.option("--html", "html_out", metavar="FILE", default=None,
+              help="Also write the HTML page of the whole store to FILE.")
+def ingest(paths: tuple[str, ...], store_path: str | None, date: dt.date | None,
+           fail_fast: bool, html_out: str | None) -> None:
+    """Read, extract and store articles (.txt, .md, .jsonl, .html, directories, or - for stdin).
+
+    Each article is its own named graph; ingesting it again replaces it, so nothing doubles.
+    """
+    with errors(), progress_bar("ingesting") as step:
+        report = api.ingest(paths, store_path, date=date, fail_fast=fail_fast, progress=step)
+    _report_errors(report)
+    click.echo(f"added {report.articles} articles, {report.events} events, "
+               f"{report.entities} entities, {report.triples} triples "
+               f"in {report.seconds:.1f}s to {store_path or default_store_path()}")
+    if html_out:
+        with errors(), open_store(store_path, read_only=True) as store:
+            api.export(store, "html", html_out)
+            counts = api.stats(store)
+        click.echo(f"wrote {html_out} ({counts['events']} events, "
+                   f"{counts['entities']} entities in the store)")
+    if report.errors and report.articles == 0:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["events-csv", "turtle", "table"]),
+              default="table", show_default=True)
+@click.option("--explain", is_flag=True, help="Show, per event, the rule and tokens that matched.")
+@date_option
+@click.option("--fail-fast", is_flag=True, help="Stop at the first bad article.")
+def extract(paths: tuple[str, ...], fmt: str, explain: bool, date: dt.date | None,
+            fail_fast: bool) -> None:
+    """Extract events from articles and print them, without touching the store."""
+    with errors(), progress_bar("extracting") as step:
+        store, report = api.extract(paths, date=date, fail_fast=fail_fast, progress=step)
+        _report_errors(report)
+        if explain:
+            for ex in report.extractions:
+                click.echo(f"# {ex.article.id}")
+                for e in ex.events:
+                    who = f"{e.source.label if e.source else '-'} -> " \
+                          f"{e.target.label if e.target else '-'}"
+                    click.echo(f"{e.event_type:10} {e.modality:12} {who}\n"
+                               f"    rule {e.evidence.rule}: {', '.join(e.evidence.tokens)}\n"
+                               f"    \"{' '.join(e.evidence.sentence.split())}\"")
+        elif fmt == "turtle":
+            data = api.export(store, "trig", None) or b""
+            click.echo(data.decode("utf-8"), nl=False)
+        elif fmt == "events-csv":
+            click.echo((api.export(store, "events-csv", None) or b"").decode("utf-8"), nl=False)
+        else:
+            text = (api.export(store, "events-csv", None) or b"").decode("utf-8")
+            rows = list(csv.reader(io.StringIO(text)))
+            cols = ["article", "event_type", "source_actor", "target_actor", "date", "quantity"]
+            idx = [rows[0].index(c) for c in cols]
+            click.echo(format_table(cols, [[r[i] for i in idx] for r in rows[1:]], width=40))
+    if report.errors and report.articles == 0:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("query_or_file")
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@click.option("--update", "allow_update", is_flag=True, help="Allow SPARQL updates.")
+def query(query_or_file: str, store_path: str | None, fmt: str, allow_update: bool) -> None:
+    """Run a SPARQL query (text or a .rq file) with the kg prefixes bound.
+
+    The default graph is the union of all articles' graphs.
+    """
+    with errors(), open_store(store_path, read_only=not allow_update) as store:
+        result = api.query(store, query_or_file, allow_update=allow_update)
+        if result is None:
+            click.echo("update done")
+            return
+        if result.type == "ASK":
+            click.echo("true" if result.askAnswer else "false")
+            return
+        if result.type == "CONSTRUCT":
+            click.echo(result.graph.serialize(format="turtle"))
+            return
+        header = [str(v) for v in result.vars]
+        rows = [["" if r[v] is None else str(r[v]) for v in result.vars] for r in result]
+    if fmt == "json":
+        click.echo(json.dumps([dict(zip(header, r)) for r in rows], indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        click.echo(out.getvalue(), nl=False)
+    else:
+        click.echo(format_table(header, rows))
+        click.echo(f"({len(rows)} rows)")
+
+
+@main.command()
+@store_option
+@click.option("--format", "fmt", type=click.Choice(list(api.EXPORT_FORMATS)), default="html",
+              show_default=True)
+@click.option("-o", "--output", default=None, metavar="FILE",
+              help="Write to FILE (default: kg-graph.html for html, else standard output).")
+@click.option("--title", default="kg graph", show_default=True, help="Title of the HTML page.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the HTML page in a browser.")
+def export(store_path: str | None, fmt: str, output: str | None, title: str,
+           open_browser: bool) -> None:
+    """Export the graph: html page, turtle, trig, nquads, jsonld, graphml or events-csv."""
+    if fmt == "html" and output is None:
+        output = "kg-graph.html"
+    with errors(), open_store(store_path, read_only=True) as store:
+        data = api.export(store, fmt, output, title=title)
+        counts = api.stats(store) if output else None
+    if data is not None:
+        sys.stdout.buffer.write(data)
+        return
+    assert counts is not None
+    click.echo(f"wrote {output} ({counts['events']} events, {counts['entities']} entities)",
+               err=fmt != "html")
+    if open_browser and fmt == "html":
+        webbrowser.open(Path(str(output)).resolve().as_uri())
+
+
+@main.command()
+@store_option
+def stats(store_path: str | None) -> None:
+    """Count the articles, events, entities, relations and triples in the store."""
+    with errors(), open_store(store_path, read_only=True) as store:
+        counts = api.stats(store)
+    for key, value in counts.items():
+        click.echo(f"{key:10} {value}")
+
+
+@main.command()
+@store_option
+def validate(store_path: str | None) -> None:
+    """Check the store against the SHACL shapes (ontologies/shapes.ttl)."""
+    with errors(), open_store(store_path, read_only=True) as store:
+        conforms, report = api.validate(store)
+    if conforms:
+        click.echo("the graph conforms to the kg shapes")
+        return
+    click.echo(report)
+    raise click.ClickException("the graph does not conform to the kg shapes")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""Running SPARQL: packaged queries by name, user queries with prefixes bound, updates guarded."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from typing import Any
+
+from rdflib.query import Result
+
+from kg.errors import DataError, QueryError
+from kg.rdf.store import Store
+from kg.rdf.vocab import PREFIXES
+
+_UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+                     re.IGNORECASE | re.MULTILINE)
+_PROLOGUE = re.compile(r"^\s*(#[^\n]*|PREFIX\s+\S*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*",
+                       re.IGNORECASE)
+
+
+def packaged_query(name: str) -> str:
+    """The text of kg/data/queries/NAME.rq."""
+    res = resources.files("kg") / "data" / "queries" / f"{name}.rq"
+    if not res.is_file():
+        raise DataError(f"no packaged query named {name!r}")
+    return res.read_text(encoding="utf-8")
+
+
+def is_update(text: str) -> bool:
+    """Whether a SPARQL text is an update (INSERT, DELETE, DROP, ...) rather than a query."""
+    body = text
+    while (m := _PROLOGUE.match(body)) and m.end() > 0:
+        body = body[m.end():]
+    return bool(_UPDATE.match(body))
+
+
+def run_query(store: Store, text: str, source: str = "query", allow_update: bool = False,
+              bindings: dict[str, Any] | None = None) -> Result | None:
+    """Run a SPARQL query (or, if allowed, an update) with the project's prefixes bound.
+
+    Raises:
+        QueryError: on a syntax error (naming `source` and the line) or a refused update.
+    """
+    try:
+        if is_update(text):
+            if not allow_update:
+                raise QueryError(f"{source}: this is a SPARQL update; pass --update to run it")
+            store.dataset.update(text, initNs=PREFIXES)
+            return None
+        return store.dataset.query(text, initNs=PREFIXES, initBindings=bindings or {})
+    except SyntaxError as exc:
+        raise QueryError(f"{source}: SPARQL syntax error: {_first_line(exc)}") from None
+    except (ValueError, OSError) as exc:
+        raise QueryError(f"{source}: {_first_line(exc)}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]

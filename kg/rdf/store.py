@@ -1,0 +1,96 @@
+"""The graph store: an embedded on-disk Oxigraph store opened through rdflib (oxrdflib).
+
+Each article lives in its own named graph, replaced as a unit: the old graph is removed, then the
+new one is added in one atomic batch, so a crash leaves every article either wholly in or wholly
+out (and ingesting it again completes it).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+
+from kg.errors import StoreError
+from kg.rdf.vocab import PREFIXES
+
+DEFAULT_STORE = "kg-data"
+
+
+def default_store_path() -> str:
+    """`$KG_STORE` if set, else ./kg-data."""
+    return os.environ.get("KG_STORE") or DEFAULT_STORE
+
+
+class Store:
+    """An open store: an rdflib Dataset on the Oxigraph plugin (in memory when `path` is None).
+
+    Queries see the union of all article graphs as their default graph.
+    """
+
+    def __init__(self, path: str | None, read_only: bool = False) -> None:
+        self.path = path
+        if path is None:
+            self.dataset = Dataset(store="Oxigraph", default_union=True)
+            self._bind()
+            return
+        if read_only and not Path(path).exists():
+            raise StoreError(f"{path}: no store here (run `kg ingest` first)")
+        try:
+            fresh = not Path(path).exists()
+            self.dataset = Dataset(store="Oxigraph", default_union=True)
+            self.dataset.open(path, create=fresh)
+        except (OSError, ValueError) as exc:
+            message = str(exc)
+            if "lock" in message.lower():
+                raise StoreError(f"{path}: store is in use by another process") from None
+            raise StoreError(f"{path}: cannot open store: {message.splitlines()[0]}") from None
+        self._bind()
+
+    def _bind(self) -> None:
+        for prefix, ns in PREFIXES.items():
+            self.dataset.bind(prefix, ns, override=True)
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying pyoxigraph store, for bulk and atomic writes."""
+        return self.dataset.store._inner  # type: ignore[attr-defined,no-any-return]
+
+    def replace_graph(self, graph: Graph) -> None:
+        """Replace the named graph `graph.identifier` with `graph`'s triples, atomically."""
+        name = ox.NamedNode(str(graph.identifier))
+        quads = [ox.Quad(_ox(s), _ox(p), _ox(o), name) for s, p, o in graph]
+        inner = self.oxigraph
+        if inner.contains_named_graph(name):
+            inner.remove_graph(name)
+        inner.extend(quads)  # one transaction: all of the article's quads or none
+
+    def graphs(self) -> list[URIRef]:
+        return [URIRef(g.value) for g in self.oxigraph.named_graphs()]
+
+    def __len__(self) -> int:
+        return len(self.oxigraph)
+
+    def close(self) -> None:
+        if self.path is not None:
+            self.oxigraph.flush()
+            self.dataset.close()
+
+
+def _ox(node: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    from oxrdflib._converter import to_ox
+    return to_ox(node)  # type: ignore[no-any-return]
+
+
+@contextmanager
+def open_store(path: str | None = None, read_only: bool = False) -> Iterator[Store]:
+    """Open the store at `path` (default `$KG_STORE` or ./kg-data) and close it afterwards."""
+    store = Store(path or default_store_path(), read_only=read_only)
+    try:
+        yield store
+    finally:
+        store.close()

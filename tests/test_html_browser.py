@@ -1,0 +1,375 @@
+"""The graph page in headless Chromium, opened from disk with every network request made to fail."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kg.export.html import write_html
+from kg.export.view import EdgeView, GraphView, NodeView, SourceRef
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):  # CI installs both; this is for dev machines
+    pytest.skip(
+        f"browser tests need {CHROMIUM} and {CHROMEDRIVER}"
+        " (apt-get install chromium chromium-driver)",
+        allow_module_level=True,
+    )
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+KG = "https://kg.example/id/"
+NIGER, US, US_FORCES, RUSSIA, INSTRUCTORS = (
+    KG + "NER",
+    KG + "USA",
+    KG + "USA-forces",
+    KG + "RUS",
+    KG + "RUS-instructors",
+)
+WITHDRAWAL = KG + "edge/us-forces-withdrew-from-niger"
+WITHDRAWN_SENTENCE = (
+    "French troops, who had been fighting jihadists in the Sahel, have already been withdrawn "
+    "from Niger, and US forces are due to follow."
+)
+PENTAGON_SENTENCE = (
+    "The United States completed the withdrawal of its forces from Niger on Sunday, "
+    "the Pentagon said."
+)
+PWN_LABEL = '"><img src=x onerror=window.__pwned=1>'
+PWN_SENTENCE = "Officials said <script>window.__pwned=1</script> nothing more."
+
+
+def _source(sentence: str, title: str, url: str, date: str, article: str) -> SourceRef:
+    return SourceRef(sentence, title, url, date, article, rule="test-rule")
+
+
+def niger_view() -> GraphView:
+    """Five actors around Niger's 2024 break with the US and turn to Russia."""
+    nodes = (
+        NodeView(NIGER, "Niger", "State", "NER", "Q1032", ("Republic of Niger",)),
+        NodeView(US, "United States", "State", "USA", "Q30", ("US", "USA")),
+        NodeView(US_FORCES, "United States forces", "ArmedForce", "USA", None, ("US troops",)),
+        NodeView(RUSSIA, "Russia", "State", "RUS", "Q159", ("Russian Federation",)),
+        NodeView(INSTRUCTORS, "Russia military instructors", "MilitaryAdvisers", "RUS"),
+    )
+    edges = (
+        EdgeView(
+            WITHDRAWAL,
+            US_FORCES,
+            NIGER,
+            "withdrewFrom",
+            "withdrew from",
+            "RETREAT",
+            dates=("2024-09-15",),
+            quantities=("more than 1,000 personnel",),
+            sources=(
+                _source(
+                    WITHDRAWN_SENTENCE,
+                    "Niger's junta turns to Moscow",
+                    "https://news.example/niger-russia",
+                    "2024-04-12",
+                    "a1",
+                ),
+                _source(
+                    PENTAGON_SENTENCE,
+                    "US completes withdrawal from Niger",
+                    "https://news.example/us-niger",
+                    "2024-09-16",
+                    "a2",
+                ),
+            ),
+        ),
+        EdgeView(
+            KG + "edge/russia-instructors-niger",
+            RUSSIA,
+            NIGER,
+            "sendsInstructorsTo",
+            "sends instructors to",
+            "AID",
+            dates=("2024-04-10",),
+            sources=(
+                _source(
+                    "Russian military instructors arrived in Niger on Wednesday with "
+                    "an air defence system, state television reported.",
+                    "Russian instructors arrive in Niger",
+                    "https://news.example/instructors",
+                    "2024-04-12",
+                    "a3",
+                ),
+            ),
+        ),
+        EdgeView(
+            KG + "edge/instructors-in-niger",
+            INSTRUCTORS,
+            NIGER,
+            "presentIn",
+            "present in",
+            "PRESENCE",
+            sources=(
+                _source(
+                    "About 100 Russian instructors are now based in Niamey.",
+                    "Russian instructors arrive in Niger",
+                    "https://news.example/instructors",
+                    "2024-04-12",
+                    "a3",
+                ),
+            ),
+        ),
+        EdgeView(
+            KG + "edge/us-suspends-aid",
+            US,
+            NIGER,
+            "suspendedAidTo",
+            "suspended aid to",
+            "SANCTION",
+            dates=("2023-10-10",),
+            sources=(
+                _source(
+                    "The United States suspended some aid to Niger after the coup.",
+                    "US suspends aid",
+                    "https://news.example/aid",
+                    "2023-10-10",
+                    "a4",
+                ),
+            ),
+        ),
+    )
+    return GraphView(nodes, edges)
+
+
+def xss_view() -> GraphView:
+    """Article text that would run script if the page ever parsed it as HTML."""
+    bad, good = KG + "pwn", KG + "NER"
+    return GraphView(
+        nodes=(
+            NodeView(bad, PWN_LABEL, "ArmedGroup", aliases=("<svg onload=window.__pwned=1>",)),
+            NodeView(good, "Niger", "State"),
+        ),
+        edges=(
+            EdgeView(
+                KG + "edge/pwn",
+                bad,
+                good,
+                "attacked",
+                "<b onmouseover=window.__pwned=1>attacked",
+                "ASSAULT",
+                dates=("<i>2024</i>",),
+                quantities=("<img src=x onerror=alert(1)>",),
+                sources=(
+                    SourceRef(
+                        PWN_SENTENCE,
+                        "<img src=x onerror=window.__pwned=1>",
+                        "javascript:window.__pwned=1",
+                        "2024-01-01",
+                        "x1",
+                        "r",
+                    ),
+                    SourceRef(
+                        "Second sentence.", None, " JavaScript:window.__pwned=1", None, "x2", "r"
+                    ),
+                    SourceRef(
+                        "Third sentence.",
+                        "data url",
+                        "data:text/html,<script>1</script>",
+                        None,
+                        "x3",
+                        "r",
+                    ),
+                ),
+            ),
+        ),
+    )
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,900",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+        # any request the page made would fail: no name resolves and the proxy port is closed
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
+        "--proxy-server=127.0.0.1:9",
+    ):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    drv = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    drv.set_window_size(1400, 900)
+    try:
+        yield drv
+    finally:
+        drv.quit()
+
+
+def open_page(driver: webdriver.Chrome, view: GraphView, path: Path, title: str = "Niger") -> None:
+    """Write the page, open it from disk and wait until the layout has settled."""
+    write_html(view, path, title=title)
+    driver.get_log("browser")  # drop messages from earlier pages
+    driver.get(path.as_uri())
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return window.kgReady === true"))
+
+
+def severe_logs(driver: webdriver.Chrome) -> list[dict[str, Any]]:
+    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def panel_text(driver: webdriver.Chrome) -> str:
+    return str(driver.find_element(By.ID, "kg-panel").text)
+
+
+def search(driver: webdriver.Chrome, text: str) -> None:
+    box = driver.find_element(By.ID, "kg-search")
+    box.clear()
+    box.send_keys(text, Keys.ENTER)
+
+
+def click_edge(driver: webdriver.Chrome, edge_id: str) -> None:
+    """Click the middle of an edge's drawn curve, as a user would, once the view is still."""
+    script = (
+        "const e = kgNetwork.body.edges[arguments[0]];"
+        "const p = kgNetwork.canvasToDOM(e.edgeType.getPoint(0.5));"
+        "return [Math.round(p.x), Math.round(p.y)];"
+    )
+    seen: list[Any] = []
+
+    def settled(d: webdriver.Chrome) -> Any:
+        seen.append(d.execute_script(script, edge_id))
+        return len(seen) > 1 and seen[-1] == seen[-2] and seen[-1]
+
+    x, y = WebDriverWait(driver, 5, poll_frequency=0.15).until(settled)
+    canvas = driver.find_element(By.CSS_SELECTOR, "#kg-network canvas")
+    size = canvas.size  # Selenium 4 offsets are from the element's centre
+    ActionChains(driver).move_to_element_with_offset(
+        canvas, round(x - size["width"] / 2), round(y - size["height"] / 2)
+    ).click().perform()
+
+
+def test_page_draws_every_node_and_requests_nothing(
+    driver: webdriver.Chrome, tmp_path: Path
+) -> None:
+    view = niger_view()
+    open_page(driver, view, tmp_path / "graph.html")
+    assert driver.execute_script("return kgNetwork.body.data.nodes.length") == len(view.nodes)
+    assert driver.execute_script("return kgNetwork.body.data.edges.length") == len(view.edges)
+    drawn = driver.execute_script("return Object.keys(kgNetwork.getPositions())")
+    assert sorted(drawn) == sorted(n.id for n in view.nodes)
+    assert driver.execute_script("return performance.getEntriesByType('resource').length") == 0
+    legend = driver.find_element(By.ID, "kg-legend").text
+    for word in ("State", "ArmedForce", "MilitaryAdvisers", "RETREAT", "AID", "PRESENCE"):
+        assert word in legend
+    assert severe_logs(driver) == []
+
+
+def test_search_by_label_and_alias_selects_and_focuses(
+    driver: webdriver.Chrome, tmp_path: Path
+) -> None:
+    open_page(driver, niger_view(), tmp_path / "graph.html")
+    search(driver, "Niger")
+    assert driver.execute_script("return kgNetwork.getSelectedNodes()") == [NIGER]
+    assert "Republic of Niger" in panel_text(driver)
+    search(driver, "us troops")  # an alias, any case
+    assert driver.execute_script("return kgNetwork.getSelectedNodes()") == [US_FORCES]
+    search(driver, "Atlantis")
+    assert driver.find_element(By.ID, "kg-search-status").text == "No match"
+    assert severe_logs(driver) == []
+
+
+def test_clicking_an_edge_shows_every_source(driver: webdriver.Chrome, tmp_path: Path) -> None:
+    open_page(driver, niger_view(), tmp_path / "graph.html")
+    click_edge(driver, WITHDRAWAL)
+    assert driver.execute_script("return kgNetwork.getSelectedEdges()") == [WITHDRAWAL]
+    text = panel_text(driver)
+    for expected in (
+        WITHDRAWN_SENTENCE,
+        PENTAGON_SENTENCE,
+        "withdrew from",
+        "RETREAT",
+        "2024-09-15",
+        "more than 1,000 personnel",
+        "Niger's junta turns to Moscow",
+        "US completes withdrawal from Niger",
+        "Sources (2)",
+    ):
+        assert expected in text
+    hrefs = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#kg-panel a")]
+    assert hrefs == ["https://news.example/niger-russia", "https://news.example/us-niger"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / "graph.png"))
+    assert severe_logs(driver) == []
+
+
+def test_legend_entry_hides_and_shows_its_type(driver: webdriver.Chrome, tmp_path: Path) -> None:
+    open_page(driver, niger_view(), tmp_path / "graph.html")
+    entry = driver.find_element(
+        By.XPATH, "//button[contains(@class,'kg-legend-item')][.//span[text()='State']]"
+    )
+    hidden = "return kgNetwork.body.data.nodes.get(arguments[0]).hidden === true"
+    entry.click()
+    assert driver.execute_script(hidden, NIGER)
+    assert entry.get_attribute("aria-pressed") == "false"
+    entry.click()
+    assert not driver.execute_script(hidden, NIGER)
+
+
+def test_article_text_never_runs_as_code(driver: webdriver.Chrome, tmp_path: Path) -> None:
+    view = xss_view()
+    open_page(driver, view, tmp_path / "xss.html", title="<img src=x onerror=window.__pwned=1>")
+    search(driver, "img src")
+    bad_id = view.nodes[0].id
+    assert driver.execute_script("return kgNetwork.getSelectedNodes()") == [bad_id]
+    assert PWN_LABEL in panel_text(driver)
+    driver.find_element(By.ID, "kg-fit").click()
+    click_edge(driver, view.edges[0].id)
+    text = panel_text(driver)
+    assert PWN_SENTENCE in text
+    assert "javascript:window.__pwned=1" in text  # shown, as text
+    for button in driver.find_elements(By.CSS_SELECTOR, ".kg-legend-item"):
+        button.click()
+    assert driver.execute_script("return typeof window.__pwned") == "undefined"
+    links = driver.execute_script(
+        "return Array.from(document.querySelectorAll('a')).map(a => a.getAttribute('href'))"
+    )
+    assert links == []  # none of the three urls is http(s)
+    assert driver.execute_script("return document.querySelectorAll('img, svg script').length") == 0
+    assert driver.title == "<img src=x onerror=window.__pwned=1>"
+    assert severe_logs(driver) == [], json.dumps(severe_logs(driver))
+
+
+def test_large_graph_is_drawn_at_fixed_positions(driver: webdriver.Chrome, tmp_path: Path) -> None:
+    nodes = tuple(NodeView(f"{KG}n{i:03}", f"Place {i}", "City") for i in range(320))
+    edges = tuple(
+        EdgeView(
+            f"{KG}e{i:03}", nodes[i].id, nodes[(i * 7 + 1) % 320].id, "near", "near", "PRESENCE"
+        )
+        for i in range(320)
+    )
+    open_page(driver, GraphView(nodes, edges), tmp_path / "big.html")
+    assert driver.execute_script("return kgNetwork.body.data.nodes.length") == 320
+    assert driver.execute_script("return kgNetwork.physics.physicsEnabled") is False
+    search(driver, "Place 299")
+    assert driver.execute_script("return kgNetwork.getSelectedNodes()") == [f"{KG}n299"]
+    assert severe_logs(driver) == []

@@ -1,0 +1,207 @@
+"""The graph page as text (self-contained, escaped, deterministic) and its style file's checks."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kg.errors import DataError
+from kg.export.html import REQUIRED_NODE_TYPES, load_page_style, render_html, write_html
+from kg.export.view import EdgeView, GraphView, NodeView, SourceRef
+
+KG = "https://kg.example/id/"
+DATA_BLOCK = re.compile(r'<script type="application/json" id="kg-data">(.*?)</script>', re.DOTALL)
+# a url the browser would fetch: in src/href/action/poster/srcset, CSS url() or @import
+NETWORK_REF = re.compile(
+    r"""(?:\b(?:src|href|action|poster|srcset|data)\s*=\s*["']?\s*"""
+    r"""|url\(\s*["']?\s*|@import\s+["']?)(?:https?:)?//""",
+    re.IGNORECASE,
+)
+EVIL_SENTENCE = 'Gunmen struck. </script><script>alert("pwned")</script> \u2028 & more'
+
+
+def make_view(sentence: str = "French troops have already been withdrawn from Niger.") -> GraphView:
+    nodes = (
+        NodeView(KG + "NER", "Niger", "State", "NER", "Q1032", ("Republic of Niger",)),
+        NodeView(KG + "USA-forces", "United States forces", "ArmedForce", "USA"),
+        NodeView(KG + "RUS", "Russia", "State", "RUS", "Q159"),
+        NodeView(KG + "pwn", '"><img src=x onerror=window.__pwned=1>', "ArmedGroup"),
+    )
+    edges = (
+        EdgeView(
+            KG + "e1",
+            KG + "USA-forces",
+            KG + "NER",
+            "withdrewFrom",
+            "withdrew from",
+            "RETREAT",
+            sources=(
+                SourceRef(
+                    sentence, "Troops leave", "https://news.example/a", "2024-04-12", "a1", "r1"
+                ),
+                SourceRef("US forces left.", "Pullout", "javascript:alert(1)", None, "a2", "r1"),
+            ),
+        ),
+        EdgeView(
+            KG + "e2",
+            KG + "RUS",
+            KG + "NER",
+            "sendsInstructorsTo",
+            "sends instructors to",
+            "AID",
+            sources=(SourceRef("Instructors arrived.", None, None, None, "a3", "r2"),),
+        ),
+    )
+    return GraphView(nodes, edges)
+
+
+def page_data(page: str) -> dict:
+    match = DATA_BLOCK.search(page)
+    assert match, "no kg-data JSON block"
+    return json.loads(match.group(1))
+
+
+def test_page_makes_no_network_reference() -> None:
+    page = render_html(make_view())
+    outside_data = DATA_BLOCK.sub("", page)
+    assert NETWORK_REF.findall(outside_data) == []
+    assert "<link" not in outside_data
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
+    assert csp
+    policy = html.unescape(csp.group(1))
+    assert "default-src 'none'" in policy and "connect-src 'none'" in policy
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+
+
+def test_page_is_one_file_with_labels_and_data(tmp_path: Path) -> None:
+    view = make_view()
+    write_html(view, tmp_path / "g.html", title="Sahel")
+    page = (tmp_path / "g.html").read_text(encoding="utf-8")
+    for label in ("Niger", "United States forces", "Russia"):
+        assert label in page
+    assert "<title>Sahel</title>" in page
+    data = page_data(page)
+    assert [n["id"] for n in data["nodes"]] == sorted(n.id for n in view.nodes)
+    assert {e["label"] for e in data["edges"]} == {"withdrew from", "sends instructors to"}
+    assert all("title" not in n for n in data["nodes"] + data["edges"])  # no HTML tooltips
+    assert data["options"]["physics"]["enabled"] is True
+
+
+def test_article_text_is_escaped() -> None:
+    page = render_html(make_view(EVIL_SENTENCE), title="<b>Sahel</b>")
+    assert "</script><script>alert" not in page
+    assert "<img src=x" not in page
+    assert "<b>Sahel</b>" not in page and "&lt;b&gt;Sahel&lt;/b&gt;" in page
+    # the data block, vis-network, the page's own script: no more
+    assert len(re.findall(r"^<script\b", page, re.MULTILINE)) == 3
+    assert "\\u003c/script\\u003e" in page and "\u2028" not in page
+    sources = page_data(page)["info"]["edges"][0]["sources"]
+    assert sources[0]["sentence"] == EVIL_SENTENCE  # the JSON still carries the exact text
+
+
+def test_only_http_urls_are_links() -> None:
+    sources = page_data(render_html(make_view()))["info"]["edges"][0]["sources"]
+    assert [(s["url"], s["link"]) for s in sources] == [
+        ("https://news.example/a", True),
+        ("javascript:alert(1)", False),
+    ]
+
+
+def test_edge_width_grows_with_sources() -> None:
+    widths = {e["id"]: e["width"] for e in page_data(render_html(make_view()))["edges"]}
+    assert widths[KG + "e1"] > widths[KG + "e2"]
+
+
+def test_node_style_comes_from_type() -> None:
+    style = load_page_style()
+    nodes = {n["id"]: n for n in page_data(render_html(make_view()))["nodes"]}
+    assert nodes[KG + "NER"]["shape"] == style.node_types["State"].shape
+    assert nodes[KG + "NER"]["color"]["background"] == style.node_types["State"].color
+    assert nodes[KG + "pwn"]["shape"] == style.node_types["ArmedGroup"].shape
+
+
+def test_output_is_deterministic() -> None:
+    view = make_view()
+    shuffled = GraphView(tuple(reversed(view.nodes)), tuple(reversed(view.edges)))
+    assert render_html(view) == render_html(view) == render_html(shuffled)
+
+
+def test_large_graph_gets_fixed_positions_without_physics() -> None:
+    nodes = tuple(NodeView(f"n{i:03}", f"Node {i}", "City") for i in range(320))
+    edges = tuple(
+        EdgeView(f"e{i:03}", f"n{i:03}", f"n{(i * 7 + 1) % 320:03}", "near", "near", "PRESENCE")
+        for i in range(320)
+    )
+    view = GraphView(nodes, edges)
+    page = render_html(view)
+    data = page_data(page)
+    assert data["options"]["physics"] == {"enabled": False}
+    assert all(isinstance(n["x"], int) and isinstance(n["y"], int) for n in data["nodes"])
+    assert len({(n["x"], n["y"]) for n in data["nodes"]}) > 300
+    assert render_html(view) == page
+
+
+def test_edge_to_missing_node_is_an_error() -> None:
+    view = GraphView((NodeView("a", "A", "State"),), (EdgeView("e", "a", "b", "r", "r", "AID"),))
+    with pytest.raises(ValueError, match="b"):
+        render_html(view)
+
+
+def test_packaged_style_has_every_node_type() -> None:
+    assert set(REQUIRED_NODE_TYPES) <= set(load_page_style().node_types)
+
+
+def _packaged_style() -> dict:
+    from importlib.resources import files
+
+    text = files("kg").joinpath("data", "styles", "page.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _without_state(style: dict) -> None:
+    del style["node_types"]["State"]
+
+
+@pytest.mark.parametrize(
+    ("break_style", "reason"),
+    [
+        (lambda s: s.update(colours={}), "unknown key(s) colours"),
+        (_without_state, "missing node type(s): State"),
+        (
+            lambda s: s["node_types"]["Junta"].update(icon="x"),
+            "node_types.Junta: unknown key(s) icon",
+        ),
+        (lambda s: s["node_types"]["City"].update(color="red"), "node_types.City.color"),
+        (lambda s: s["node_types"]["City"].update(shape="box"), "node_types.City.shape"),
+        (lambda s: s["event_types"]["AID"].pop("color"), "event_types.AID: missing key(s) color"),
+        (lambda s: s["edges"].update(max_width=0.5), "max_width"),
+        (lambda s: s.pop("layout"), "missing key(s) layout"),
+    ],
+)
+def test_bad_style_file_errors_name_the_file(tmp_path: Path, break_style, reason: str) -> None:
+    style = _packaged_style()
+    break_style(style)
+    path = tmp_path / "bad-page.yaml"
+    path.write_text(yaml.safe_dump(style), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_page_style(path)
+    assert str(info.value).startswith(str(path))
+    assert reason in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["node_types: [unclosed\n", "- a list\n", ""])
+def test_unreadable_style_file_errors_name_the_file(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "page.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=re.escape(str(path))):
+        load_page_style(path)
+
+
+def test_missing_style_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="not found"):
+        load_page_style(tmp_path / "nope.yaml")
