@@ -16,7 +16,7 @@ from kg.export.graph_view import graph_view
 from kg.export.serialise import RDF_FORMATS, write_graphml, write_rdf
 from kg.export.table import write_events_csv
 from kg.extract.pipeline import extract_articles
-from kg.rdf.build import build_graph
+from kg.rdf.build import build_graphs
 from kg.rdf.queries import packaged_query, run_query
 from kg.rdf.store import Store, open_store
 from kg.rdf.vocab import ontology_text
@@ -56,11 +56,11 @@ def _run(paths: Iterable[str], store: Store, date: dt.date | None, fail_fast: bo
     start = time.perf_counter()
     entities: set[str] = set()
     for extraction in extract_articles(_good_articles(paths, date, report, fail_fast)):
-        graph = build_graph(extraction)
-        store.replace_graph(graph)
+        graph, shared = build_graphs(extraction)
+        store.replace_graph(graph, shared)
         report.articles += 1
         report.events += sum(1 for e in extraction.events if e.modality == "asserted")
-        report.triples += len(graph)
+        report.triples += len(graph) + len(shared)
         for e in extraction.events:
             entities.update(a.entity.id for a in (e.source, e.target) if a is not None)
             if e.location is not None:

@@ -1,8 +1,9 @@
 """Build the RDF of one article's extraction: entities, events, direct relations, provenance.
 
 Every IRI is minted deterministically from the article id, rule id, offsets and canonical ids, so
-ingesting the same article twice yields the same triples. Everything goes in the article's own
-named graph.
+ingesting the same article twice yields the same triples. What the article says goes in its own
+named graph; the descriptions of canonical entities and rules (labels, codes, Wikidata ids), which
+are the same whichever article names them, go once in the shared graph ENTITIES_GRAPH.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ PRECISION_TYPE = {"year": XSD.gYear, "month": XSD.gYearMonth, "week": XSD.date, 
 def digest(*parts: object) -> str:
     """A short stable hash of the parts, for IRIs."""
     return hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+
+
+ENTITIES_GRAPH = KGR["graph/entities"]
 
 
 def article_iri(article_id: str) -> URIRef:
@@ -66,7 +70,9 @@ class GraphBuilder:
     def __init__(self, article: Article) -> None:
         self.article = article
         self.graph = Graph(identifier=graph_iri(article.id))
+        self.entities = Graph(identifier=ENTITIES_GRAPH)
         self.add = self.graph.add
+        self.describe = self.entities.add
         self._article()
 
     def _article(self) -> None:
@@ -87,21 +93,21 @@ class GraphBuilder:
 
     def entity(self, entity: Entity) -> URIRef:
         node = entity_iri(entity)
-        self.add((node, RDF.type, term(ENTITY_CLASS[entity.type])))
+        self.describe((node, RDF.type, term(ENTITY_CLASS[entity.type])))
         if entity.type in {"City", "MilitaryBase"}:
-            self.add((node, RDF.type, term("Place")))
-        self.add((node, RDFS.label, Literal(entity.label, lang="en")))
+            self.describe((node, RDF.type, term("Place")))
+        self.describe((node, RDFS.label, Literal(entity.label, lang="en")))
         for alias in entity.aliases:
-            self.add((node, SKOS.altLabel, Literal(alias, lang="en")))
+            self.describe((node, SKOS.altLabel, Literal(alias, lang="en")))
         if entity.type == "State":
-            self.add((node, term("iso3"), Literal(entity.id)))
+            self.describe((node, term("iso3"), Literal(entity.id)))
         if entity.wikidata:
-            self.add((node, term("wikidata"), Literal(entity.wikidata)))
-            self.add((node, OWL.sameAs, WD[entity.wikidata]))
+            self.describe((node, term("wikidata"), Literal(entity.wikidata)))
+            self.describe((node, OWL.sameAs, WD[entity.wikidata]))
         if entity.office:
-            self.add((node, term("office"), Literal(entity.office)))
+            self.describe((node, term("office"), Literal(entity.office)))
         if entity.country and entity.type != "State":
-            self.add((node, term("country"), KGR[f"state/{entity.country}"]))
+            self.describe((node, term("country"), KGR[f"state/{entity.country}"]))
         return node
 
     def actor(self, actor: Actor) -> URIRef:
@@ -109,12 +115,12 @@ class GraphBuilder:
         if actor.sector is None:
             return base
         node = actor_iri(actor)
-        self.add((node, RDF.type, term(SECTOR_CLASS[actor.sector])))
-        self.add((node, RDFS.label, Literal(actor.label, lang="en")))
-        self.add((node, term("sector"), Literal(actor.sector)))
-        self.add((node, term("actsFor"), base))
+        self.describe((node, RDF.type, term(SECTOR_CLASS[actor.sector])))
+        self.describe((node, RDFS.label, Literal(actor.label, lang="en")))
+        self.describe((node, term("sector"), Literal(actor.sector)))
+        self.describe((node, term("actsFor"), base))
         if actor.country:
-            self.add((node, term("country"), KGR[f"state/{actor.country}"]))
+            self.describe((node, term("country"), KGR[f"state/{actor.country}"]))
         return node
 
     def evidence(self, ev: Evidence) -> URIRef:
@@ -130,8 +136,8 @@ class GraphBuilder:
         self.add((node, term("rule"), rule))
         self.add((node, term("article"), article_iri(ev.article_id)))
         self.add((node, PROV.wasQuotedFrom, article_iri(ev.article_id)))
-        self.add((rule, RDF.type, term("Rule")))
-        self.add((rule, term("ruleId"), Literal(ev.rule)))
+        self.describe((rule, RDF.type, term("Rule")))
+        self.describe((rule, term("ruleId"), Literal(ev.rule)))
         return node
 
     def quantity(self, owner: URIRef, q: Quantity, role: str) -> URIRef:
@@ -193,9 +199,9 @@ class GraphBuilder:
         self.add((node, PROV.wasDerivedFrom, event))
 
 
-def build_graph(extraction: Extraction) -> Graph:
-    """The named graph of one article's extraction."""
+def build_graphs(extraction: Extraction) -> tuple[Graph, Graph]:
+    """The article's named graph and the entity descriptions it adds to ENTITIES_GRAPH."""
     builder = GraphBuilder(extraction.article)
     for event in extraction.events:
         builder.event(event)
-    return builder.graph
+    return builder.graph, builder.entities

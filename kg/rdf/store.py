@@ -60,10 +60,14 @@ class Store:
         """The underlying pyoxigraph store, for bulk and atomic writes."""
         return self.dataset.store._inner  # type: ignore[attr-defined,no-any-return]
 
-    def replace_graph(self, graph: Graph) -> None:
-        """Replace the named graph `graph.identifier` with `graph`'s triples, atomically."""
+    def replace_graph(self, graph: Graph, shared: Graph | None = None) -> None:
+        """Replace the named graph `graph.identifier` with `graph`'s triples, adding `shared`'s
+        triples to their own (shared) graph in the same atomic batch."""
         name = ox.NamedNode(str(graph.identifier))
         quads = [ox.Quad(_ox(s), _ox(p), _ox(o), name) for s, p, o in graph]
+        if shared is not None:
+            other = ox.NamedNode(str(shared.identifier))
+            quads += [ox.Quad(_ox(s), _ox(p), _ox(o), other) for s, p, o in shared]
         inner = self.oxigraph
         if inner.contains_named_graph(name):
             inner.remove_graph(name)
