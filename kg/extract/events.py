@@ -49,7 +49,7 @@ class EventExtractor:
         seen: set[tuple[str, str | None, str | None, int]] = set()
         for sent in self.doc.sents:
             for tok in sent:
-                pos = "VERB" if tok.pos_ in {"VERB", "AUX"} or tok.tag_ == "VBN" else \
+                pos = "VERB" if tok.pos_ in {"VERB", "AUX", "ADJ"} or tok.tag_ == "VBN" else \
                     "NOUN" if tok.pos_ in {"NOUN", "PROPN"} else None
                 if pos is None:
                     continue
@@ -168,7 +168,8 @@ class EventExtractor:
                         for pobj in child.children:
                             if pobj.dep_ in {"pobj", "pcomp"}:
                                 found = (res.place_actor(pobj) if locative else []) or \
-                                    res.resolve(pobj, exclude=exclude) or res.place_actor(pobj)
+                                    res.resolve(pobj, exclude=exclude) or \
+                                    res.place_actor(pobj) or self._place_within(pobj)
                                 if found:
                                     return found, pobj
             return [], None
@@ -238,6 +239,15 @@ class EventExtractor:
             return [], None
         return [], None
 
+    def _place_within(self, tok: Token) -> list[Actor]:
+        """The state of a place named inside a phrase ("events in Burkina Faso")."""
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ in {"in", "at", "inside", "across"}:
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj" and (found := self.res.place_actor(pobj)):
+                        return found
+        return []
+
     def _agent_token(self, tok: Token) -> Token | None:
         """The token naming who does what a verb (or noun) says."""
         if tok.pos_ not in {"VERB", "AUX"} and tok.tag_ != "VBN":
@@ -266,6 +276,8 @@ class EventExtractor:
             return self._agent_token(head)
         if tok.dep_ in {"conj", "advcl"} and tok.head is not tok and tok.head.pos_ == "VERB":
             return self._agent_token(tok.head)
+        if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB":
+            return self._agent_token(tok.head.head)  # "join X in condemning"
         if tok.dep_ == "acl" and tok.tag_ == "VBN":
             return None
         return None
