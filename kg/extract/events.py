@@ -142,12 +142,16 @@ class EventExtractor:
     # -- roles -------------------------------------------------------------------------------
     def _first(self, roles: tuple[str, ...], tok: Token, sent: Span, src: Actor | None,
                keep_same: bool = False) -> Found:
+        named_but_unknown = False
         for role in roles:
             if role == "none":
                 return Found([], None, role)
-            if role == "same_as_target":
-                continue
+            if role == "same_as_target" or (role == "sentence" and named_but_unknown):
+                continue  # the text names a recipient we cannot resolve: do not guess another
             actors, at = self._role(role, tok, sent, src)
+            if role.startswith("prep:") and role != "prep:of" and not actors \
+                    and self._has_prep(tok, role[5:]):
+                named_but_unknown = True
             if src is not None and not keep_same:
                 actors = [a for a in actors if not same_party(a, src)]
             if actors:
@@ -238,6 +242,11 @@ class EventExtractor:
                             return found, obj
             return [], None
         return [], None
+
+    @staticmethod
+    def _has_prep(tok: Token, prep: str) -> bool:
+        return any(c.dep_ == "prep" and c.lower_ == prep and any(g.dep_ == "pobj" for g in c.children)
+                   for c in tok.children)
 
     def _place_within(self, tok: Token) -> list[Actor]:
         """The state of a place named inside a phrase ("events in Burkina Faso")."""
