@@ -75,7 +75,11 @@ class EventExtractor:
         if not source.actors:
             return
         if rule.opt("requires_forces") and not all(is_forces(a) for a in source.actors):
-            return
+            # "Rwanda deployed troops": the state acts, its forces are the object.
+            patient = self._patient_token(tok)
+            moved = self.res.resolve(patient) if patient is not None else []
+            if not (moved and all(is_forces(a) for a in moved)):
+                return
         modality, future = self._modality(tok, sent)
         cls = rule.event_class
         if future:
