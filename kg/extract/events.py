@@ -182,8 +182,7 @@ class EventExtractor:
                                     return found, pobj
             return [], None
         if role in {"agent", "experiencer"}:
-            at = self._agent_token(tok) if role == "agent" or tok.pos_ != "VERB" else \
-                next((c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            at = self._agent_token(tok) if role == "agent" else self._experiencer(tok)
             return (res.resolve(at), at) if at is not None else ([], None)
         if role == "patient":
             at = self._patient_token(tok)
@@ -246,6 +245,15 @@ class EventExtractor:
                             return found, obj
             return [], None
         return [], None
+
+    @staticmethod
+    def _experiencer(tok: Token) -> Token | None:
+        """Who feels what a psych verb or adjective says ("Kenya is alarmed by ...")."""
+        for node in (tok, tok.head) if tok.dep_ == "acomp" else (tok,):
+            found = next((c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            if found is not None:
+                return found
+        return None
 
     @staticmethod
     def _has_prep(tok: Token, prep: str) -> bool:

@@ -45,7 +45,8 @@ def run_query(store: Store, text: str, source: str = "query", allow_update: bool
         if is_update(text):
             if not allow_update:
                 raise QueryError(f"{source}: this is a SPARQL update; pass --update to run it")
-            store.dataset.update(text, initNs=PREFIXES)
+            # pyoxigraph directly: rdflib's update on a union-default Dataset mishandles INSERT DATA.
+            store.oxigraph.update(text, prefixes=PREFIXES)
             return None
         return store.dataset.query(text, initNs=PREFIXES, initBindings=bindings or {})
     except SyntaxError as exc:

@@ -1,0 +1,429 @@
+"""Every `kg` command through click's CliRunner: help, normal use, and every bad input it reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+import rdflib
+from click.testing import CliRunner, Result
+
+from kg.cli import main
+from kg.extract.rules import load_rules
+from kg.rdf.store import Store
+
+COMMANDS = ["ingest", "extract", "query", "export", "stats", "validate"]
+EVENTS_CSV_COLUMNS = ["article", "event_id", "event_type", "event_class", "date", "source_actor",
+                      "source_country", "source_wikidata", "target_actor", "target_country",
+                      "target_wikidata", "location", "quantity", "sentence", "start", "end"]
+COUNT_EVENTS = ('SELECT (COUNT(DISTINCT ?e) AS ?n) '
+                'WHERE { ?e kg:eventType ?t ; kg:modality "asserted" }')
+INGEST_LINE = re.compile(r"added (?P<articles>\d+) articles, (?P<events>\d+) events, "
+                         r"(?P<entities>\d+) entities, (?P<triples>\d+) triples "
+                         r"in \d+\.\ds to (?P<store>.+)")
+SHORT_ARTICLE = "Rwanda deployed 1,000 troops to Mozambique in July.\n"
+
+
+def run(runner: CliRunner, *args: str, **kwargs) -> Result:
+    return runner.invoke(main, list(args), catch_exceptions=False, **kwargs)
+
+
+def stats_of(runner: CliRunner, store: Path) -> dict[str, int]:
+    result = run(runner, "stats", "--store", str(store))
+    assert result.exit_code == 0, result.output
+    return {k: int(v) for k, v in (line.split() for line in result.stdout.splitlines())}
+
+
+def one_error_line(result: Result) -> str:
+    """The single non-empty line the command wrote to stderr."""
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def cli_ingest(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> tuple[Path, Result]:
+    """The seed ingested through `kg ingest` into a fresh store: (store, the command's result)."""
+    store = tmp_path_factory.mktemp("cli") / "store"
+    result = CliRunner().invoke(main, ["ingest", "--store", str(store), str(seed_path)],
+                                catch_exceptions=False)
+    return store, result
+
+
+@pytest.fixture(scope="module")
+def extracted_csv(seed_path: Path) -> list[dict[str, str]]:
+    result = CliRunner().invoke(main, ["extract", "--format", "events-csv", str(seed_path)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+# -- help ------------------------------------------------------------------------------------
+
+def test_main_help_lists_every_command(runner: CliRunner) -> None:
+    result = run(runner, "--help")
+    assert result.exit_code == 0
+    assert "knowledge graph" in result.stdout
+    for cmd in COMMANDS:
+        assert cmd in result.stdout
+
+
+@pytest.mark.parametrize("cmd", COMMANDS)
+def test_command_help(runner: CliRunner, cmd: str) -> None:
+    help_text = (main.commands[cmd].help or "").strip()
+    assert help_text, f"kg {cmd} has no help text"
+    result = run(runner, cmd, "--help")
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"Usage: main {cmd}") or f"{cmd} [OPTIONS]" in result.stdout
+    # click re-wraps the text (and may break after a hyphen), so compare without whitespace
+    assert "".join(help_text.split("\n\n")[0].split()) in "".join(result.stdout.split())
+
+
+@pytest.mark.parametrize("cmd", COMMANDS)
+def test_command_is_in_readme(cmd: str) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"kg {cmd}" in readme
+
+
+# -- ingest ----------------------------------------------------------------------------------
+
+def test_ingest_reports_counts(runner: CliRunner, cli_ingest: tuple[Path, Result]) -> None:
+    store, result = cli_ingest
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    match = INGEST_LINE.fullmatch(result.stdout.strip())
+    assert match, result.stdout
+    counts = {k: int(v) for k, v in match.groupdict().items() if k != "store"}
+    assert counts["articles"] == 1
+    assert match["store"] == str(store)
+    stats = stats_of(runner, store)
+    assert stats["articles"] == 1
+    assert counts["events"] == stats["events"] > 0
+    assert counts["triples"] == stats["triples"] > 0  # a fresh store holds exactly what was added
+    assert counts["entities"] > 0
+
+
+def test_ingest_twice_changes_nothing(runner: CliRunner, tmp_path: Path, seed_path: Path) -> None:
+    store = tmp_path / "store"
+    assert run(runner, "ingest", "--store", str(store), str(seed_path)).exit_code == 0
+    first = stats_of(runner, store)
+    assert run(runner, "ingest", "--store", str(store), str(seed_path)).exit_code == 0
+    assert stats_of(runner, store) == first
+    assert first["articles"] == 1 and first["events"] > 0
+
+
+def test_ingest_html_option_writes_page(runner: CliRunner, tmp_path: Path) -> None:
+    article = tmp_path / "short.md"
+    article.write_text(SHORT_ARTICLE, encoding="utf-8")
+    page = tmp_path / "page.html"
+    result = run(runner, "ingest", "--store", str(tmp_path / "store"), "--html", str(page),
+                 str(article))
+    assert result.exit_code == 0, result.output
+    assert f"wrote {page}" in result.stdout
+    assert "<html" in page.read_text(encoding="utf-8")
+
+
+# -- extract ---------------------------------------------------------------------------------
+
+def test_extract_events_csv(runner: CliRunner, tmp_path: Path, seed_path: Path) -> None:
+    with runner.isolated_filesystem(temp_dir=tmp_path) as cwd:
+        env_store = Path(cwd) / "env-store"
+        result = runner.invoke(main, ["extract", "--format", "events-csv", str(seed_path)],
+                               env={"KG_STORE": str(env_store)}, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        header = next(csv.reader(io.StringIO(result.stdout)))
+        for col in EVENTS_CSV_COLUMNS:
+            assert col in header
+        assert not env_store.exists()
+        assert not (Path(cwd) / "kg-data").exists()
+        assert sorted(p.name for p in Path(cwd).iterdir()) == []
+
+
+def test_extract_events_csv_rows(extracted_csv: list[dict[str, str]], seed_path: Path) -> None:
+    assert extracted_csv
+    text = seed_path.read_text(encoding="utf-8")
+    for row in extracted_csv:
+        assert row["article"] == str(seed_path)
+        assert row["event_type"] and row["event_class"] and row["sentence"]
+        assert 0 <= int(row["start"]) < int(row["end"]) <= len(text)
+
+
+def test_extract_table(runner: CliRunner, seed_path: Path,
+                       extracted_csv: list[dict[str, str]]) -> None:
+    result = run(runner, "extract", "--format", "table", str(seed_path))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.rstrip("\n").splitlines()
+    assert lines[0].split() == ["article", "event_type", "source_actor", "target_actor", "date",
+                                "quantity"]
+    assert set(lines[1]) <= {"-", " "}
+    assert len(lines) - 2 == len(extracted_csv)
+    assert any("RETREAT" in line for line in lines[2:])
+
+
+def test_extract_turtle_parses_as_trig(runner: CliRunner, seed_path: Path,
+                                       extracted_csv: list[dict[str, str]]) -> None:
+    result = run(runner, "extract", "--format", "turtle", str(seed_path))
+    assert result.exit_code == 0, result.output
+    ds = rdflib.Dataset()
+    ds.parse(data=result.stdout, format="trig")
+    kg = rdflib.Namespace("https://w3id.org/kg-security/ontology#")
+    asserted = {e for e, _, o, _ in ds.quads((None, kg.modality, None, None))
+                if str(o) == "asserted"}
+    assert len(asserted) == len(extracted_csv)
+
+
+def test_extract_explain_shows_rule_ids(runner: CliRunner, seed_path: Path) -> None:
+    result = run(runner, "extract", "--explain", str(seed_path))
+    assert result.exit_code == 0, result.output
+    ids = {r.id for r in load_rules()}
+    shown = [line.split()[1].rstrip(":") for line in result.stdout.splitlines()
+             if line.startswith("    rule ")]
+    assert shown
+    assert set(shown) <= ids
+    assert "retreat.withdraw.verb" in shown
+
+
+# -- query -----------------------------------------------------------------------------------
+
+def test_query_formats(runner: CliRunner, ingested_store: Path) -> None:
+    events = stats_of(runner, ingested_store)["events"]
+    table = run(runner, "query", "--store", str(ingested_store), COUNT_EVENTS)
+    assert table.exit_code == 0, table.output
+    lines = table.stdout.splitlines()
+    assert lines[0].strip() == "n"
+    assert lines[2].strip() == str(events)
+    assert lines[-1] == "(1 rows)"
+
+    as_csv = run(runner, "query", "--store", str(ingested_store), "--format", "csv", COUNT_EVENTS)
+    assert as_csv.exit_code == 0, as_csv.output
+    assert list(csv.reader(io.StringIO(as_csv.stdout))) == [["n"], [str(events)]]
+
+    as_json = run(runner, "query", "--store", str(ingested_store), "--format", "json",
+                  COUNT_EVENTS)
+    assert as_json.exit_code == 0, as_json.output
+    assert json.loads(as_json.stdout) == [{"n": str(events)}]
+
+
+def test_query_file(runner: CliRunner, ingested_store: Path, tmp_path: Path) -> None:
+    rq = tmp_path / "count.rq"
+    rq.write_text("# asserted events\n" + COUNT_EVENTS + "\n", encoding="utf-8")
+    result = run(runner, "query", "--store", str(ingested_store), "--format", "csv", str(rq))
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["n"]
+    assert int(rows[1][0]) == stats_of(runner, ingested_store)["events"]
+
+
+def test_query_syntax_error_names_file(runner: CliRunner, ingested_store: Path,
+                                       tmp_path: Path) -> None:
+    rq = tmp_path / "bad.rq"
+    rq.write_text("SELECT ?x WHERE { ?x ?y }\n", encoding="utf-8")
+    result = runner.invoke(main, ["query", "--store", str(ingested_store), str(rq)])
+    assert result.exit_code != 0
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    line = one_error_line(result)
+    assert str(rq) in line
+    assert "syntax" in line.lower()
+
+
+def test_query_missing_rq_file(runner: CliRunner, ingested_store: Path, tmp_path: Path) -> None:
+    rq = tmp_path / "nope.rq"
+    result = runner.invoke(main, ["query", "--store", str(ingested_store), str(rq)])
+    assert result.exit_code != 0
+    assert str(rq) in one_error_line(result)
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path) -> Path:
+    path = tmp_path / "empty-store"
+    Store(str(path)).close()
+    assert path.is_dir()
+    return path
+
+
+INSERT_DEFAULT = 'INSERT DATA { <urn:kg-test:x> rdfs:label "inserted" }'
+INSERT_NAMED = 'INSERT DATA { GRAPH <urn:kg-test:g> { <urn:kg-test:x> rdfs:label "inserted" } }'
+ASK_INSERTED = 'ASK { <urn:kg-test:x> rdfs:label "inserted" }'
+
+
+def test_update_refused_without_flag(runner: CliRunner, empty_store: Path) -> None:
+    result = runner.invoke(main, ["query", "--store", str(empty_store), INSERT_DEFAULT])
+    assert result.exit_code != 0
+    assert "--update" in one_error_line(result)
+    assert run(runner, "query", "--store", str(empty_store), ASK_INSERTED).stdout.strip() == "false"
+
+
+@pytest.mark.parametrize("update", [INSERT_DEFAULT, INSERT_NAMED], ids=["default-graph", "named"])
+def test_update_accepted_with_flag(runner: CliRunner, empty_store: Path, update: str) -> None:
+    result = runner.invoke(main, ["query", "--store", str(empty_store), "--update", update])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "update done"
+    ask = run(runner, "query", "--store", str(empty_store), ASK_INSERTED)
+    assert ask.stdout.strip() == "true"
+
+
+# -- export ----------------------------------------------------------------------------------
+
+RDF_PARSE = {"turtle": "turtle", "trig": "trig", "nquads": "nquads", "jsonld": "json-ld"}
+
+
+@pytest.mark.parametrize("fmt", ["html", "turtle", "trig", "nquads", "jsonld", "graphml",
+                                 "events-csv"])
+def test_export(runner: CliRunner, ingested_store: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"graph.{fmt}"
+    result = run(runner, "export", "--store", str(ingested_store), "--format", fmt,
+                 "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out}" in result.output
+    assert out.is_file() and out.stat().st_size > 0
+    if fmt in RDF_PARSE:
+        ds = rdflib.Dataset()
+        ds.parse(out, format=RDF_PARSE[fmt])
+        quads = set(ds.quads((None, None, None, None)))
+        article = rdflib.URIRef("https://w3id.org/kg-security/ontology#Article")
+        assert any(p == rdflib.RDF.type and o == article for _, p, o, _ in quads)
+        if fmt != "turtle":  # the other formats keep every named graph, so every quad
+            assert len(quads) == stats_of(runner, ingested_store)["triples"]
+    elif fmt == "graphml":
+        graph = nx.read_graphml(out)
+        assert graph.number_of_nodes() > 0
+        assert graph.number_of_edges() > 0
+    elif fmt == "html":
+        page = out.read_text(encoding="utf-8")
+        assert "<html" in page
+        assert "https://cdn" not in page
+    else:
+        rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+        assert len(rows) == stats_of(runner, ingested_store)["events"]
+
+
+# -- stats and validate ----------------------------------------------------------------------
+
+def test_stats(runner: CliRunner, ingested_store: Path) -> None:
+    stats = stats_of(runner, ingested_store)
+    assert list(stats) == ["articles", "events", "entities", "relations", "triples"]
+    assert stats["articles"] == 1
+    assert all(v > 0 for v in stats.values())
+
+
+def test_validate(runner: CliRunner, ingested_store: Path) -> None:
+    result = run(runner, "validate", "--store", str(ingested_store))
+    assert result.exit_code == 0, result.output
+    assert "conforms" in result.stdout
+
+
+def test_stats_missing_store(runner: CliRunner, tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-store"
+    result = runner.invoke(main, ["stats", "--store", str(missing)])
+    assert result.exit_code != 0
+    line = one_error_line(result)
+    assert str(missing) in line and "no store" in line
+    assert not missing.exists()
+
+
+def test_store_in_use_by_another_process(tmp_path: Path) -> None:
+    path = tmp_path / "locked"
+    store = Store(str(path))
+    try:
+        proc = subprocess.run([sys.executable, "-m", "kg.cli", "stats", "--store", str(path)],
+                              check=False, capture_output=True, text=True, timeout=120)
+    finally:
+        store.close()
+    assert proc.returncode != 0
+    assert "in use by another process" in proc.stderr
+    assert str(path) in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+# -- bad inputs ------------------------------------------------------------------------------
+
+BAD_FILES = {
+    # name: (content, expected reason, line named in the message or None)
+    "binary.md": (b"\x00\x01\x02PNG\x00" * 10, "binary file", None),
+    "latin1.md": (b"Troops left.\nNiger caf\xe9 talks.\n", "not UTF-8", 2),
+    "empty.md": (b"---\ntitle: Nothing here\n---\n\n   \n", "empty article", None),
+    "unclosed.md": (b"---\ntitle: Open\nUS troops left Niger.\n", "never closed", 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_ingest_bad_file(runner: CliRunner, tmp_path: Path, name: str) -> None:
+    content, reason, line = BAD_FILES[name]
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = runner.invoke(main, ["ingest", "--store", str(tmp_path / "store"), str(path)])
+    assert result.exit_code != 0
+    message = one_error_line(result)
+    where = f"{path}:{line}:" if line is not None else f"{path}:"
+    assert where in message
+    assert reason in message
+    assert "added 0 articles" in result.stdout
+
+
+def test_ingest_missing_path(runner: CliRunner, tmp_path: Path) -> None:
+    missing = tmp_path / "missing.md"
+    result = runner.invoke(main, ["ingest", "--store", str(tmp_path / "store"), str(missing)])
+    assert result.exit_code != 0
+    message = one_error_line(result)
+    assert str(missing) in message and "no such file" in message
+
+
+def test_ingest_malformed_jsonl(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "batch.jsonl"
+    path.write_text(json.dumps({"text": SHORT_ARTICLE, "date": "2024-07-20"}) + "\n"
+                    + '{"text": "broken\n'
+                    + json.dumps({"text": "Canada pulled its troops out of Afghanistan."}) + "\n",
+                    encoding="utf-8")
+    store = tmp_path / "store"
+    result = runner.invoke(main, ["ingest", "--store", str(store), str(path)])
+    # something was ingested, so the batch succeeds and only reports the bad line
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("added 2 articles")
+    message = one_error_line(result)
+    assert message.startswith(f"skipped {path}:2:")
+    assert "invalid JSON" in message
+    assert stats_of(runner, store)["articles"] == 2
+
+
+def test_ingest_fail_fast_stops_at_bad_line(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "batch.jsonl"
+    path.write_text('{"text": \n' + json.dumps({"text": SHORT_ARTICLE}) + "\n", encoding="utf-8")
+    result = runner.invoke(main, ["ingest", "--fail-fast", "--store", str(tmp_path / "s"),
+                                  str(path)])
+    assert result.exit_code != 0
+    assert f"{path}:1:" in one_error_line(result)
+
+
+@pytest.mark.parametrize("value", ["2024-13-45", "yesterday"])
+def test_ingest_bad_date(runner: CliRunner, tmp_path: Path, value: str) -> None:
+    article = tmp_path / "a.md"
+    article.write_text(SHORT_ARTICLE, encoding="utf-8")
+    result = runner.invoke(main, ["ingest", "--store", str(tmp_path / "store"), "--date", value,
+                                  str(article)])
+    assert result.exit_code != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error")]
+    assert len(errors) == 1, result.stderr
+    assert "--date" in errors[0] and value in errors[0]
+    assert not (tmp_path / "store").exists()
+
+
+def test_ingest_directory_with_bad_and_good(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a-bad.md").write_bytes(b"\x00binary\x00")
+    (folder / "b-good.md").write_text(SHORT_ARTICLE, encoding="utf-8")
+    store = tmp_path / "store"
+    result = runner.invoke(main, ["ingest", "--store", str(store), str(folder)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("added 1 articles")
+    message = one_error_line(result)
+    assert message.startswith("skipped ") and str(folder / "a-bad.md") in message
+    stats = stats_of(runner, store)
+    assert stats["articles"] == 1 and stats["events"] > 0

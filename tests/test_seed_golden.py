@@ -1,0 +1,114 @@
+"""Golden facts of the seed article, asked of the ingested store with SPARQL.
+
+Each fact must come with the evidence sentence it was read from, and that sentence must contain the
+words that state the fact.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kg import api
+from kg.rdf.store import open_store
+
+STATE = "https://w3id.org/kg-security/id/state/"
+
+# ?e is an asserted event of the seed with source ?s, target ?t, and evidence ?sentence; ?sIso and
+# ?tIso are the countries of source and target (a state's own code, or the state it belongs to).
+EVENT = """
+  ?e kg:eventType ?type ; kg:modality "asserted" ; a ?class ;
+     kg:source ?s ; kg:target ?t ; kg:evidence/kg:sentence ?sentence .
+  ?s kg:iso3|kg:country/kg:iso3 ?sIso .
+  ?t kg:iso3|kg:country/kg:iso3 ?tIso .
+"""
+
+
+def select(store_path: Path, where: str, extra_vars: str = "") -> list[dict[str, str]]:
+    """Rows of `SELECT DISTINCT ?e ?type ?class ?sIso ?tIso ?sentence <extra> WHERE {EVENT where}`."""
+    text = (f"SELECT DISTINCT ?e ?type ?class ?sIso ?tIso ?sentence {extra_vars} "
+            f"WHERE {{ {EVENT} {where} }}")
+    with open_store(str(store_path), read_only=True) as store:
+        result = api.query(store, text)
+        return [{str(v): (None if r[v] is None else str(r[v])) for v in result.vars}
+                for r in result]
+
+
+def with_words(rows: list[dict[str, str]], *words: str) -> list[dict[str, str]]:
+    """The rows whose evidence sentence is non-empty and contains every word."""
+    return [r for r in rows if r["sentence"] and r["sentence"].strip()
+            and all(w in r["sentence"] for w in words)]
+
+
+def show(rows: list[dict[str, str]]) -> str:
+    return "\n".join(f"{r['type']} {r['class'].rsplit('#', 1)[-1]} {r['sIso']}->{r['tIso']}: "
+                     f"{r['sentence'][:90]!r}" for r in rows) or "(no rows)"
+
+
+def test_presence_of_us_forces_in_niger(ingested_store: Path) -> None:
+    rows = select(ingested_store, f"""
+      ?e a kg:Presence . FILTER(?sIso = "USA" && ?tIso = "NER")
+      <{STATE}NER> kg:hostsForcesOf ?s .""")
+    assert with_words(rows, "US"), show(rows)
+
+
+def test_us_withdrawal_of_more_than_1000(ingested_store: Path) -> None:
+    rows = select(ingested_store, """
+      FILTER(?type = "RETREAT" && ?sIso = "USA" && ?tIso = "NER")
+      ?e kg:quantity ?q . ?q kg:text ?qty ; kg:comparator ?cmp ; kg:value ?value .""",
+                  "?qty ?cmp ?value")
+    found = [r for r in with_words(rows, "more than 1,000", "troops")
+             if r["qty"] == "more than 1,000" and r["cmp"] == "more-than"
+             and Decimal(r["value"]) == 1000]
+    assert found, show(rows)
+
+
+def test_niger_declares_us_presence_illegal(ingested_store: Path) -> None:
+    rows = select(ingested_store, """
+      ?e a kg:IllegalityDeclaration . FILTER(?sIso = "NER" && ?tIso = "USA")""")
+    assert all(r["type"] == "ACCUSE" for r in rows)
+    assert with_words(rows, "illegal"), show(rows)
+
+
+def test_russian_instructors_in_niamey(ingested_store: Path) -> None:
+    rows = select(ingested_store, """
+      ?e a kg:InstructorDeployment . FILTER(?sIso = "RUS" && ?tIso = "NER")
+      ?e kg:quantity ?q . ?q kg:comparator ?cmp ; kg:value ?value .
+      ?e kg:location ?loc . ?loc rdfs:label ?locLabel .""", "?cmp ?value ?locLabel")
+    assert all(r["type"] == "AID" for r in rows)
+    found = [r for r in with_words(rows, "instructors", "Niamey")
+             if r["cmp"] == "at-least" and Decimal(r["value"]) == 100 and r["locLabel"] == "Niamey"]
+    assert found, show(rows)
+
+
+def test_us_agrees_with_niger(ingested_store: Path) -> None:
+    rows = select(ingested_store, """
+      FILTER(?type IN ("AGREE", "CONCEDE") && ?sIso = "USA" && ?tIso = "NER")""")
+    assert with_words(rows, "agree"), show(rows)
+
+
+def test_french_withdrawal_from_niger(ingested_store: Path) -> None:
+    rows = select(ingested_store, """
+      FILTER(?type = "RETREAT" && ?sIso = "FRA" && ?tIso = "NER")""")
+    assert with_words(rows, "French", "withdrawn"), show(rows)
+
+
+def test_coup_in_niger(ingested_store: Path) -> None:
+    rows = select(ingested_store, """
+      ?e a kg:Coup . FILTER(?type = "COUP" && ?sIso = "NER" && ?tIso = "NER")""")
+    assert with_words(rows, "coup", "Niger"), show(rows)
+
+
+@pytest.mark.parametrize("relation", ["withdrewFrom", "sendsInstructorsTo", "hasForcesIn"])
+def test_direct_relations_carry_evidence(ingested_store: Path, relation: str) -> None:
+    # each direct relation between states' actors is reified with its evidence sentence
+    text = f"""SELECT ?sentence WHERE {{
+      ?st a kg:RelationStatement ; rdf:predicate kg:{relation} ; rdf:subject ?s ; rdf:object ?o ;
+          kg:evidence/kg:sentence ?sentence .
+      ?s ?p ?o . FILTER(?p = kg:{relation})
+    }}"""
+    with open_store(str(ingested_store), read_only=True) as store:
+        sentences = [str(r[0]) for r in api.query(store, text)]
+    assert sentences and all(s.strip() for s in sentences)
