@@ -15,7 +15,6 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TextIO
 
-import trafilatura
 import yaml
 
 from kg.errors import InputError
@@ -218,6 +217,8 @@ def _from_jsonl(path: str, text: str, date: _dt.date | None) -> Iterator[Article
 
 def _from_html(path: str, html: str, date: _dt.date | None) -> Article:
     """The main text of an HTML page (trafilatura), with whatever metadata it finds."""
+    import trafilatura  # imported here: it is slow to load and only HTML input needs it
+
     body = trafilatura.extract(html, include_comments=False, with_metadata=False)
     if not body or not body.strip():
         raise InputError(path, "no article text found in HTML")
