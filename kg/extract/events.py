@@ -7,7 +7,7 @@ One event is emitted per (source, target) pair, so coordinated actors give one e
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
@@ -460,8 +460,3 @@ def _actor_key(actor: Actor | None) -> str | None:
 
 def same_party(a: Actor, b: Actor) -> bool:
     return a.entity.id == b.entity.id or (a.country is not None and a.country == b.country)
-
-
-def with_modality(event: Event, modality: str) -> Event:
-    """A copy of `event` with another modality."""
-    return replace(event, modality=modality)
