@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -50,12 +51,11 @@ def _good_articles(paths: Iterable[str], date: dt.date | None, report: BatchRepo
         yield item
 
 
-def _run(paths: Iterable[str], store: Store, date: dt.date | None, fail_fast: bool,
+def _run(articles: Iterable[Article], report: BatchReport, store: Store,
          progress: Callable[[Article], None] | None, keep: bool) -> BatchReport:
-    report = BatchReport()
     start = time.perf_counter()
     entities: set[str] = set()
-    for extraction in extract_articles(_good_articles(paths, date, report, fail_fast)):
+    for extraction in extract_articles(articles):
         graph, shared = build_graphs(extraction)
         store.replace_graph(graph, shared)
         report.articles += 1
@@ -90,15 +90,21 @@ def ingest(paths: Iterable[str], store_path: str | None = None, date: dt.date | 
         InputError: a path does not exist (or any bad article, with `fail_fast`).
         StoreError: the store cannot be opened.
     """
+    report = BatchReport()
+    articles = _good_articles(paths, date, report, fail_fast)
+    first = next(articles, None)
+    if first is None:
+        return report  # nothing to store: do not create an empty store
     with open_store(store_path) as store:
-        return _run(paths, store, date, fail_fast, progress, keep=False)
+        return _run(itertools.chain([first], articles), report, store, progress, keep=False)
 
 
 def extract(paths: Iterable[str], date: dt.date | None = None, fail_fast: bool = False,
             progress: Callable[[Article], None] | None = None) -> tuple[Store, BatchReport]:
     """Extract articles into an in-memory store, leaving the on-disk store untouched."""
-    store = Store(None)
-    return store, _run(paths, store, date, fail_fast, progress, keep=True)
+    store, report = Store(None), BatchReport()
+    articles = _good_articles(paths, date, report, fail_fast)
+    return store, _run(articles, report, store, progress, keep=True)
 
 
 def export(store: Store, fmt: str, out: str | os.PathLike[str] | None,

@@ -17,7 +17,7 @@ import click
 
 from kg import __version__, api
 from kg.errors import KGError
-from kg.export.table import format_table
+from kg.export.table import event_rows, format_table
 from kg.rdf.store import default_store_path, open_store
 from kg.read import parse_date
 from kg.records import Article
@@ -104,7 +104,7 @@ def ingest(paths: tuple[str, ...], store_path: str | None, date: dt.date | None,
                f"{report.entities} entities, {report.triples} triples "
                f"in {report.seconds:.1f}s to {store_path or default_store_path()}")
     if html_out:
-        with errors(), open_store(store_path, read_only=True) as store:
+        with errors(), open_store(store_path, must_exist=True) as store:
             api.export(store, "html", html_out)
             counts = api.stats(store)
         click.echo(f"wrote {html_out} ({counts['events']} events, "
@@ -141,11 +141,9 @@ def extract(paths: tuple[str, ...], fmt: str, explain: bool, date: dt.date | Non
         elif fmt == "events-csv":
             click.echo((api.export(store, "events-csv", None) or b"").decode("utf-8"), nl=False)
         else:
-            text = (api.export(store, "events-csv", None) or b"").decode("utf-8")
-            rows = list(csv.reader(io.StringIO(text)))
             cols = ["article", "event_type", "source_actor", "target_actor", "date", "quantity"]
-            idx = [rows[0].index(c) for c in cols]
-            click.echo(format_table(cols, [[r[i] for i in idx] for r in rows[1:]], width=40))
+            rows = [[row[c] for c in cols] for row in event_rows(store)]
+            click.echo(format_table(cols, rows, width=40))
     if report.errors and report.articles == 0:
         sys.exit(1)
 
@@ -161,7 +159,7 @@ def query(query_or_file: str, store_path: str | None, fmt: str, allow_update: bo
 
     The default graph is the union of all articles' graphs.
     """
-    with errors(), open_store(store_path, read_only=not allow_update) as store:
+    with errors(), open_store(store_path, must_exist=not allow_update) as store:
         result = api.query(store, query_or_file, allow_update=allow_update)
         if result is None:
             click.echo("update done")
@@ -200,7 +198,7 @@ def export(store_path: str | None, fmt: str, output: str | None, title: str,
     """Export the graph: html page, turtle, trig, nquads, jsonld, graphml or events-csv."""
     if fmt == "html" and output is None:
         output = "kg-graph.html"
-    with errors(), open_store(store_path, read_only=True) as store:
+    with errors(), open_store(store_path, must_exist=True) as store:
         data = api.export(store, fmt, output, title=title)
         counts = api.stats(store) if output else None
     if data is not None:
@@ -217,7 +215,7 @@ def export(store_path: str | None, fmt: str, output: str | None, title: str,
 @store_option
 def stats(store_path: str | None) -> None:
     """Count the articles, events, entities, relations and triples in the store."""
-    with errors(), open_store(store_path, read_only=True) as store:
+    with errors(), open_store(store_path, must_exist=True) as store:
         counts = api.stats(store)
     for key, value in counts.items():
         click.echo(f"{key:10} {value}")
@@ -227,7 +225,7 @@ def stats(store_path: str | None) -> None:
 @store_option
 def validate(store_path: str | None) -> None:
     """Check the store against the SHACL shapes (ontologies/shapes.ttl)."""
-    with errors(), open_store(store_path, read_only=True) as store:
+    with errors(), open_store(store_path, must_exist=True) as store:
         conforms, report = api.validate(store)
     if conforms:
         click.echo("the graph conforms to the kg shapes")

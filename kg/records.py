@@ -93,13 +93,13 @@ SECTOR_LABELS = {
 
 @dataclass(frozen=True)
 class Mention:
-    """A span of article text that refers to an entity (as actor or place)."""
+    """A span of article text that refers to an entity (whether as actor or place is decided
+    from the parse, by kg.extract.actors)."""
 
     start: int
     end: int
     text: str
     entity: Entity
-    as_place: bool = False
 
 
 @dataclass(frozen=True)

@@ -427,3 +427,13 @@ def test_ingest_directory_with_bad_and_good(runner: CliRunner, tmp_path: Path) -
     assert message.startswith("skipped ") and str(folder / "a-bad.md") in message
     stats = stats_of(runner, store)
     assert stats["articles"] == 1 and stats["events"] > 0
+
+
+def test_ingest_of_only_bad_articles_creates_no_store(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01binary")
+    store = tmp_path / "store"
+    result = run(runner, "ingest", str(bad), "--store", str(store))
+    assert result.exit_code != 0
+    assert "bad.txt" in result.stderr
+    assert not store.exists()

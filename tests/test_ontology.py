@@ -121,7 +121,7 @@ def test_shapes_event_type_list_matches_allowed_types() -> None:
 
 
 def test_shapes_pass_on_ingested_seed(ingested_store: Path) -> None:
-    with open_store(str(ingested_store), read_only=True) as store:
+    with open_store(str(ingested_store), must_exist=True) as store:
         conforms, report = api.validate(store)
     assert conforms, report
 

@@ -30,7 +30,7 @@ def select(store_path: Path, where: str, extra_vars: str = "") -> list[dict[str,
     """Rows of `SELECT DISTINCT ?e ?type ?class ?sIso ?tIso ?sentence <extra> WHERE {EVENT where}`."""
     text = (f"SELECT DISTINCT ?e ?type ?class ?sIso ?tIso ?sentence {extra_vars} "
             f"WHERE {{ {EVENT} {where} }}")
-    with open_store(str(store_path), read_only=True) as store:
+    with open_store(str(store_path), must_exist=True) as store:
         result = api.query(store, text)
         return [{str(v): (None if r[v] is None else str(r[v])) for v in result.vars}
                 for r in result]
@@ -109,6 +109,6 @@ def test_direct_relations_carry_evidence(ingested_store: Path, relation: str) ->
           kg:evidence/kg:sentence ?sentence .
       ?s ?p ?o . FILTER(?p = kg:{relation})
     }}"""
-    with open_store(str(ingested_store), read_only=True) as store:
+    with open_store(str(ingested_store), must_exist=True) as store:
         sentences = [str(r[0]) for r in api.query(store, text)]
     assert sentences and all(s.strip() for s in sentences)

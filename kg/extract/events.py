@@ -286,8 +286,6 @@ class EventExtractor:
                 if c.lower_ in RELATIVE_PRONOUNS and tok.dep_ == "relcl":
                     return tok.head
                 return c
-        if tok.dep_ == "relcl" and any(c.dep_ == "nsubjpass" for c in tok.children) is False:
-            return None
         if tok.dep_ == "xcomp" and tok.head is not tok:
             head = tok.head
             if head.lemma_.lower() in OBJECT_CONTROL:
@@ -299,8 +297,6 @@ class EventExtractor:
             return self._agent_token(tok.head)
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB":
             return self._agent_token(tok.head.head)  # "join X in condemning"
-        if tok.dep_ == "acl" and tok.tag_ == "VBN":
-            return None
         return None
 
     def _patient_token(self, tok: Token) -> Token | None:
@@ -317,8 +313,6 @@ class EventExtractor:
                 return tok.head
         if tok.dep_ == "acl" and tok.tag_ == "VBN":
             return tok.head  # "troops stationed in Niger"
-        if tok.dep_ == "relcl" and any(c.dep_ == "nsubjpass" for c in tok.children):
-            return tok.head
         return None
 
     def _sentence_state(self, tok: Token, sent: Span, src: Actor | None

@@ -19,13 +19,11 @@ def publisher_actor(article: Article) -> Actor | None:
     """The actor an official statement's "we" speaks for, from the front matter's `source`."""
     if not article.source:
         return None
-    nlp = load_nlp()
-    doc = nlp.make_doc(article.source)
-    for m in find_mentions(doc, nlp, article.date):
-        gaz = load_gazetteer()
-        iso = m.entity.id if m.entity.type == "State" else m.entity.country
+    nlp, gaz = load_nlp(), load_gazetteer()
+    for m in find_mentions(nlp.make_doc(article.source), nlp, article.date):
         if m.entity.type in {"Organisation", "Mission"}:
             return Actor(m.entity)
+        iso = m.entity.id if m.entity.type == "State" else m.entity.country
         state = gaz.state(iso) if iso else None
         if state is not None:
             return Actor(state)

@@ -14,7 +14,6 @@ from decimal import Decimal
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from kg.extract.events import same_party
 from kg.link.mentions import slug
 from kg.rdf.vocab import KGR, PROV, WD, event_classes, term
 from kg.records import Actor, Article, Entity, Event, Evidence, Extraction, Quantity
@@ -177,10 +176,10 @@ class GraphBuilder:
             self.add((node, term("money"), self.quantity(node, event.money, "money")))
         if event.attributed_to:
             self.add((node, term("attributedTo"), self.actor(event.attributed_to)))
+        # Direct relations only for facts; extraction already dropped same-party pairs except for
+        # the types where they are meaningful (a coup, a government's arrests of its own people).
         if event.modality == "asserted" and src is not None and tgt is not None:
-            if info.relation and not (event.source and event.target and
-                                      same_party(event.source, event.target)
-                                      and info.plover != "COUP"):
+            if info.relation:
                 self.statement(node, evidence, src, info.relation, tgt)
             if info.inverse_relation:
                 self.statement(node, evidence, tgt, info.inverse_relation, src)

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
+from oxrdflib._converter import to_ox
 from rdflib import Dataset, Graph, URIRef
 
 from kg.errors import StoreError
@@ -32,13 +33,13 @@ class Store:
     Queries see the union of all article graphs as their default graph.
     """
 
-    def __init__(self, path: str | None, read_only: bool = False) -> None:
+    def __init__(self, path: str | None, must_exist: bool = False) -> None:
         self.path = path
         if path is None:
             self.dataset = Dataset(store="Oxigraph", default_union=True)
             self._bind()
             return
-        if read_only and not Path(path).exists():
+        if must_exist and not Path(path).exists():
             raise StoreError(f"{path}: no store here (run `kg ingest` first)")
         try:
             fresh = not Path(path).exists()
@@ -64,10 +65,10 @@ class Store:
         """Replace the named graph `graph.identifier` with `graph`'s triples, adding `shared`'s
         triples to their own (shared) graph in the same atomic batch."""
         name = ox.NamedNode(str(graph.identifier))
-        quads = [ox.Quad(_ox(s), _ox(p), _ox(o), name) for s, p, o in graph]
+        quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for s, p, o in graph]
         if shared is not None:
             other = ox.NamedNode(str(shared.identifier))
-            quads += [ox.Quad(_ox(s), _ox(p), _ox(o), other) for s, p, o in shared]
+            quads += [ox.Quad(to_ox(s), to_ox(p), to_ox(o), other) for s, p, o in shared]
         inner = self.oxigraph
         if inner.contains_named_graph(name):
             inner.remove_graph(name)
@@ -85,15 +86,10 @@ class Store:
             self.dataset.close()
 
 
-def _ox(node: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    from oxrdflib._converter import to_ox
-    return to_ox(node)  # type: ignore[no-any-return]
-
-
 @contextmanager
-def open_store(path: str | None = None, read_only: bool = False) -> Iterator[Store]:
+def open_store(path: str | None = None, must_exist: bool = False) -> Iterator[Store]:
     """Open the store at `path` (default `$KG_STORE` or ./kg-data) and close it afterwards."""
-    store = Store(path or default_store_path(), read_only=read_only)
+    store = Store(path or default_store_path(), must_exist=must_exist)
     try:
         yield store
     finally:
