@@ -269,43 +269,28 @@ def test_empty_article(tmp_path: Path, content: str) -> None:
     assert str(error_of(path)) == f"{path}: empty article"
 
 
-def test_unclosed_front_matter(tmp_path: Path) -> None:
-    path = tmp_path / "open.md"
-    path.write_text("---\ntitle: Open\n\nBody without a closing line.\n", encoding="utf-8")
-    assert str(error_of(path)) == f"{path}:1: front matter opened on line 1 is never closed"
-
-
-def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        pytest.param("---\ntitle: Open\n\nBody without a closing line.\n",
+                     ":1: front matter opened on line 1 is never closed", id="unclosed"),
+        # PyYAML notices the unclosed list where the next key starts
+        pytest.param("---\ntitle: Fine\nauthor: [unclosed\nsource: x\n---\nBody.\n",
+                     ":4: invalid YAML front matter: expected ',' or ']', but got ':'",
+                     id="invalid-yaml-list"),
+        pytest.param("---\ntitle: Fine\nurl: a: b\n---\nBody.\n",
+                     ":3: invalid YAML front matter: mapping values are not allowed here",
+                     id="invalid-yaml-mapping"),
+        pytest.param("---\n- a\n- b\n---\nBody.\n",
+                     ":1: front matter is not a mapping of keys to values", id="not-a-mapping"),
+        pytest.param("---\ntitle: T\nsource: S\ndate: xyz\n---\nBody.\n",
+                     ":4: bad date 'xyz' in front matter", id="bad-date"),
+    ],
+)
+def test_bad_front_matter_names_file_and_line(tmp_path: Path, content: str, expected: str) -> None:
     path = tmp_path / "bad.md"
-    path.write_text(
-        "---\ntitle: Fine\nauthor: [unclosed\nsource: x\n---\nBody.\n", encoding="utf-8"
-    )
-    # PyYAML notices the unclosed list where the next key starts
-    assert (
-        str(error_of(path))
-        == f"{path}:4: invalid YAML front matter: expected ',' or ']', but got ':'"
-    )
-
-
-def test_invalid_yaml_mapping_error_line(tmp_path: Path) -> None:
-    path = tmp_path / "bad.md"
-    path.write_text("---\ntitle: Fine\nurl: a: b\n---\nBody.\n", encoding="utf-8")
-    assert (
-        str(error_of(path))
-        == f"{path}:3: invalid YAML front matter: mapping values are not allowed here"
-    )
-
-
-def test_front_matter_not_a_mapping(tmp_path: Path) -> None:
-    path = tmp_path / "list.md"
-    path.write_text("---\n- a\n- b\n---\nBody.\n", encoding="utf-8")
-    assert str(error_of(path)) == f"{path}:1: front matter is not a mapping of keys to values"
-
-
-def test_bad_date_names_the_date_line(tmp_path: Path) -> None:
-    path = tmp_path / "date.md"
-    path.write_text("---\ntitle: T\nsource: S\ndate: xyz\n---\nBody.\n", encoding="utf-8")
-    assert str(error_of(path)) == f"{path}:4: bad date 'xyz' in front matter"
+    path.write_text(content, encoding="utf-8")
+    assert str(error_of(path)) == f"{path}{expected}"
 
 
 def test_html_without_text(tmp_path: Path) -> None:
