@@ -8,7 +8,7 @@ salient state's junta (simple within-article coreference); "we" in a statement -
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Token
 
@@ -65,7 +65,7 @@ class ActorResolver:
 
     def is_place_use(self, tok: Token) -> bool:
         """Whether a token is used as a place ("in Niamey", "Niger's capital, Niamey")."""
-        while tok.dep_ in {"appos", "compound", "conj"} and tok.head is not tok:
+        while tok.dep_ in {"appos", "compound", "conj"} and tok.head.i != tok.i:
             tok = tok.head
         return tok.dep_ == "pobj" and tok.head.lower_ in self.lexicon.locative_preps
 
@@ -102,8 +102,13 @@ class ActorResolver:
         if m is not None:
             return self._from_mention(m, tok, as_place)
         low = tok.lower_
-        if low in self.lexicon.first_person and self.publisher:
-            return [self.publisher]
+        if low in self.lexicon.first_person:
+            speaker = self._speaker(tok, depth)
+            return speaker or ([self.publisher] if self.publisher else [])
+        if tok.lemma_.lower() in self.lexicon.org_nouns and self._is_definite(tok):
+            org = self._org_antecedent(tok)
+            if org is not None:
+                return [Actor(org)]
         if tok.lemma_.lower() in self.lexicon.partitives or tok.like_num:
             for child in tok.children:
                 if child.dep_ == "prep" and child.lower_ == "of":
@@ -127,8 +132,51 @@ class ActorResolver:
             return self._in_modifiers(tok, depth)
         return []
 
+    def _speaker(self, tok: Token, depth: int) -> list[Actor]:
+        """Who "we" is in reported speech: the subject of the verb of saying it depends on."""
+        node = tok
+        while node.head.i != node.i:
+            dep, node = node.dep_, node.head
+            if dep == "ccomp" and node.lemma_.lower() in self.lexicon.speech_verbs:
+                subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
+                if subj is not None and subj.lower_ not in self.lexicon.first_person:
+                    return self._resolve_one(subj, False, depth + 1)
+                return []
+        return []
+
+    def _org_antecedent(self, tok: Token) -> Entity | None:
+        """The organisation "the bloc" or "the alliance" refers to: the nearest one named before
+        it in this or the three previous sentences."""
+        first = tok.sent.start
+        for _ in range(3):
+            if first > 0:
+                first = self.doc[first - 1].sent.start
+        for i in range(tok.i - 1, first - 1, -1):
+            m = self.by_token.get(i)
+            if m is not None and m.entity.type in {"Organisation", "Mission"}:
+                return m.entity
+        return None
+
+    def _with_country(self, ent: Entity, tok: Token) -> Entity:
+        """A person not in the gazetteer gets the state named beside them ("Malian President X",
+        "Niger's Prime Minister X")."""
+        if ent.country is not None:
+            return ent
+        head = tok
+        while self.mention(head.head) is self.mention(tok) and head.head.i != head.i:
+            head = head.head
+        for child in head.subtree:
+            if child.i >= head.i or self.mention(child) is self.mention(tok):
+                continue
+            m = self.mention(child)
+            if m is not None and (iso := self.state_of(m.entity)) and m.entity.type != "Person":
+                return replace(ent, country=iso)
+        return ent
+
     def _from_mention(self, m: Mention, tok: Token, as_place: bool) -> list[Actor]:
         ent = m.entity
+        if ent.type == "Person":
+            return [Actor(self._with_country(ent, tok))]
         if ent.type == "State":
             # A demonym modifying a sector noun is handled from the noun; alone it is the state.
             head = tok
@@ -205,6 +253,12 @@ class ActorResolver:
             if child.dep_ == "prep" and child.lower_ in {"of", "by"}:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
+                        found = self.resolve(pobj)
+                        if found:
+                            return found
+            if child.dep_ == "acl":  # "the actions taken by ECOWAS"
+                for agent in (c for c in child.children if c.dep_ == "agent"):
+                    for pobj in (g for g in agent.children if g.dep_ == "pobj"):
                         found = self.resolve(pobj)
                         if found:
                             return found

@@ -235,7 +235,7 @@ class EventExtractor:
             return [], None  # handled by _first: the source falls back to the target's state
         if role == "demand":
             for t in tok.subtree:
-                if t is not tok and _names(t, self.lex.modality["request_heads"]):
+                if t.i != tok.i and _names(t, self.lex.modality["request_heads"]):
                     obj = self._patient_token(t) or next(
                         (g for c in t.children if c.dep_ == "prep" for g in c.children
                          if g.dep_ == "pobj"), None)
@@ -286,14 +286,14 @@ class EventExtractor:
                 if c.lower_ in RELATIVE_PRONOUNS and tok.dep_ == "relcl":
                     return tok.head
                 return c
-        if tok.dep_ == "xcomp" and tok.head is not tok:
+        if tok.dep_ == "xcomp" and tok.head.i != tok.i:
             head = tok.head
             if head.lemma_.lower() in OBJECT_CONTROL:
                 obj = next((c for c in head.children if c.dep_ in {"dobj", "nsubjpass"}), None)
                 if obj is not None:
                     return obj
             return self._agent_token(head)
-        if tok.dep_ in {"conj", "advcl"} and tok.head is not tok and tok.head.pos_ == "VERB":
+        if tok.dep_ in {"conj", "advcl"} and tok.head.i != tok.i and tok.head.pos_ == "VERB":
             return self._agent_token(tok.head)
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB":
             return self._agent_token(tok.head.head)  # "join X in condemning"
@@ -352,7 +352,7 @@ class EventExtractor:
                 return "hypothetical", False
         future = any(c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll"} for c in tok.children)
         node, steps = tok, 0
-        while node.head is not node and steps < 4 and node.dep_ in {
+        while node.head.i != node.i and steps < 4 and node.dep_ in {
                 "xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "nsubjpass", "advcl"}:
             node, steps = node.head, steps + 1
             lemma = node.lemma_.lower()
@@ -371,7 +371,7 @@ class EventExtractor:
 
     def _attribution(self, tok: Token) -> Actor | None:
         node, steps = tok, 0
-        while node.head is not node and steps < 4:
+        while node.head.i != node.i and steps < 4:
             dep, node, steps = node.dep_, node.head, steps + 1
             if dep == "ccomp" and node.lemma_.lower() in self.lex.speech_verbs:
                 at = self._agent_token(node)
@@ -411,7 +411,7 @@ class EventExtractor:
                 if head.i in anchors:
                     counted = head
                     break
-                if head.head is head:
+                if head.head.i == head.i:
                     break
                 head = head.head
             if counted is None:

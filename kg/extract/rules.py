@@ -23,7 +23,8 @@ RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on
              "refine", "particle", "particle_for", "requires_forces", "requires_forces_patient",
              "requires_word", "patient_lemmas", "target_optional", "patient_lemmas_for", "not_if_forces"}
 LEXICON_KEYS = {"sector_nouns", "partitive_nouns", "comparators", "personnel_nouns", "modality",
-                "locative_preps", "first_person", "relative_dates", "light_verbs", "speech_verbs"}
+                "locative_preps", "first_person", "relative_dates", "light_verbs", "speech_verbs",
+                "org_nouns"}
 MODALITY_KEYS = {"negation", "hypothetical_aux", "hypothetical_adj", "conditional_marks",
                  "future_heads", "request_heads", "refusal_heads"}
 
@@ -59,6 +60,7 @@ class Lexicon:
     relative_dates: dict[str, tuple[str, int]]
     light_verbs: frozenset[str]
     speech_verbs: frozenset[str]
+    org_nouns: frozenset[str]
 
 
 def _check_role(where: str, role: str) -> None:
@@ -145,6 +147,7 @@ def parse_lexicon(fname: str, text: str) -> Lexicon:
         relative_dates={k: (str(v[0]), int(v[1])) for k, v in data["relative_dates"].items()},
         light_verbs=frozenset(data["light_verbs"]),
         speech_verbs=frozenset(data["speech_verbs"]),
+        org_nouns=frozenset(data["org_nouns"]),
     )
 
 
