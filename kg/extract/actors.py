@@ -117,6 +117,9 @@ class ActorResolver:
                             return self._resolve_one(pobj, as_place, depth + 1, exclude)
         sector = self.sector_of(tok)
         if tok.pos_ in {"NOUN", "PROPN"} and sector:
+            listed = self._states_including(tok)
+            if listed:
+                return [Actor(s, sector) for s in listed]
             state = self._state_in_modifiers(tok)
             if state:
                 return [Actor(state, sector)]
@@ -217,6 +220,23 @@ class ActorResolver:
         if self.salient is not None and self.salient.id != exclude:
             return self.salient
         return None
+
+    def _states_including(self, tok: Token) -> list[Entity]:
+        """States listed after "including" ("leaders, including in Algeria and Ghana")."""
+        out: list[Entity] = []
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ == "including":
+                objs = [g for g in child.children if g.dep_ in {"pobj", "pcomp", "prep"}]
+                objs += [p for o in objs if o.dep_ == "prep" for p in o.children
+                         if p.dep_ == "pobj"]
+                for obj in objs:
+                    for t in (obj, *obj.conjuncts):
+                        m = self.mention(t)
+                        iso = self.state_of(m.entity) if m else None
+                        state = self.gazetteer.state(iso) if iso else None
+                        if state is not None and state not in out:
+                            out.append(state)
+        return out
 
     def _is_definite(self, tok: Token) -> bool:
         return any(c.dep_ in {"det", "poss"} and c.lower_ in {"the", "its", "their", "this", "that"}

@@ -106,6 +106,8 @@ class EventExtractor:
                         continue
                 qty, money = self._quantities(tok, source.token, target.token)
                 for c in classes:
+                    if c != cls and tgt is None:
+                        continue  # an implied relation (presence) needs both parties
                     info = self.classes[c]
                     yield Event(
                         event_type=info.plover, event_class=c, source=src, target=tgt,
@@ -320,7 +322,10 @@ class EventExtractor:
         """The state nearest the trigger in the same sentence, other than the source's."""
         best: tuple[int, Actor, Token] | None = None
         exclude = src.country if src is not None else None
+        speaker = self._speaker_tokens(tok)
         for t in sent:
+            if t.i in speaker:
+                continue  # who reports an event is rarely its recipient
             found = self.res.resolve(t, as_place=True) if self.res.mention(t) else \
                 (self.res.resolve(t, exclude=exclude) if t.lower_ == "country" else [])
             for a in found:
@@ -368,6 +373,15 @@ class EventExtractor:
                     "conditional_marks"] for c in node.children):
                 return "hypothetical", False
         return "asserted", future
+
+    def _speaker_tokens(self, tok: Token) -> set[int]:
+        """Indices of the subject phrase of the verb of saying that reports `tok`, if any."""
+        node, steps = tok, 0
+        while node.head.i != node.i and steps < 4:
+            dep, node, steps = node.dep_, node.head, steps + 1
+            if dep == "ccomp" and node.lemma_.lower() in self.lex.speech_verbs:
+                return {t.i for c in node.children if c.dep_ == "nsubj" for t in c.subtree}
+        return set()
 
     def _attribution(self, tok: Token) -> Actor | None:
         node, steps = tok, 0
