@@ -105,7 +105,13 @@ class ActorResolver:
         if low in self.lexicon.first_person:
             speaker = self._speaker(tok, depth)
             return speaker or ([self.publisher] if self.publisher else [])
-        if tok.lemma_.lower() in self.lexicon.org_nouns and self._is_definite(tok):
+        if low in self.lexicon.third_person:
+            return self._pronoun_antecedent(tok, depth)
+        if tok.pos_ in {"NOUN", "PROPN"} and (listed := self._states_including(tok)):
+            return [Actor(s, self.sector_of(tok)) for s in listed]
+        if tok.lemma_.lower() in self.lexicon.org_nouns and tok.tag_ != "NNS" and any(
+                c.dep_ in {"det", "poss"} and c.lower_ in {"the", "this", "that", "its", "their"}
+                for c in tok.children):
             org = self._org_antecedent(tok)
             if org is not None:
                 return [Actor(org)]
@@ -117,9 +123,6 @@ class ActorResolver:
                             return self._resolve_one(pobj, as_place, depth + 1, exclude)
         sector = self.sector_of(tok)
         if tok.pos_ in {"NOUN", "PROPN"} and sector:
-            listed = self._states_including(tok)
-            if listed:
-                return [Actor(s, sector) for s in listed]
             state = self._state_in_modifiers(tok)
             if state:
                 return [Actor(state, sector)]
@@ -133,6 +136,27 @@ class ActorResolver:
             return [Actor(state)] if state else []
         if tok.pos_ == "NOUN" and not as_place:
             return self._in_modifiers(tok, depth)
+        return []
+
+    def _pronoun_antecedent(self, tok: Token, depth: int) -> list[Actor]:
+        """What "it", "its", "they" or "their" refers to: the subject of the clause a possessive
+        sits in ("Mali revoked its agreements"), else the subject of the previous sentence."""
+        candidates: list[Token] = []
+        node = tok
+        while node.head.i != node.i:  # subjects of the clauses it sits in, nearest first
+            node = node.head
+            if node.pos_ in {"VERB", "AUX"}:
+                candidates += [c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}
+                               and c.i < tok.i]
+        if tok.sent.start > 0:
+            prev = self.doc[tok.sent.start - 1].sent
+            candidates += [c for c in prev.root.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        for cand in candidates:
+            if cand.lower_ in self.lexicon.third_person or cand.lower_ in self.lexicon.first_person:
+                continue
+            found = self._resolve_one(cand, False, depth + 1)
+            if found:
+                return found
         return []
 
     def _speaker(self, tok: Token, depth: int) -> list[Actor]:
@@ -225,7 +249,8 @@ class ActorResolver:
         """States listed after "including" ("leaders, including in Algeria and Ghana")."""
         out: list[Entity] = []
         for child in tok.children:
-            if child.dep_ == "prep" and child.lower_ == "including":
+            if child.dep_ == "prep" and (child.lower_ == "including" or (
+                    child.lower_ == "as" and any(g.lower_ == "such" for g in child.children))):
                 objs = [g for g in child.children if g.dep_ in {"pobj", "pcomp", "prep"}]
                 objs += [p for o in objs if o.dep_ == "prep" for p in o.children
                          if p.dep_ == "pobj"]

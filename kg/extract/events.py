@@ -53,6 +53,9 @@ class EventExtractor:
                     "NOUN" if tok.pos_ in {"NOUN", "PROPN"} else None
                 if pos is None:
                     continue
+                m = self.res.mention(tok)
+                if m is not None and m.entity.type != "State":
+                    continue  # part of a name: the "Union" of "European Union"
                 keys = {tok.lemma_.lower(), tok.lower_}
                 for rule in [r for k in keys for r in self.by_lemma.get((pos, k), [])]:
                     for event in self._apply(rule, tok, sent):
@@ -123,6 +126,10 @@ class EventExtractor:
                                  for c in tok.children):
             return False
         patient = self._patient_token(tok)
+        excluded = rule.opt("patient_not_lemmas_for", {}).get(lemma)
+        if excluded and patient is not None and (
+                patient.lemma_.lower() in excluded or patient.lower_ in excluded):
+            return False
         lemmas = rule.opt("patient_lemmas") or rule.opt("patient_lemmas_for", {}).get(lemma)
         if lemmas:
             heads = [patient] if patient is not None else []
@@ -212,14 +219,19 @@ class EventExtractor:
                 return (res.resolve(at), at) if at is not None else ([], None)
             return [], None
         if role == "between":
-            for child in tok.children:
+            # Every pair of the parties: "a pact between Mali, Niger and Burkina Faso".
+            holders = [tok, *(c for c in tok.children if c.dep_ == "acl")]
+            for child in (c for h in holders for c in h.children):
                 if child.dep_ == "prep" and child.lower_ == "between":
                     pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
                     if pobj is None:
                         continue
                     parties = res.resolve(pobj)
                     if len(parties) >= 2:
-                        return (parties[:1] if src is None else parties[1:]), pobj
+                        if src is None:
+                            return parties[:-1], pobj
+                        if src in parties:
+                            return parties[parties.index(src) + 1:], pobj
             return [], None
         if role == "place":
             for t in tok.subtree:

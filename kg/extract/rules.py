@@ -21,10 +21,11 @@ ROLES = {"agent", "patient", "experiencer", "poss", "mod", "of", "by", "governor
          "place", "sentence", "salient", "same_as_target", "demand", "dative", "none"}
 RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on_future", "implies",
              "refine", "particle", "particle_for", "requires_forces", "requires_forces_patient",
-             "requires_word", "patient_lemmas", "target_optional", "patient_lemmas_for", "not_if_forces"}
+             "requires_word", "patient_lemmas", "target_optional",
+             "patient_not_lemmas_for", "patient_lemmas_for", "not_if_forces"}
 LEXICON_KEYS = {"sector_nouns", "partitive_nouns", "comparators", "personnel_nouns", "modality",
                 "locative_preps", "first_person", "relative_dates", "light_verbs", "speech_verbs",
-                "org_nouns"}
+                "org_nouns", "third_person"}
 MODALITY_KEYS = {"negation", "hypothetical_aux", "hypothetical_adj", "conditional_marks",
                  "future_heads", "request_heads", "refusal_heads"}
 
@@ -61,6 +62,7 @@ class Lexicon:
     light_verbs: frozenset[str]
     speech_verbs: frozenset[str]
     org_nouns: frozenset[str]
+    third_person: frozenset[str]
 
 
 def _check_role(where: str, role: str) -> None:
@@ -148,6 +150,7 @@ def parse_lexicon(fname: str, text: str) -> Lexicon:
         light_verbs=frozenset(data["light_verbs"]),
         speech_verbs=frozenset(data["speech_verbs"]),
         org_nouns=frozenset(data["org_nouns"]),
+        third_person=frozenset(data["third_person"]),
     )
 
 
