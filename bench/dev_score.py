@@ -91,6 +91,11 @@ def type_tables(score: ModuleType, dev: Path, pred_csv: Path
     return gold_n, gold_ok, pred_n, pred_ok, confusion
 
 
+def margins(counts: Counter[str], k: int | None = None) -> str:
+    """'A 3, B 2, ...': the k largest counts, ties in name order."""
+    return ", ".join(f"{t} {n}" for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:k])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--eval", type=Path, default=REPO.parent / "shared" / "eval",
@@ -125,14 +130,21 @@ def main(argv: list[str] | None = None) -> int:
     print("\n== Confusions: actors match a gold line, type differs (gold -> predicted)")
     rows = [[g, p, str(n)] for (g, p), n in sorted(confusion.items(), key=lambda kv: (-kv[1], kv[0]))]
     print(format_table(["gold type", "predicted type", "count"], rows) if rows else "(none)")
+    by_gold: Counter[str] = Counter()
+    by_pred: Counter[str] = Counter()
+    for (g, q), n in confusion.items():
+        by_gold[g] += n
+        by_pred[q] += n
+    print("totals by gold type: " + (margins(by_gold) or "none"))
+    print("totals by predicted type: " + (margins(by_pred) or "none"))
 
     p, r, f = prf(sum(pred_ok.values()), sum(pred_n.values()),
                   sum(gold_ok.values()), sum(gold_n.values()))
-    top = ", ".join(f"{g}->{q} {n}" for (g, q), n in
-                    sorted(confusion.items(), key=lambda kv: (-kv[1], kv[0]))[:3]) or "none"
+    top = margins(by_pred, 3) or "none"
     print(f"\n{n_articles} articles extracted in {seconds:.1f}s; {run_stamp()}")
     print(f"dev: micro P={p:.2f} R={r:.2f} F1={f:.2f} (gold {sum(gold_n.values())}, predicted "
-          f"{sum(pred_n.values())}, matched {sum(gold_ok.values())}); top confusions: {top}")
+          f"{sum(pred_n.values())}, matched {sum(gold_ok.values())}); {sum(confusion.values())} "
+          f"type confusions, most often predicted as {top}")
     return 0
 
 

@@ -40,6 +40,7 @@ class ActorResolver:
     publisher: Actor | None = None
     by_token: dict[int, Mention] = field(default_factory=dict)
     salient: Entity | None = None
+    coups: list[tuple[int, str]] = field(default_factory=list)  # (token index, state) so far
 
     def __post_init__(self) -> None:
         for m in self.mentions:
@@ -47,9 +48,21 @@ class ActorResolver:
             if span is not None:
                 for tok in span:
                     self.by_token[tok.i] = m
-        counts = Counter(c for m in self.mentions if (c := self.state_of(m.entity)))
-        if counts:
-            self.salient = self.gazetteer.state(counts.most_common(1)[0][0])
+        self.salient = self._most_salient_state()
+
+    def _most_salient_state(self) -> Entity | None:
+        """The state the article is about: named most often, counting twice where it is the
+        scene ("in Niger", "from Mali") rather than an actor, since reporters' own governments
+        are named often as actors."""
+        counts: Counter[str] = Counter()
+        for m in self.mentions:
+            iso = self.state_of(m.entity)
+            if not iso:
+                continue
+            span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+            scene = span is not None and self.is_place_use(span.root)
+            counts[iso] += 3 if scene else 1
+        return self.gazetteer.state(counts.most_common(1)[0][0]) if counts else None
 
     # -- entities ---------------------------------------------------------------------------
     def state_of(self, entity: Entity) -> str | None:
@@ -125,6 +138,11 @@ class ActorResolver:
         if tok.pos_ in {"NOUN", "PROPN"} and sector:
             state = self._state_in_modifiers(tok)
             if state:
+                return [Actor(state, sector)]
+            org = self._org_in_modifiers(tok)
+            if org is not None:
+                return [Actor(org)]  # "leaders of ECOWAS" act for ECOWAS
+            if sector == "junta" and (state := self._junta_state(tok, exclude)):
                 return [Actor(state, sector)]
             if sector in {"junta", "government", "military"} and (
                     sector == "junta" or self._is_definite(tok)):
@@ -226,6 +244,13 @@ class ActorResolver:
             return [Actor(ent)]
         return []
 
+    def _junta_state(self, tok: Token, exclude: str | None) -> Entity | None:
+        """The state "the junta" rules: where the latest coup read before it took place."""
+        for i, iso in reversed(self.coups):
+            if i < tok.i and iso != exclude:
+                return self.gazetteer.state(iso)
+        return None
+
     def antecedent(self, tok: Token, exclude: str | None) -> Entity | None:
         """The state "the country" or "the junta" most likely refers to: the nearest state named
         before it in this or the two previous sentences (not `exclude`), else the article's most
@@ -272,7 +297,7 @@ class ActorResolver:
         for child in tok.children:
             cands: list[Token] = []
             if child.dep_ in MODIFIER_DEPS:
-                cands = [child]
+                cands = [child, *(g for g in child.children if g.dep_ == "compound")]
             elif child.dep_ == "prep" and child.lower_ in OF_PREPS:
                 cands = [c for c in child.children if c.dep_ == "pobj"]
             for c in cands:
@@ -286,6 +311,19 @@ class ActorResolver:
                 iso = self.state_of(m.entity)
                 if iso and m.entity.type != "MilitaryBase":
                     return self.gazetteer.state(iso)
+        return None
+
+    def _org_in_modifiers(self, tok: Token) -> Entity | None:
+        """An organisation named in a noun's modifiers ("leaders in ECOWAS", "EU officials")."""
+        for child in tok.children:
+            cands = [child] if child.dep_ in MODIFIER_DEPS else \
+                [c for c in child.children if c.dep_ == "pobj"] \
+                if child.dep_ == "prep" and child.lower_ in OF_PREPS else []
+            for c in cands:
+                m = self.mention(c)
+                if m is not None and m.entity.type in {"Organisation", "Mission", "ArmedGroup",
+                                                       "MilitaryContractor"}:
+                    return m.entity
         return None
 
     def _in_modifiers(self, tok: Token, depth: int) -> list[Actor]:

@@ -63,6 +63,8 @@ class EventExtractor:
                                _actor_key(event.target), tok.i)
                         if key not in seen:
                             seen.add(key)
+                            if event.event_type == "COUP" and event.target and event.target.country:
+                                self.res.coups.append((tok.i, event.target.country))
                             yield event
 
     # -- one rule at one trigger ------------------------------------------------------------
@@ -136,6 +138,7 @@ class EventExtractor:
             if patient is not None:
                 heads += [c for c in patient.children if c.dep_ == "prep" and c.lower_ == "of"
                           for c in c.children]
+                heads += [c for c in patient.children if c.dep_ == "compound"]
             if not any(h.lemma_.lower() in lemmas or h.lower_ in lemmas for h in heads):
                 return False
         words = rule.opt("requires_word")
