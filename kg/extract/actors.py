@@ -136,6 +136,9 @@ class ActorResolver:
                             return self._resolve_one(pobj, as_place, depth + 1, exclude)
         sector = self.sector_of(tok)
         if tok.pos_ in {"NOUN", "PROPN"} and sector:
+            leader = self._possessor(tok)
+            if leader is not None:
+                return [Actor(leader, sector)]  # "Haftar's forces"
             state = self._state_in_modifiers(tok)
             if state:
                 return [Actor(state, sector)]
@@ -311,6 +314,14 @@ class ActorResolver:
                 iso = self.state_of(m.entity)
                 if iso and m.entity.type != "MilitaryBase":
                     return self.gazetteer.state(iso)
+        return None
+
+    def _possessor(self, tok: Token) -> Entity | None:
+        """A person or armed group whose forces or officials these are ("Haftar's forces")."""
+        for child in tok.children:
+            m = self.mention(child) if child.dep_ == "poss" else None
+            if m is not None and m.entity.type in {"Person", "ArmedGroup", "MilitaryContractor"}:
+                return m.entity
         return None
 
     def _org_in_modifiers(self, tok: Token) -> Entity | None:

@@ -79,6 +79,8 @@ class EventExtractor:
             pairs_from_target = True
         if not source.actors:
             return
+        if rule.opt("source_not_forces") and any(is_forces(a) for a in source.actors):
+            return  # fighters "rallying" regroup; they do not protest
         if rule.opt("requires_forces") and not all(is_forces(a) for a in source.actors):
             # "Rwanda deployed troops": the state acts, its forces are the object.
             patient = self._patient_token(tok)
@@ -314,6 +316,22 @@ class EventExtractor:
             return self._agent_token(tok.head)
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB":
             return self._agent_token(tok.head.head)  # "join X in condemning"
+        if tok.dep_ == "ROOT" and tok.tag_ in {"VBP", "VBZ", "VBD"}:
+            return self._orphan_subject(tok)
+        return None
+
+    @staticmethod
+    def _orphan_subject(verb: Token) -> Token | None:
+        """The noun phrase just before a finite verb the parser gave no subject (it attached
+        "Russia, Egypt and the UAE" to an earlier phrase): the first of its conjuncts."""
+        for t in reversed(list(verb.sent)[: verb.i - verb.sent.start]):
+            if t.pos_ in {"PUNCT", "CCONJ", "DET", "ADV"} or t.dep_ == "compound":
+                continue
+            if t.pos_ not in {"NOUN", "PROPN"}:
+                return None
+            while t.dep_ == "conj" and t.head.i < t.i:
+                t = t.head
+            return t
         return None
 
     def _patient_token(self, tok: Token) -> Token | None:
@@ -482,4 +500,11 @@ def _actor_key(actor: Actor | None) -> str | None:
 
 
 def same_party(a: Actor, b: Actor) -> bool:
-    return a.entity.id == b.entity.id or (a.country is not None and a.country == b.country)
+    """Whether two actors are one side: the same entity, or parts of the same state. A person or
+    group inside a state is a party of its own (civil wars: "Haftar's forces withdrew from
+    western Libya")."""
+    if a.entity.id == b.entity.id:
+        return True
+    state_side = {"State", "Institution"}
+    return (a.country is not None and a.country == b.country
+            and a.entity.type in state_side and b.entity.type in state_side)

@@ -22,7 +22,7 @@ ROLES = {"agent", "patient", "experiencer", "poss", "mod", "of", "by", "governor
 RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on_future", "implies",
              "refine", "particle", "particle_for", "requires_forces", "requires_forces_patient",
              "requires_word", "patient_lemmas", "target_optional",
-             "patient_not_lemmas_for", "patient_lemmas_for", "not_if_forces"}
+             "patient_not_lemmas_for", "source_not_forces", "patient_lemmas_for", "not_if_forces"}
 LEXICON_KEYS = {"sector_nouns", "partitive_nouns", "comparators", "personnel_nouns", "modality",
                 "locative_preps", "first_person", "relative_dates", "light_verbs", "speech_verbs",
                 "org_nouns", "third_person"}
