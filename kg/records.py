@@ -88,6 +88,7 @@ SECTOR_LABELS = {
     "junta": "junta",
     "people": "people",
     "instructors": "military instructors",
+    "rebels": "rebels",
 }
 
 

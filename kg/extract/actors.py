@@ -24,9 +24,12 @@ MODIFIER_DEPS = {"poss", "compound", "amod", "nmod", "appos"}
 OF_PREPS = {"of", "from", "in"}
 
 
+FORCE_SECTORS = {"military", "instructors", "rebels"}
+
+
 def is_forces(actor: Actor) -> bool:
     """Whether an actor is an armed force (a state's military or an armed organisation)."""
-    return actor.sector in {"military", "instructors"} or actor.entity.type in FORCE_TYPES
+    return actor.sector in FORCE_SECTORS or actor.entity.type in FORCE_TYPES
 
 
 @dataclass
@@ -293,7 +296,7 @@ class ActorResolver:
 
     def _is_definite(self, tok: Token) -> bool:
         return any(c.dep_ in {"det", "poss"} and c.lower_ in {"the", "its", "their", "this", "that"}
-                   for c in tok.children) or tok.tag_ == "NNS"
+                   for c in tok.children)
 
     def _state_in_modifiers(self, tok: Token) -> Entity | None:
         """The state named in a sector noun's modifiers: poss, compound, amod, "of X", "in X"."""
@@ -305,7 +308,7 @@ class ActorResolver:
                 cands = [c for c in child.children if c.dep_ == "pobj"]
             for c in cands:
                 m = self.mention(c)
-                if m is None and c.dep_ in {"compound", "amod"} and c.pos_ in {"NOUN", "ADJ"}:
+                if m is None and c.dep_ in {"compound", "amod", "nmod"} and c.pos_ in {"NOUN", "ADJ"}:
                     found = self._state_in_modifiers(c)
                     if found:
                         return found

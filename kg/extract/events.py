@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.actors import ActorResolver, is_forces
+from kg.extract.actors import FORCE_SECTORS, ActorResolver, is_forces
 from kg.extract.attributes import normalise_date, quantity
 from kg.extract.rules import Lexicon, Rule
 from kg.rdf.vocab import event_classes
@@ -81,14 +81,20 @@ class EventExtractor:
             return
         if rule.opt("source_not_forces") and any(is_forces(a) for a in source.actors):
             return  # fighters "rallying" regroup; they do not protest
+        if rule.opt("requires_forces_or_person") and not all(
+                is_forces(a) or a.entity.type == "Person" for a in source.actors):
+            return
         if rule.opt("requires_forces") and not all(is_forces(a) for a in source.actors):
             # "Rwanda deployed troops": the state acts, its forces are the object.
             patient = self._patient_token(tok)
             moved = self.res.resolve(patient) if patient is not None else []
-            if not (moved and all(is_forces(a) for a in moved)):
+            unnamed = patient is not None and self.res.sector_of(patient) in FORCE_SECTORS
+            if not (unnamed or (moved and all(is_forces(a) for a in moved))):
                 return
         modality, future = self._modality(tok, sent)
         cls = rule.event_class
+        if modality == "negated" and rule.opt("on_negated"):
+            cls, modality = rule.opt("on_negated"), "asserted"  # "will not accept" rejects
         if future:
             if rule.opt("on_future"):
                 cls = rule.opt("on_future")
@@ -108,7 +114,7 @@ class EventExtractor:
             if not target.actors and not rule.opt("target_optional"):
                 continue
             for tgt in ([src] if pairs_from_target else target.actors or [None]):
-                if tgt is not None and same_party(src, tgt):
+                if tgt is not None and same_party(src, tgt) and target.role != "own_state":
                     if self.classes[cls].plover not in KEEP_SAME_COUNTRY:
                         continue
                 qty, money = self._quantities(tok, source.token, target.token)
@@ -170,7 +176,7 @@ class EventExtractor:
             if role.startswith("prep:") and role != "prep:of" and not actors \
                     and self._has_prep(tok, role[5:]):
                 named_but_unknown = True
-            if src is not None and not keep_same:
+            if src is not None and not keep_same and role != "own_state":
                 actors = [a for a in actors if not same_party(a, src)]
             if actors:
                 return Found(actors, at, role)
@@ -248,6 +254,15 @@ class EventExtractor:
             return [], None
         if role == "sentence":
             return self._sentence_state(tok, sent, src)
+        if role == "own_state":  # "Chad lifted its curfew", "police arrested protesters"
+            state = res.gazetteer.state(src.country) if src is not None and src.country else None
+            return ([Actor(state)], None) if state else ([], None)
+        if role == "clause_subject":  # "demanded that Israel withdraw"
+            for comp in (c for c in tok.children if c.dep_ == "ccomp"):
+                subj = next((c for c in comp.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+                if subj is not None and (found := res.resolve(subj, exclude=exclude)):
+                    return found, subj
+            return [], None
         if role == "salient":
             return ([Actor(res.salient)], None) if res.salient else ([], None)
         if role == "same_as_target":

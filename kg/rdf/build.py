@@ -19,7 +19,8 @@ from kg.rdf.vocab import KGR, PROV, WD, event_classes, term
 from kg.records import Actor, Article, Entity, Event, Evidence, Extraction, Quantity
 
 SECTOR_CLASS = {"government": "Government", "junta": "Junta", "military": "ArmedForce",
-                "instructors": "MilitaryAdvisers", "people": "Population"}
+                "instructors": "MilitaryAdvisers", "people": "Population",
+                "rebels": "ArmedGroup"}
 ENTITY_CLASS = {"State": "State", "City": "City", "MilitaryBase": "MilitaryBase",
                 "Organisation": "Organisation", "Mission": "Mission", "ArmedGroup": "ArmedGroup",
                 "MilitaryContractor": "MilitaryContractor", "Person": "Person",
