@@ -27,6 +27,11 @@ OF_PREPS = {"of", "from", "in"}
 FORCE_SECTORS = {"military", "instructors", "rebels"}
 
 
+def _is_plural(tok: Token) -> bool:
+    """Whether a noun phrase is plural: a plural noun or a coordination ("Mali and Niger")."""
+    return tok.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in tok.children)
+
+
 def is_forces(actor: Actor) -> bool:
     """Whether an actor is an armed force (a state's military or an armed organisation)."""
     return actor.sector in FORCE_SECTORS or actor.entity.type in FORCE_TYPES
@@ -165,18 +170,25 @@ class ActorResolver:
     def _pronoun_antecedent(self, tok: Token, depth: int) -> list[Actor]:
         """What "it", "its", "they" or "their" refers to: the subject of the clause a possessive
         sits in ("Mali revoked its agreements"), else the subject of the previous sentence."""
+        plural = tok.lower_ in {"they", "their", "them", "themselves"}
         candidates: list[Token] = []
         node = tok
         while node.head.i != node.i:  # subjects of the clauses it sits in, nearest first
             node = node.head
             if node.pos_ in {"VERB", "AUX"}:
                 candidates += [c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}
-                               and c.i < tok.i]
+                               and c.i < tok.i and _is_plural(c) == plural]
+        if tok.dep_ == "poss" and not plural:
+            # "Russia, Egypt and the UAE arm the LNA and aid its operations": the subject is
+            # plural, so "its" is the nearest singular name before it.
+            candidates += [self.doc[i] for i in range(tok.i - 1, tok.sent.start - 1, -1)
+                           if (m := self.by_token.get(i)) is not None
+                           and m.entity.type != "Person" and not _is_plural(self.doc[i])]
         if tok.sent.start > 0:
             prev = self.doc[tok.sent.start - 1].sent
             candidates += [c for c in prev.root.children if c.dep_ in {"nsubj", "nsubjpass"}]
         for cand in candidates:
-            if cand.lower_ in self.lexicon.third_person or cand.lower_ in self.lexicon.first_person:
+            if cand.lower_ in self.lexicon.first_person or cand.i == tok.i:
                 continue
             found = self._resolve_one(cand, False, depth + 1)
             if found:

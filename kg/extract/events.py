@@ -53,8 +53,7 @@ class EventExtractor:
                     "NOUN" if tok.pos_ in {"NOUN", "PROPN"} else None
                 if pos is None:
                     continue
-                m = self.res.mention(tok)
-                if m is not None and m.entity.type != "State":
+                if self.res.mention(tok) is not None:
                     continue  # part of a name: the "Union" of "European Union"
                 keys = {tok.lemma_.lower(), tok.lower_}
                 for rule in [r for k in keys for r in self.by_lemma.get((pos, k), [])]:
@@ -319,6 +318,8 @@ class EventExtractor:
             if c.dep_ in {"nsubj", "csubj"}:
                 if c.lower_ in RELATIVE_PRONOUNS and tok.dep_ == "relcl":
                     return tok.head
+                if _is_source_attribution(c):  # "According to officials, Russia arms ..."
+                    return self._orphan_subject(tok)
                 return c
         if tok.dep_ == "xcomp" and tok.head.i != tok.i:
             head = tok.head
@@ -345,7 +346,11 @@ class EventExtractor:
             if t.pos_ not in {"NOUN", "PROPN"}:
                 return None
             while t.dep_ == "conj" and t.head.i < t.i:
+                if _is_source_attribution(t.head):
+                    return t  # the parser joined the actors to "according to officials"
                 t = t.head
+            if _is_source_attribution(t) and t.dep_ != "appos":
+                return None  # only the source of the report precedes the verb
             return t
         return None
 
@@ -500,6 +505,11 @@ class EventExtractor:
             end=start + len(text), rule=rule.id, trigger=tok.text, trigger_start=tok.idx,
             trigger_end=tok.idx + len(tok.text), tokens=matched,
         )
+
+
+def _is_source_attribution(tok: Token) -> bool:
+    """Whether a token sits in an "according to X" phrase."""
+    return any(a.lower_ == "according" for a in tok.ancestors)
 
 
 def _names(tok: Token, words: frozenset[str]) -> bool:
