@@ -53,7 +53,8 @@ class EventExtractor:
                     "NOUN" if tok.pos_ in {"NOUN", "PROPN"} else None
                 if pos is None:
                     continue
-                if self.res.mention(tok) is not None:
+                m = self.res.mention(tok)
+                if m is not None and m.entity.type != "Institution":
                     continue  # part of a name: the "Union" of "European Union"
                 keys = {tok.lemma_.lower(), tok.lower_}
                 for rule in [r for k in keys for r in self.by_lemma.get((pos, k), [])]:
@@ -226,6 +227,10 @@ class EventExtractor:
             head = tok.head
             if tok.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in self.lex.light_verbs:
                 at = self._agent_token(head)
+                return (res.resolve(at), at) if at is not None else ([], None)
+            if tok.dep_ == "pobj" and head.lower_ in {"in", "into"} and \
+                    head.head.lemma_.lower() in self.lex.participation_verbs:
+                at = self._agent_token(head.head)  # "we are in talks with", "took part in"
                 return (res.resolve(at), at) if at is not None else ([], None)
             return [], None
         if role == "between":

@@ -27,7 +27,7 @@ RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on
              "requires_forces_or_person", "patient_lemmas_for", "not_if_forces"}
 LEXICON_KEYS = {"sector_nouns", "partitive_nouns", "comparators", "personnel_nouns", "modality",
                 "locative_preps", "first_person", "relative_dates", "light_verbs", "speech_verbs",
-                "org_nouns", "third_person"}
+                "org_nouns", "third_person", "participation_verbs"}
 MODALITY_KEYS = {"negation", "hypothetical_aux", "hypothetical_adj", "conditional_marks",
                  "future_heads", "request_heads", "refusal_heads"}
 
@@ -65,6 +65,7 @@ class Lexicon:
     speech_verbs: frozenset[str]
     org_nouns: frozenset[str]
     third_person: frozenset[str]
+    participation_verbs: frozenset[str]
 
 
 def _check_role(where: str, role: str) -> None:
@@ -153,6 +154,7 @@ def parse_lexicon(fname: str, text: str) -> Lexicon:
         speech_verbs=frozenset(data["speech_verbs"]),
         org_nouns=frozenset(data["org_nouns"]),
         third_person=frozenset(data["third_person"]),
+        participation_verbs=frozenset(data["participation_verbs"]),
     )
 
 

@@ -49,6 +49,7 @@ class Gazetteer:
     entries: dict[str, Entry] = field(default_factory=dict)
     names: dict[str, list[str]] = field(default_factory=dict)  # surface form -> entry ids
     demonyms: dict[str, str] = field(default_factory=dict)  # demonym -> state id
+    surnames: dict[str, list[str]] = field(default_factory=dict)  # surname -> person ids
 
     def get(self, entry_id: str) -> Entry | None:
         return self.entries.get(entry_id)
@@ -62,6 +63,11 @@ class Gazetteer:
         """Entries whose label or alias is exactly `name` (case-insensitive fallback)."""
         ids = self.names.get(name) or self.names.get(name.lower(), [])
         return [self.entries[i] for i in ids]
+
+    def person_by_surname(self, surname: str, day: dt.date | None) -> Entry | None:
+        """The one person with this surname whose office holds on `day`, if exactly one."""
+        found = [e for i in self.surnames.get(surname, []) if (e := self.entries[i]).valid_on(day)]
+        return found[0] if len(found) == 1 else None
 
     def surface_forms(self) -> Iterator[tuple[str, str, bool]]:
         """(surface form, entry id, is_demonym) for every name the linker should look for."""
@@ -142,6 +148,11 @@ def build(entries: list[tuple[str, Entry]]) -> Gazetteer:
                     ids.append(ent.id)
         for dem in entry.demonyms:
             gaz.demonyms.setdefault(dem, ent.id)
+        if ent.type == "Person":
+            for name in {n.split()[-1] for n in (ent.label, *ent.aliases) if " " in n}:
+                ids = gaz.surnames.setdefault(name, [])
+                if ent.id not in ids:
+                    ids.append(ent.id)
     return gaz
 
 

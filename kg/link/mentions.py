@@ -78,6 +78,10 @@ def find_mentions(doc: Doc, nlp: Language, day: dt.date | None = None) -> list[M
             if len(text) < 3 or not any(c.isupper() for c in text):
                 continue
             etype = UNKNOWN_NER[ent.label_]
+            known = gaz.person_by_surname(ent[-1].text, day) if etype == "Person" else None
+            if known is not None:  # "Secretary Austin": the one office holder of that name
+                mentions.append(Mention(ent.start_char, ent.end_char, ent.text, known.entity))
+                continue
             entity = Entity(id=f"{'person' if etype == 'Person' else 'actor'}-{slug(text)}",
                             type=etype, label=text)
             mentions.append(Mention(ent.start_char, ent.end_char, ent.text, entity))
