@@ -117,7 +117,7 @@ class ActorResolver:
 
     def _resolve_one(self, tok: Token, as_place: bool, depth: int, exclude: str | None = None
                      ) -> list[Actor]:
-        if depth > 3:
+        if depth > 5:
             return []
         m = self.mention(tok)
         if m is not None:
@@ -365,6 +365,11 @@ class ActorResolver:
                         found = self.resolve(pobj)
                         if found:
                             return found
+            if child.dep_ == "prep" and child.lower_ == "between":  # "the agreement between X and Y"
+                for pobj in (g for g in child.children if g.dep_ == "pobj"):
+                    found = self.resolve(pobj)
+                    if found:
+                        return found
             if child.dep_ == "acl":  # "the actions taken by ECOWAS"
                 for agent in (c for c in child.children if c.dep_ == "agent"):
                     for pobj in (g for g in agent.children if g.dep_ == "pobj"):

@@ -51,8 +51,8 @@ class EventExtractor:
             for tok in sent:
                 pos = "VERB" if tok.pos_ in {"VERB", "AUX", "ADJ"} or tok.tag_ == "VBN" else \
                     "NOUN" if tok.pos_ in {"NOUN", "PROPN"} else None
-                if pos is None:
-                    continue
+                if pos is None or tok.ent_type_ in {"DATE", "TIME", "CARDINAL", "MONEY", "ORDINAL"}:
+                    continue  # "March" in "March 2022" is a month, not a protest
                 m = self.res.mention(tok)
                 if m is not None and m.entity.type != "Institution":
                     continue  # part of a name: the "Union" of "European Union"
@@ -267,8 +267,9 @@ class EventExtractor:
                 if subj is not None and (found := res.resolve(subj, exclude=exclude)):
                     return found, subj
             return [], None
-        if role == "salient":
-            return ([Actor(res.salient)], None) if res.salient else ([], None)
+        if role == "salient":  # the state in focus here: named just before, else in the article
+            state = res.antecedent(tok, exclude)
+            return ([Actor(state)], None) if state else ([], None)
         if role == "same_as_target":
             return [], None  # handled by _first: the source falls back to the target's state
         if role == "demand":
