@@ -63,7 +63,8 @@ class EventExtractor:
                                _actor_key(event.target), tok.i)
                         if key not in seen:
                             seen.add(key)
-                            if event.event_type == "COUP" and event.target and event.target.country:
+                            if event.event_type == "COUP" and event.modality == "asserted" \
+                                    and event.target and event.target.country:
                                 self.res.coups.append((tok.i, event.target.country))
                             yield event
 
@@ -170,12 +171,14 @@ class EventExtractor:
         for role in roles:
             if role == "none":
                 return Found([], None, role)
-            if role == "same_as_target" or (role == "sentence" and named_but_unknown):
+            if role == "same_as_target" or (role in {"sentence", "salient"} and named_but_unknown):
                 continue  # the text names a recipient we cannot resolve: do not guess another
             actors, at = self._role(role, tok, sent, src)
             if role.startswith("prep:") and role != "prep:of" and not actors \
                     and self._has_prep(tok, role[5:]):
                 named_but_unknown = True
+            if role == "patient" and not actors and at is not None and at.pos_ == "PRON":
+                named_but_unknown = True  # "what the people have asked for"
             if src is not None and not keep_same and role != "own_state":
                 actors = [a for a in actors if not same_party(a, src)]
             if actors:
@@ -249,7 +252,10 @@ class EventExtractor:
                             return parties[parties.index(src) + 1:], pobj
             return [], None
         if role == "place":
-            for t in tok.subtree:
+            scope = list(tok.subtree)
+            if tok.dep_ in {"nsubj", "nsubjpass", "dobj"}:  # "a coup has taken place in Niger"
+                scope += [g for c in tok.head.children if c.dep_ == "prep" for g in c.subtree]
+            for t in scope:
                 if t.dep_ == "pobj" and t.head.lower_ in {"in", "at", "inside", "across"} \
                         and abs(t.i - tok.i) < 25:
                     found = [a for c in (t, *t.conjuncts) for a in res.place_actor(c)]
@@ -267,6 +273,10 @@ class EventExtractor:
                 if subj is not None and (found := res.resolve(subj, exclude=exclude)):
                     return found, subj
             return [], None
+        if role == "previous_coup":  # "the coup": the one read before
+            iso = next((c for i, c in reversed(res.coups) if i < tok.i), None)
+            state = res.gazetteer.state(iso) if iso else None
+            return ([Actor(state)], None) if state else ([], None)
         if role == "salient":  # the state in focus here: named just before, else in the article
             state = res.antecedent(tok, exclude)
             return ([Actor(state)], None) if state else ([], None)

@@ -19,7 +19,7 @@ from kg.rdf.vocab import event_classes
 
 ROLES = {"agent", "patient", "experiencer", "poss", "mod", "of", "by", "governor", "between",
          "place", "sentence", "salient", "same_as_target", "demand", "dative", "none",
-         "clause_subject", "own_state"}
+         "clause_subject", "own_state", "previous_coup"}
 RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on_future", "implies",
              "refine", "particle", "particle_for", "requires_forces", "requires_forces_patient",
              "requires_word", "patient_lemmas", "target_optional",
