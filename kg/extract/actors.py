@@ -191,8 +191,8 @@ class ActorResolver:
             if cand.lower_ in self.lexicon.first_person or cand.i == tok.i:
                 continue
             found = self._resolve_one(cand, False, depth + 1)
-            if found:
-                return found
+            if found or cand.sent.start == tok.sent.start:
+                return found  # "officers said they had ...": they are the officers, known or not
         return []
 
     def _speaker(self, tok: Token, depth: int) -> list[Actor]:

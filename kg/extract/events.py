@@ -167,7 +167,9 @@ class EventExtractor:
     # -- roles -------------------------------------------------------------------------------
     def _first(self, roles: tuple[str, ...], tok: Token, sent: Span, src: Actor | None,
                keep_same: bool = False) -> Found:
-        named_but_unknown = False
+        # "what the people have asked for": the recipient is named, by a pronoun we cannot resolve
+        named_but_unknown = any(g.tag_ in {"WP", "WDT"} for c in tok.children if c.dep_ == "prep"
+                                for g in c.children)
         for role in roles:
             if role == "none":
                 return Found([], None, role)
@@ -252,10 +254,7 @@ class EventExtractor:
                             return parties[parties.index(src) + 1:], pobj
             return [], None
         if role == "place":
-            scope = list(tok.subtree)
-            if tok.dep_ in {"nsubj", "nsubjpass", "dobj"}:  # "a coup has taken place in Niger"
-                scope += [g for c in tok.head.children if c.dep_ == "prep" for g in c.subtree]
-            for t in scope:
+            for t in self._scope(tok):
                 if t.dep_ == "pobj" and t.head.lower_ in {"in", "at", "inside", "across"} \
                         and abs(t.i - tok.i) < 25:
                     found = [a for c in (t, *t.conjuncts) for a in res.place_actor(c)]
@@ -283,7 +282,7 @@ class EventExtractor:
         if role == "same_as_target":
             return [], None  # handled by _first: the source falls back to the target's state
         if role == "demand":
-            for t in tok.subtree:
+            for t in self._scope(tok):
                 if t.i != tok.i and _names(t, self.lex.modality["request_heads"]):
                     obj = self._patient_token(t) or next(
                         (g for c in t.children if c.dep_ == "prep" for g in c.children
@@ -294,6 +293,20 @@ class EventExtractor:
                             return found, obj
             return [], None
         return [], None
+
+    @staticmethod
+    def _scope(tok: Token) -> list[Token]:
+        """The trigger's phrase, plus for a noun that is a verb's subject or object the verb's
+        prepositional phrases ("a coup has taken place in Niger", "sparked protests by people
+        who gathered in Niamey")."""
+        scope = list(tok.subtree)
+        node = tok
+        while node.dep_ == "compound":
+            node = node.head
+        if node.pos_ in {"NOUN", "PROPN"} and node.dep_ in {"nsubj", "nsubjpass", "dobj"}:
+            scope += [g for c in node.head.children if c.dep_ in {"prep", "agent"}
+                      for g in c.subtree]
+        return scope
 
     @staticmethod
     def _experiencer(tok: Token) -> Token | None:
@@ -434,6 +447,9 @@ class EventExtractor:
                 return "negated", False
             if lemma in mod["refusal_heads"]:
                 return "negated", False
+            if node.pos_ in {"VERB", "AUX"} and any(
+                    c.dep_ == "aux" and c.lower_ in mod["hypothetical_aux"] for c in node.children):
+                return "hypothetical", False  # "money that could be used to pay for a deployment"
             if _names(node, mod["request_heads"]):
                 return "hypothetical", False
             if lemma in mod["future_heads"]:
