@@ -160,6 +160,9 @@ class ActorResolver:
                 state = self.antecedent(tok, exclude)
                 return [Actor(state, sector)] if state else []
             return []
+        if tok.lemma_.lower() in {"place", "country", "state", "nation"} and any(
+                c.lower_ in {"these", "those"} for c in tok.children):
+            return self._states_before(tok)  # "in these places": the states just listed
         if low == "country" and self._is_definite(tok):
             state = self.antecedent(tok, exclude)
             return [Actor(state)] if state else []
@@ -261,6 +264,18 @@ class ActorResolver:
         if ent.type in ACTOR_TYPES:
             return [Actor(ent)]
         return []
+
+    def _states_before(self, tok: Token) -> list[Actor]:
+        """The states named in the sentence before `tok`'s (for "these places")."""
+        if tok.sent.start == 0:
+            return []
+        prev = self.doc[tok.sent.start - 1].sent
+        out: list[Actor] = []
+        for t in prev:
+            m = self.mention(t)
+            if m is not None and m.entity.type == "State" and Actor(m.entity) not in out:
+                out.append(Actor(m.entity))
+        return out
 
     def _junta_state(self, tok: Token, exclude: str | None) -> Entity | None:
         """The state "the junta" rules: where the latest coup read before it took place."""

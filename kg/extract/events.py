@@ -73,6 +73,7 @@ class EventExtractor:
         if not self._constraints_hold(rule, tok):
             return
         keep_same = self.classes[rule.event_class].plover in KEEP_SAME_COUNTRY
+        foreign = self._foreign_patient(rule, tok)
         source = self._first(rule.source, tok, sent, None)
         pairs_from_target = False
         if not source.actors and "same_as_target" in rule.source:
@@ -109,8 +110,14 @@ class EventExtractor:
         attribution = self._attribution(tok)
         when = self._date(tok)
         where = self._location(tok)
+        if foreign is not None and source.role == "agent" and not any(
+                same_party(a, p) for a in source.actors for p in foreign.actors):
+            cls = rule.opt("foreign_patient")  # "Italy evacuated 10 American troops": aid
+            classes = [cls]
+        else:
+            foreign = None
         for src in source.actors:
-            target = source if pairs_from_target else \
+            target = source if pairs_from_target else foreign if foreign is not None else \
                 self._first(rule.target, tok, sent, src, keep_same)
             if not target.actors and not rule.opt("target_optional"):
                 continue
@@ -277,6 +284,8 @@ class EventExtractor:
             state = res.gazetteer.state(iso) if iso else None
             return ([Actor(state)], None) if state else ([], None)
         if role == "salient":  # the state in focus here: named just before, else in the article
+            if exclude is None and (agent := self._agent_token(tok)) is not None:
+                exclude = next((a.country for a in res.resolve(agent)), None)
             state = res.antecedent(tok, exclude)
             return ([Actor(state)], None) if state else ([], None)
         if role == "same_as_target":
@@ -293,6 +302,17 @@ class EventExtractor:
                             return found, obj
             return [], None
         return [], None
+
+    def _foreign_patient(self, rule: Rule, tok: Token) -> Found | None:
+        """For rules with `foreign_patient`: the forces the verb acts on, with their states."""
+        if not rule.opt("foreign_patient"):
+            return None
+        patient = self._patient_token(tok)
+        if patient is None or patient.dep_ == "nsubjpass":
+            return None
+        actors = [a for a in self.res.resolve(patient) if a.country]
+        states = [Actor(s) for a in actors if (s := self.res.gazetteer.state(a.country or ""))]
+        return Found(states, patient, "patient") if states else None
 
     @staticmethod
     def _scope(tok: Token) -> list[Token]:
@@ -361,6 +381,8 @@ class EventExtractor:
             return self._agent_token(tok.head)
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB":
             return self._agent_token(tok.head.head)  # "join X in condemning"
+        if tok.dep_ == "acl" and tok.tag_ == "VBG":
+            return tok.head  # "U.S. forces deploying into the region"
         if tok.dep_ == "ROOT" and tok.tag_ in {"VBP", "VBZ", "VBD"}:
             return self._orphan_subject(tok)
         return None
@@ -420,7 +442,10 @@ class EventExtractor:
                 dist = abs(t.i - tok.i) - (100 if self.res.is_place_use(t) else 0)
                 if best is None or dist < best[0]:
                     best = (dist, Actor(state), t)
-        return ([best[1]], best[2]) if best else ([], None)
+        if best is None:
+            return [], None
+        listed = [a for c in best[2].conjuncts for a in self.res.resolve(c, as_place=True)]
+        return [best[1], *(a for a in listed if a != best[1] and a.country != exclude)], best[2]
 
     # -- modality, attribution, attributes --------------------------------------------------
     def _modality(self, tok: Token, sent: Span) -> tuple[str, bool]:
@@ -460,13 +485,16 @@ class EventExtractor:
         return "asserted", future
 
     def _speaker_tokens(self, tok: Token) -> set[int]:
-        """Indices of the subject phrase of the verb of saying that reports `tok`, if any."""
-        node, steps = tok, 0
-        while node.head.i != node.i and steps < 4:
-            dep, node, steps = node.dep_, node.head, steps + 1
-            if dep == "ccomp" and node.lemma_.lower() in self.lex.speech_verbs:
-                return {t.i for c in node.children if c.dep_ == "nsubj" for t in c.subtree}
-        return set()
+        """Indices of the subject phrases of the verbs `tok` depends on whose subjects are actors:
+        who says, voices concern about or reports an event is rarely its recipient."""
+        out: set[int] = set()
+        for node in tok.ancestors:
+            if node.pos_ not in {"VERB", "AUX"}:
+                continue
+            for subj in (c for c in node.children if c.dep_ == "nsubj"):
+                if tok.i not in {t.i for t in subj.subtree} and self.res.resolve(subj):
+                    out |= {t.i for t in subj.subtree}
+        return out
 
     def _attribution(self, tok: Token) -> Actor | None:
         node, steps = tok, 0

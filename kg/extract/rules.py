@@ -24,7 +24,7 @@ RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on
              "refine", "particle", "particle_for", "requires_forces", "requires_forces_patient",
              "requires_word", "patient_lemmas", "target_optional",
              "patient_not_lemmas_for", "source_not_forces", "on_negated",
-             "requires_forces_or_person", "patient_lemmas_for", "not_if_forces"}
+             "requires_forces_or_person", "foreign_patient", "patient_lemmas_for", "not_if_forces"}
 LEXICON_KEYS = {"sector_nouns", "partitive_nouns", "comparators", "personnel_nouns", "modality",
                 "locative_preps", "first_person", "relative_dates", "light_verbs", "speech_verbs",
                 "org_nouns", "third_person", "participation_verbs"}
@@ -87,7 +87,7 @@ def parse_rule(where: str, data: Any) -> Rule:
         if key not in data:
             raise DataError(f"{where}: missing key {key!r}")
     classes = event_classes()
-    for key in ("class", "on_future", "on_negated"):
+    for key in ("class", "on_future", "on_negated", "foreign_patient"):
         if key in data and data[key] not in classes:
             raise DataError(f"{where}: {data[key]!r} is not an event class of the ontology")
     for cls in data.get("implies", []) + [r.get("class") for r in data.get("refine", [])]:
