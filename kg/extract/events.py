@@ -424,28 +424,28 @@ class EventExtractor:
     def _sentence_state(self, tok: Token, sent: Span, src: Actor | None
                         ) -> tuple[list[Actor], Token | None]:
         """The state nearest the trigger in the same sentence, other than the source's."""
-        best: tuple[int, Actor, Token] | None = None
+        best: tuple[int, list[Actor], Token] | None = None
         exclude = src.country if src is not None else None
         speaker = self._speaker_tokens(tok)
         for t in sent:
             if t.i in speaker:
                 continue  # who reports an event is rarely its recipient
-            found = self.res.resolve(t, as_place=True) if self.res.mention(t) else \
-                (self.res.resolve(t, exclude=exclude) if t.lower_ == "country" else [])
-            for a in found:
-                if a.country is None or (src is not None and a.country == src.country):
-                    continue
-                state = self.res.gazetteer.state(a.country)
-                if state is None:
-                    continue
-                # Places ("from Niger", "in Mali") are likelier recipients than other mentions.
-                dist = abs(t.i - tok.i) - (100 if self.res.is_place_use(t) else 0)
-                if best is None or dist < best[0]:
-                    best = (dist, Actor(state), t)
-        if best is None:
-            return [], None
-        listed = [a for c in best[2].conjuncts for a in self.res.resolve(c, as_place=True)]
-        return [best[1], *(a for a in listed if a != best[1] and a.country != exclude)], best[2]
+            if self.res.mention(t):  # a state named alone or in a list ("Libya, CAR and Syria")
+                found = [a for c in (t, *t.conjuncts) for a in self.res.resolve(c, as_place=True)]
+            elif t.lemma_.lower() in {"country", "place", "state", "nation"}:
+                found = self.res.resolve(t, exclude=exclude)  # "the country", "these places"
+            else:
+                continue
+            states = [Actor(s) for a in found if a.country and a.country != exclude
+                      and (s := self.res.gazetteer.state(a.country)) is not None]
+            states = list(dict.fromkeys(states))
+            if not states:
+                continue
+            # Places ("from Niger", "in Mali") are likelier recipients than other mentions.
+            dist = abs(t.i - tok.i) - (100 if self.res.is_place_use(t) else 0)
+            if best is None or dist < best[0]:
+                best = (dist, states, t)
+        return (best[1], best[2]) if best else ([], None)
 
     # -- modality, attribution, attributes --------------------------------------------------
     def _modality(self, tok: Token, sent: Span) -> tuple[str, bool]:
@@ -492,7 +492,10 @@ class EventExtractor:
             if node.pos_ not in {"VERB", "AUX"}:
                 continue
             for subj in (c for c in node.children if c.dep_ == "nsubj"):
-                if tok.i not in {t.i for t in subj.subtree} and self.res.resolve(subj):
+                agentive = subj.pos_ == "PRON" or self.res.mention(subj) is not None or \
+                    self.res.sector_of(subj) is not None
+                if agentive and tok.i not in {t.i for t in subj.subtree} \
+                        and self.res.resolve(subj):
                     out |= {t.i for t in subj.subtree}
         return out
 
