@@ -122,6 +122,9 @@ class EventExtractor:
             if not target.actors and not rule.opt("target_optional"):
                 continue
             for tgt in ([src] if pairs_from_target else target.actors or [None]):
+                if pairs_from_target and src.country and src.entity.type != "State":
+                    # a coup that ousted President X was staged in X's state, by that state's side
+                    src = Actor(self.res.gazetteer.state(src.country) or src.entity)
                 if tgt is not None and same_party(src, tgt) and target.role != "own_state":
                     if self.classes[cls].plover not in KEEP_SAME_COUNTRY:
                         continue
