@@ -21,7 +21,7 @@ ACTOR_TYPES = {"State", "Person", "Organisation", "Mission", "ArmedGroup", "Mili
 PLACE_TYPES = {"State", "City", "MilitaryBase"}
 FORCE_TYPES = {"Mission", "ArmedGroup", "MilitaryContractor"}
 MODIFIER_DEPS = {"poss", "compound", "amod", "nmod", "appos"}
-OF_PREPS = {"of", "from", "in"}
+OF_PREPS = {"of", "from", "in", "throughout", "across"}
 
 
 FORCE_SECTORS = {"military", "instructors", "rebels"}

@@ -185,7 +185,7 @@ class EventExtractor:
                 return Found([], None, role)
             if role == "same_as_target" or (role in {"sentence", "salient"} and named_but_unknown):
                 continue  # the text names a recipient we cannot resolve: do not guess another
-            actors, at = self._role(role, tok, sent, src)
+            actors, at = self._role(role, tok, sent, src, keep_same)
             if role.startswith("prep:") and role != "prep:of" and not actors \
                     and self._has_prep(tok, role[5:]):
                 named_but_unknown = True
@@ -197,10 +197,11 @@ class EventExtractor:
                 return Found(actors, at, role)
         return Found([], None, "")
 
-    def _role(self, role: str, tok: Token, sent: Span, src: Actor | None
-              ) -> tuple[list[Actor], Token | None]:
+    def _role(self, role: str, tok: Token, sent: Span, src: Actor | None,
+              keep_same: bool = False) -> tuple[list[Actor], Token | None]:
         res = self.res
-        exclude = src.country if src is not None else None
+        # coreference may pick the source's own state where a type allows (protests, coups)
+        exclude = src.country if src is not None and not keep_same else None
         if role.startswith("prep:"):
             prep = role[5:]
             locative = prep in self.lex.locative_preps
