@@ -178,7 +178,7 @@ class EventExtractor:
     def _first(self, roles: tuple[str, ...], tok: Token, sent: Span, src: Actor | None,
                keep_same: bool = False) -> Found:
         # "what the people have asked for": the recipient is named, by a pronoun we cannot resolve
-        named_but_unknown = any(g.tag_ in {"WP", "WDT"} for c in tok.children if c.dep_ == "prep"
+        named_but_unknown = any(g.lower_ == "what" for c in tok.children if c.dep_ == "prep"
                                 for g in c.children)
         for role in roles:
             if role == "none":
