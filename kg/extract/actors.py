@@ -157,7 +157,7 @@ class ActorResolver:
                 return [Actor(state, sector)]
             if sector in {"junta", "government", "military"} and (
                     sector == "junta" or self._is_definite(tok)):
-                state = self.antecedent(tok, exclude)
+                state = self.antecedent(tok, exclude, people=sector == "government")
                 return [Actor(state, sector)] if state else []
             return []
         if tok.lemma_.lower() in {"place", "country", "state", "nation"} and any(
@@ -284,7 +284,8 @@ class ActorResolver:
                 return self.gazetteer.state(iso)
         return None
 
-    def antecedent(self, tok: Token, exclude: str | None) -> Entity | None:
+    def antecedent(self, tok: Token, exclude: str | None, people: bool = False
+                   ) -> Entity | None:
         """The state "the country" or "the junta" most likely refers to: the nearest state named
         before it in this or the two previous sentences (not `exclude`), else the article's most
         salient state."""
@@ -297,7 +298,9 @@ class ActorResolver:
             if m is None:
                 continue
             iso = self.state_of(m.entity)
-            if iso and iso != exclude and m.entity.type not in {"Person", "Organisation"}:
+            # "the secretary" may be the office holder named before; "the country" is not a person
+            skip = {"Organisation"} if people else {"Person", "Organisation"}
+            if iso and iso != exclude and m.entity.type not in skip:
                 return self.gazetteer.state(iso)
         if self.salient is not None and self.salient.id != exclude:
             return self.salient

@@ -240,7 +240,10 @@ class EventExtractor:
         if role in {"of", "by"}:
             return self._role(f"prep:{role}", tok, sent, src)
         if role == "governor":
-            head = tok.head
+            node = tok
+            while node.dep_ == "conj" and node.head.i != node.i:  # "food and health assistance"
+                node = node.head
+            tok, head = node, node.head
             if tok.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in self.lex.light_verbs:
                 at = self._agent_token(head)
                 return (res.resolve(at), at) if at is not None else ([], None)
@@ -479,6 +482,12 @@ class EventExtractor:
             if node.pos_ in {"VERB", "AUX"} and any(
                     c.dep_ == "aux" and c.lower_ in mod["hypothetical_aux"] for c in node.children):
                 return "hypothetical", False  # "money that could be used to pay for a deployment"
+            if node.pos_ in {"NOUN", "PROPN"} and any(
+                    c.dep_ == "det" and c.lower_ == "any" for c in node.children):
+                return "hypothetical", False  # "any resumption of assistance"
+            if node.pos_ in {"VERB", "AUX"} and lemma not in mod["continuing_heads"] and any(
+                    c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll"} for c in node.children):
+                future = True  # "will join ministers to discuss" (but "will maintain aid" holds)
             if _names(node, mod["request_heads"]):
                 return "hypothetical", False
             if lemma in mod["future_heads"]:

@@ -29,7 +29,7 @@ LEXICON_KEYS = {"sector_nouns", "partitive_nouns", "comparators", "personnel_nou
                 "locative_preps", "first_person", "relative_dates", "light_verbs", "speech_verbs",
                 "org_nouns", "third_person", "participation_verbs"}
 MODALITY_KEYS = {"negation", "hypothetical_aux", "hypothetical_adj", "conditional_marks",
-                 "future_heads", "request_heads", "refusal_heads"}
+                 "future_heads", "request_heads", "refusal_heads", "continuing_heads"}
 
 
 @dataclass(frozen=True)
