@@ -129,7 +129,8 @@ class ActorResolver:
         if low in self.lexicon.third_person:
             return self._pronoun_antecedent(tok, depth)
         if tok.pos_ in {"NOUN", "PROPN"} and (listed := self._states_including(tok)):
-            return [Actor(s, self.sector_of(tok)) for s in listed]
+            sector = self.sector_of(tok)
+            return [Actor(e, sector if e.type == "State" else None) for e in listed]
         if tok.lemma_.lower() in self.lexicon.org_nouns and tok.tag_ != "NNS" and any(
                 c.dep_ in {"det", "poss"} and c.lower_ in {"the", "this", "that", "its", "their"}
                 for c in tok.children):
@@ -307,7 +308,8 @@ class ActorResolver:
         return None
 
     def _states_including(self, tok: Token) -> list[Entity]:
-        """States listed after "including" ("leaders, including in Algeria and Ghana")."""
+        """States (or named groups) listed after "including" or "such as" ("leaders, including
+        in Algeria and Ghana"; "armed groups including ISSP and JNIM")."""
         out: list[Entity] = []
         for child in tok.children:
             if child.dep_ == "prep" and (child.lower_ == "including" or (
@@ -318,6 +320,11 @@ class ActorResolver:
                 for obj in objs:
                     for t in (obj, *obj.conjuncts):
                         m = self.mention(t)
+                        if m is not None and m.entity.type in {
+                                "Organisation", "Mission", "ArmedGroup", "MilitaryContractor"}:
+                            if m.entity not in out:
+                                out.append(m.entity)
+                            continue
                         iso = self.state_of(m.entity) if m else None
                         state = self.gazetteer.state(iso) if iso else None
                         if state is not None and state not in out:

@@ -160,6 +160,9 @@ class EventExtractor:
                 heads += [c for c in patient.children if c.dep_ == "compound"]
             if not any(h.lemma_.lower() in lemmas or h.lower_ in lemmas for h in heads):
                 return False
+        deps = rule.opt("requires_dep")
+        if deps and not any(c.dep_ in deps for c in tok.children):
+            return False
         words = rule.opt("requires_word")
         if words:
             near = [c for c in tok.children] + [g for c in tok.children for g in c.children]
@@ -224,6 +227,9 @@ class EventExtractor:
             at = self._patient_token(tok)
             return ((res.resolve(at, exclude=exclude) or res.place_actor(at), at)
                     if at is not None else ([], None))
+        if role == "attr":  # "there are armed groups including JNIM in Mali"
+            at = next((c for c in tok.children if c.dep_ == "attr"), None)
+            return (res.resolve(at), at) if at is not None else ([], None)
         if role == "dative":
             at = next((c for c in tok.children if c.dep_ == "dative"), None)
             return (res.resolve(at), at) if at is not None else ([], None)
@@ -390,6 +396,8 @@ class EventExtractor:
             return self._agent_token(tok.head.head)  # "join X in condemning"
         if tok.dep_ == "acl" and tok.tag_ == "VBG":
             return tok.head  # "U.S. forces deploying into the region"
+        if tok.dep_ == "acl" and tok.tag_ == "VB":  # "ECOWAS's efforts to work with Niger"
+            return next((c for c in tok.head.children if c.dep_ == "poss"), None)
         if tok.dep_ == "ROOT" and tok.tag_ in {"VBP", "VBZ", "VBD"}:
             return self._orphan_subject(tok)
         return None
