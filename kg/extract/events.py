@@ -97,6 +97,8 @@ class EventExtractor:
         cls = rule.event_class
         if modality == "negated" and rule.opt("on_negated"):
             cls, modality = rule.opt("on_negated"), "asserted"  # "will not accept" rejects
+        if self._ultimatum(tok):  # "will withdraw its force unless ...": a threat
+            cls, modality, future = "Threat", "asserted", False
         if future:
             if rule.opt("on_future"):
                 cls = rule.opt("on_future")
@@ -519,6 +521,19 @@ class EventExtractor:
                         and self.res.resolve(subj):
                     out |= {t.i for t in subj.subtree}
         return out
+
+    def _ultimatum(self, tok: Token) -> bool:
+        """Whether the trigger's clause is made conditional on the other side ("unless ...")."""
+        clause = tok
+        while clause.pos_ not in {"VERB", "AUX"} and clause.head.i != clause.i:
+            clause = clause.head
+        for node in (clause, *(a for a in clause.ancestors if a.pos_ in {"VERB", "AUX"})):
+            for adv in (c for c in node.children if c.dep_ == "advcl"):
+                if any(m.dep_ == "mark" and m.lower_ == "unless" for m in adv.children):
+                    return True
+            if node.dep_ not in {"xcomp", "ccomp", "conj"}:
+                break
+        return False
 
     def _attribution(self, tok: Token) -> Actor | None:
         node, steps = tok, 0
