@@ -101,3 +101,10 @@ def test_capital_as_actor_and_as_place() -> None:
 def test_gazetteer_wins_over_the_statistical_label() -> None:
     evs = events("Niger expelled the French ambassador.")
     assert any(e.source is not None and e.source.entity.id == "NER" for e in evs)
+
+
+def test_the_two_countries_are_the_last_two_named() -> None:
+    text = "Officials from Senegal met envoys from Gambia on Monday. The two countries agreed " \
+           "to hold joint border patrols."
+    asserted = triples(events(text))
+    assert "SEN AGREE GMB" in asserted or "GMB AGREE SEN" in asserted

@@ -161,6 +161,9 @@ class ActorResolver:
                 state = self.antecedent(tok, exclude, people=sector == "government")
                 return [Actor(state, sector)] if state else []
             return []
+        if tok.lemma_.lower() in {"country", "state", "nation"} and any(
+                c.lower_ in {"both", "two"} for c in tok.children):
+            return self._last_states(tok, 2)  # "the two countries", "both governments"
         if tok.lemma_.lower() in {"place", "country", "state", "nation"} and any(
                 c.lower_ in {"these", "those"} for c in tok.children):
             return self._states_before(tok)  # "in these places": the states just listed
@@ -264,6 +267,23 @@ class ActorResolver:
             return [actor] if actor else []
         if ent.type in ACTOR_TYPES:
             return [Actor(ent)]
+        return []
+
+    def _last_states(self, tok: Token, n: int) -> list[Actor]:
+        """The last `n` distinct states named before `tok` in this or the two previous sentences."""
+        first = tok.sent.start
+        for _ in range(2):
+            if first > 0:
+                first = self.doc[first - 1].sent.start
+        out: list[Actor] = []
+        for i in range(tok.i - 1, first - 1, -1):
+            m = self.by_token.get(i)
+            iso = self.state_of(m.entity) if m is not None else None
+            state = self.gazetteer.state(iso) if iso else None
+            if state is not None and Actor(state) not in out:
+                out.append(Actor(state))
+                if len(out) == n:
+                    return out
         return []
 
     def _states_before(self, tok: Token) -> list[Actor]:
