@@ -18,7 +18,7 @@ from kg.export.serialise import RDF_FORMATS, write_graphml, write_rdf
 from kg.export.table import write_events_csv
 from kg.extract.pipeline import extract_articles
 from kg.rdf.build import build_graphs
-from kg.rdf.queries import packaged_query, run_query
+from kg.rdf.queries import run_query, select
 from kg.rdf.store import Store, open_store
 from kg.rdf.vocab import ontology_text
 from kg.read import read_articles
@@ -144,8 +144,8 @@ def query(store: Store, text_or_file: str, allow_update: bool = False) -> Any:
 
 def stats(store: Store) -> dict[str, int]:
     """Counts of articles, events, entities, relations and triples in the store."""
-    row = next(iter(run_query(store, packaged_query("stats"), "stats.rq") or []))
-    out = {k: int(row[k]) for k in ("articles", "events", "entities", "relations")}
+    (row,) = select(store, "stats")  # consumed whole: a live result keeps the store open
+    out = {k: int(row[k] or 0) for k in ("articles", "events", "entities", "relations")}
     out["triples"] = len(store)
     return out
 
@@ -171,5 +171,14 @@ def validate(store: Store) -> tuple[bool, str]:
     return bool(conforms), str(text)
 
 
-__all__ = ["BatchReport", "EXPORT_FORMATS", "export", "extract", "ingest", "open_store", "query",
-           "stats", "validate"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "BatchReport",
+    "export",
+    "extract",
+    "ingest",
+    "open_store",
+    "query",
+    "stats",
+    "validate",
+]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from kg.export.view import EdgeView, GraphView, NodeView, SourceRef
-from kg.rdf.queries import packaged_query, run_query
+from kg.rdf.queries import select
 from kg.rdf.store import Store
 from kg.rdf.vocab import KG, label_of
 
@@ -16,7 +16,7 @@ TYPE_ORDER = ["Junta", "MilitaryAdvisers", "ArmedForce", "Population", "Governme
 
 
 def _local(iri: object) -> str:
-    return str(iri)[len(str(KG)):] if str(iri).startswith(str(KG)) else str(iri)
+    return str(iri).removeprefix(str(KG))
 
 
 def _str(value: object) -> str | None:
@@ -27,30 +27,30 @@ def graph_view(store: Store) -> GraphView:
     """Every direct relation in the store and the nodes it links."""
     edges: dict[tuple[str, str, str], dict] = {}
     sources: dict[tuple[str, str, str], list[SourceRef]] = defaultdict(list)
-    for row in run_query(store, packaged_query("edges"), "edges.rq") or []:
-        key = (str(row.s), _local(row.p), str(row.o))
-        data = edges.setdefault(key, {"type": str(row.eventType), "dates": set(), "qty": set()})
-        if row.date is not None:
-            data["dates"].add(str(row.date))
-        if row.qty is not None:
-            data["qty"].add(str(row.qty))
-        ref = SourceRef(sentence=str(row.sentence), article_title=_str(row.title),
-                        article_url=_str(row.url), article_date=_str(row.adate),
-                        article_id=str(row.articleId), rule=str(row.rule))
+    for row in select(store, "edges"):
+        key = (str(row["s"]), _local(row["p"]), str(row["o"]))
+        data = edges.setdefault(key, {"type": str(row["eventType"]), "dates": set(), "qty": set()})
+        if row["date"] is not None:
+            data["dates"].add(str(row["date"]))
+        if row["qty"] is not None:
+            data["qty"].add(str(row["qty"]))
+        ref = SourceRef(sentence=str(row["sentence"]), article_title=_str(row["title"]),
+                        article_url=_str(row["url"]), article_date=_str(row["adate"]),
+                        article_id=str(row["articleId"]), rule=str(row["rule"]))
         if ref not in sources[key]:
             sources[key].append(ref)
     used = {k[0] for k in edges} | {k[2] for k in edges}
     nodes: dict[str, dict] = {}
-    for row in run_query(store, packaged_query("nodes"), "nodes.rq") or []:
-        iri = str(row.n)
+    for row in select(store, "nodes"):
+        iri = str(row["n"])
         if iri not in used:
             continue
-        node = nodes.setdefault(iri, {"label": str(row.label), "types": set(), "iso": None,
+        node = nodes.setdefault(iri, {"label": str(row["label"]), "types": set(), "iso": None,
                                       "wd": None, "aliases": set()})
-        node["types"].add(_local(row.type))
-        node["iso"] = node["iso"] or _str(row.iso)
-        node["wd"] = node["wd"] or _str(row.wd)
-        node["aliases"].update(a for a in str(row.aliases or "").split("|") if a)
+        node["types"].add(_local(row["type"]))
+        node["iso"] = node["iso"] or _str(row["iso"])
+        node["wd"] = node["wd"] or _str(row["wd"])
+        node["aliases"].update(a for a in str(row["aliases"] or "").split("|") if a)
     node_views = tuple(
         NodeView(id=iri, label=n["label"],
                  type=next((t for t in TYPE_ORDER if t in n["types"]), "UnknownActor"),

@@ -6,7 +6,7 @@ import csv
 from collections.abc import Iterator
 from typing import TextIO
 
-from kg.rdf.queries import packaged_query, run_query
+from kg.rdf.queries import select
 from kg.rdf.store import Store
 from kg.rdf.vocab import KG
 
@@ -18,18 +18,18 @@ COLUMNS = ["article", "event_id", "event_type", "event_class", "date", "source_a
 
 def event_rows(store: Store) -> Iterator[dict[str, str]]:
     """Rows of the events table, ordered by article and position."""
-    for r in run_query(store, packaged_query("events"), "events.rq") or []:
+    for r in select(store, "events"):
         def s(value: object) -> str:
             return "" if value is None else str(value)
         yield {
-            "article": s(r.articleId), "event_id": s(r.event), "event_type": s(r.eventType),
-            "event_class": s(r["class"])[len(str(KG)):], "date": s(r.date),
-            "source_actor": s(r.sourceLabel), "source_country": s(r.sourceIso),
-            "source_wikidata": s(r.sourceWd), "target_actor": s(r.targetLabel),
-            "target_country": s(r.targetIso), "target_wikidata": s(r.targetWd),
-            "location": s(r.locationLabel), "quantity": s(r.qtyText), "money": s(r.moneyText),
-            "sentence": " ".join(s(r.sentence).split()), "start": s(r.start), "end": s(r.end),
-            "rule": s(r.rule), "trigger": s(r.trigger),
+            "article": s(r["articleId"]), "event_id": s(r["event"]), "event_type": s(r["eventType"]),
+            "event_class": s(r["class"])[len(str(KG)):], "date": s(r["date"]),
+            "source_actor": s(r["sourceLabel"]), "source_country": s(r["sourceIso"]),
+            "source_wikidata": s(r["sourceWd"]), "target_actor": s(r["targetLabel"]),
+            "target_country": s(r["targetIso"]), "target_wikidata": s(r["targetWd"]),
+            "location": s(r["locationLabel"]), "quantity": s(r["qtyText"]), "money": s(r["moneyText"]),
+            "sentence": " ".join(s(r["sentence"]).split()), "start": s(r["start"]), "end": s(r["end"]),
+            "rule": s(r["rule"]), "trigger": s(r["trigger"]),
         }
 
 

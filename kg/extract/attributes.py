@@ -16,7 +16,7 @@ VAGUE = {"hundreds": (100.0, "at-least"), "thousands": (1000.0, "at-least"),
          "dozens": (24.0, "at-least"), "scores": (40.0, "at-least"), "tens": (20.0, "at-least"),
          "millions": (1e6, "at-least")}
 WORD_NUMBERS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"])}
 WORD_NUMBERS.update({"a dozen": 12, "dozen": 12, "hundred": 100, "a hundred": 100})
 CURRENCIES = {"$": "USD", "dollar": "USD", "dollars": "USD", "€": "EUR", "euro": "EUR",
               "euros": "EUR", "£": "GBP", "pound": "GBP", "pounds": "GBP"}
@@ -47,8 +47,8 @@ def quantity(span: Span, lexicon: Lexicon, counted: Token | None) -> Quantity | 
             comparator = comp
             break
     if low in VAGUE or low.split()[-1] in VAGUE:
-        value, comp = VAGUE[low.split()[-1]]
-        return Quantity(text, value, _unit(span, lexicon, counted), comp)
+        vague, comp = VAGUE[low.split()[-1]]
+        return Quantity(text, vague, _unit(span, lexicon, counted), comp)
     value = _number(low)
     if value is None:
         return None

@@ -123,13 +123,15 @@ class EventExtractor:
                 self._first(rule.target, tok, sent, src, keep_same)
             if not target.actors and not rule.opt("target_optional"):
                 continue
-            for tgt in ([src] if pairs_from_target else target.actors or [None]):
+            targets: list[Actor | None] = [src] if pairs_from_target else \
+                [*target.actors] or [None]
+            for tgt in targets:
                 if pairs_from_target and src.country and src.entity.type != "State":
                     # a coup that ousted President X was staged in X's state, by that state's side
                     src = Actor(self.res.gazetteer.state(src.country) or src.entity)
-                if tgt is not None and same_party(src, tgt) and target.role != "own_state":
-                    if self.classes[cls].plover not in KEEP_SAME_COUNTRY:
-                        continue
+                if tgt is not None and same_party(src, tgt) and target.role != "own_state" \
+                        and self.classes[cls].plover not in KEEP_SAME_COUNTRY:
+                    continue
                 qty, money = self._quantities(tok, source.token, target.token)
                 for c in classes:
                     if c != cls and tgt is None:
@@ -265,15 +267,15 @@ class EventExtractor:
             holders = [tok, *(c for c in tok.children if c.dep_ == "acl")]
             for child in (c for h in holders for c in h.children):
                 if child.dep_ == "prep" and child.lower_ == "between":
-                    pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                    if pobj is None:
+                    first = next((c for c in child.children if c.dep_ == "pobj"), None)
+                    if first is None:
                         continue
-                    parties = res.resolve(pobj)
+                    parties = res.resolve(first)
                     if len(parties) >= 2:
                         if src is None:
-                            return parties[:-1], pobj
+                            return parties[:-1], first
                         if src in parties:
-                            return parties[parties.index(src) + 1:], pobj
+                            return parties[parties.index(src) + 1:], first
             return [], None
         if role == "place":
             for t in self._scope(tok):

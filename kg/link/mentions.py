@@ -46,7 +46,8 @@ def _matchers(nlp: Language) -> tuple[PhraseMatcher, PhraseMatcher]:
 
 def _choose(entries: list[Entry], day: dt.date | None) -> Entry | None:
     valid = [e for e in entries if e.valid_on(day)]
-    return (valid or entries or [None])[0]
+    chosen = valid or entries
+    return chosen[0] if chosen else None
 
 
 def find_mentions(doc: Doc, nlp: Language, day: dt.date | None = None) -> list[Mention]:

@@ -14,8 +14,6 @@ from spacy.tokens import Doc
 def newline_sentences(doc: Doc) -> Doc:
     """Mark the token after any whitespace token holding a newline as a sentence start."""
     for tok in doc[:-1]:
-        if "\n" in tok.text and tok.is_space:
-            doc[tok.i + 1].is_sent_start = True
-        elif "\n" in tok.whitespace_:
+        if "\n" in tok.text and tok.is_space or "\n" in tok.whitespace_:
             doc[tok.i + 1].is_sent_start = True
     return doc

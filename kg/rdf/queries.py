@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
@@ -53,6 +54,17 @@ def run_query(store: Store, text: str, source: str = "query", allow_update: bool
         raise QueryError(f"{source}: SPARQL syntax error: {_first_line(exc)}") from None
     except (ValueError, OSError) as exc:
         raise QueryError(f"{source}: {_first_line(exc)}") from None
+
+
+def select(store: Store, name: str) -> Iterator[dict[str, str | None]]:
+    """Rows of the packaged SELECT query NAME as {variable: value as text, or None if unbound}."""
+    result = run_query(store, packaged_query(name), f"{name}.rq")
+    if result is None or result.type != "SELECT":
+        raise DataError(f"packaged query {name!r} is not a SELECT query")
+    names = [str(v) for v in result.vars or []]
+    for row in result:
+        values = row if isinstance(row, tuple) else ()
+        yield {k: (None if v is None else str(v)) for k, v in zip(names, values)}
 
 
 def _first_line(exc: BaseException) -> str:

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, cast
 
 import pyoxigraph as ox
 from oxrdflib._converter import to_ox
@@ -65,10 +66,10 @@ class Store:
         """Replace the named graph `graph.identifier` with `graph`'s triples, adding `shared`'s
         triples to their own (shared) graph in the same atomic batch."""
         name = ox.NamedNode(str(graph.identifier))
-        quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for s, p, o in graph]
+        quads = [_quad(t, name) for t in graph]
         if shared is not None:
             other = ox.NamedNode(str(shared.identifier))
-            quads += [ox.Quad(to_ox(s), to_ox(p), to_ox(o), other) for s, p, o in shared]
+            quads += [_quad(t, other) for t in shared]
         inner = self.oxigraph
         if inner.contains_named_graph(name):
             inner.remove_graph(name)
@@ -84,6 +85,12 @@ class Store:
         if self.path is not None:
             self.oxigraph.flush()
             self.dataset.close()
+
+
+def _quad(triple: tuple[Any, Any, Any], graph: ox.NamedNode) -> ox.Quad:
+    """An Oxigraph quad from an rdflib triple."""
+    s, p, o = (cast(Any, to_ox(term)) for term in triple)
+    return ox.Quad(s, p, o, graph)
 
 
 @contextmanager
