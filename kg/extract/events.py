@@ -164,6 +164,10 @@ class EventExtractor:
                 heads += [c for c in patient.children if c.dep_ == "compound"]
             if not any(h.lemma_.lower() in lemmas or h.lower_ in lemmas for h in heads):
                 return False
+        modals = rule.opt("requires_complement_modal")
+        if modals and not any(a.dep_ == "aux" and a.lower_ in modals
+                              for c in tok.children if c.dep_ == "ccomp" for a in c.children):
+            return False
         deps = rule.opt("requires_dep")
         if deps and not any(c.dep_ in deps for c in tok.children):
             return False
@@ -399,7 +403,10 @@ class EventExtractor:
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB":
             return self._agent_token(tok.head.head)  # "join X in condemning"
         if tok.dep_ == "acl" and tok.tag_ == "VBG":
-            return tok.head  # "U.S. forces deploying into the region"
+            if self.res.resolve(tok.head) or tok.head.dep_ not in {"dobj", "pobj"}:
+                return tok.head  # "U.S. forces deploying into the region"
+            verb = tok.head.head if tok.head.dep_ == "dobj" else tok.head.head.head
+            return self._agent_token(verb)  # "X issued a declaration demanding ..."
         if tok.dep_ == "acl" and tok.tag_ == "VB":  # "ECOWAS's efforts to work with Niger"
             return next((c for c in tok.head.children if c.dep_ == "poss"), None)
         if tok.dep_ == "ROOT" and tok.tag_ in {"VBP", "VBZ", "VBD"}:

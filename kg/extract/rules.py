@@ -24,7 +24,8 @@ RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on
              "refine", "particle", "particle_for", "requires_forces", "requires_forces_patient",
              "requires_word", "patient_lemmas", "target_optional",
              "patient_not_lemmas_for", "source_not_forces", "on_negated",
-             "requires_forces_or_person", "foreign_patient", "requires_dep", "patient_lemmas_for", "not_if_forces"}
+             "requires_forces_or_person", "foreign_patient", "requires_dep",
+             "requires_complement_modal", "patient_lemmas_for", "not_if_forces"}
 LEXICON_KEYS = {"sector_nouns", "partitive_nouns", "comparators", "personnel_nouns", "modality",
                 "locative_preps", "first_person", "relative_dates", "light_verbs", "speech_verbs",
                 "org_nouns", "third_person", "participation_verbs"}
