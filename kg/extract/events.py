@@ -492,7 +492,7 @@ class EventExtractor:
         node, steps = tok, 0
         while node.head.i != node.i and steps < 4 and node.dep_ in {
                 "xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "nsubjpass", "advcl"}:
-            node, steps = node.head, steps + 1
+            below, node, steps = node, node.head, steps + 1
             lemma = node.lemma_.lower()
             if any(c.dep_ == "neg" for c in node.children) and node.pos_ == "VERB":
                 return "negated", False
@@ -509,7 +509,11 @@ class EventExtractor:
                 future = True  # "will join ministers to discuss" (but "will maintain aid" holds)
             if _names(node, mod["request_heads"]):
                 return "hypothetical", False
-            if lemma in mod["future_heads"]:
+            # "announced it will withdraw" or "plans to withdraw" is future action, but "announced
+            # that they have agreed" reports a past fact
+            if lemma in mod["future_heads"] and not (below.dep_ == "ccomp" and not any(
+                    c.dep_ == "aux" and c.lower_ in {"will", "shall", "would", "'ll"}
+                    for c in below.children)):
                 return "asserted", True
             if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in mod[
                     "conditional_marks"] for c in node.children):
