@@ -13,7 +13,7 @@ from kg.rdf.vocab import KG
 COLUMNS = ["article", "event_id", "event_type", "event_class", "date", "source_actor",
            "source_country", "source_wikidata", "target_actor", "target_country",
            "target_wikidata", "location", "quantity", "money", "sentence", "start", "end", "rule",
-           "trigger"]
+           "trigger", "mentions", "sources"]
 
 
 def event_rows(store: Store) -> Iterator[dict[str, str]]:
@@ -30,6 +30,7 @@ def event_rows(store: Store) -> Iterator[dict[str, str]]:
             "location": s(r["locationLabel"]), "quantity": s(r["qtyText"]), "money": s(r["moneyText"]),
             "sentence": " ".join(s(r["sentence"]).split()), "start": s(r["start"]), "end": s(r["end"]),
             "rule": s(r["rule"]), "trigger": s(r["trigger"]),
+            "mentions": s(r["mentions"]), "sources": s(r["sources"]),
         }
 
 

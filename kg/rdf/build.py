@@ -177,6 +177,8 @@ class GraphBuilder:
             self.add((node, term("money"), self.quantity(node, event.money, "money")))
         if event.attributed_to:
             self.add((node, term("attributedTo"), self.actor(event.attributed_to)))
+        if event.modality == "asserted":
+            self.add((node, term("reports"), self.canonical(event)))
         # Direct relations only for facts; extraction already dropped same-party pairs except for
         # the types where they are meaningful (a coup, a government's arrests of its own people).
         if event.modality == "asserted" and src is not None and tgt is not None:
@@ -184,6 +186,17 @@ class GraphBuilder:
                 self.statement(node, evidence, src, info.relation, tgt)
             if info.inverse_relation:
                 self.statement(node, evidence, tgt, info.inverse_relation, src)
+        return node
+
+    def canonical(self, event: Event) -> URIRef:
+        """The canonical event this one reports: the same type between the same parties (states
+        where the actors belong to one), whichever article tells it."""
+        info = event_classes()[event.event_class]
+        ends = [(a.country or a.entity.id) if a is not None else "-"
+                for a in (event.source, event.target)]
+        node = KGR["canonical/" + digest(info.plover, *ends)]
+        self.describe((node, RDF.type, term("CanonicalEvent")))
+        self.describe((node, RDFS.label, Literal(f"{ends[0]} {info.plover} {ends[1]}")))
         return node
 
     def statement(self, event: URIRef, evidence: URIRef, s: URIRef, prop: str, o: URIRef) -> None:
