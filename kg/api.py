@@ -18,6 +18,7 @@ from kg.export.serialise import RDF_FORMATS, write_graphml, write_rdf
 from kg.export.table import write_events_csv
 from kg.extract.pipeline import extract_articles
 from kg.rdf.build import build_graphs
+from kg.rdf.named import named_queries, run_named
 from kg.rdf.queries import run_query, select
 from kg.rdf.store import Store, open_store
 from kg.rdf.vocab import ontology_text

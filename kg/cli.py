@@ -148,19 +148,46 @@ def extract(paths: tuple[str, ...], fmt: str, explain: bool, date: dt.date | Non
         sys.exit(1)
 
 
+def _params(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+            ) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value in values:
+        key, sep, val = value.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{value!r} is not KEY=VALUE")
+        out[key.strip()] = val
+    return out
+
+
 @main.command()
-@click.argument("query_or_file")
+@click.argument("query_or_file", required=False)
 @store_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)
 @click.option("--update", "allow_update", is_flag=True, help="Allow SPARQL updates.")
-def query(query_or_file: str, store_path: str | None, fmt: str, allow_update: bool) -> None:
-    """Run a SPARQL query (text or a .rq file) with the kg prefixes bound.
+@click.option("--name", default=None, help="Run a named query (see --list).")
+@click.option("--param", "params", multiple=True, callback=_params, metavar="KEY=VALUE",
+              help="A parameter of the named query, e.g. --param country=NER.")
+@click.option("--list", "list_names", is_flag=True, help="List the named queries and exit.")
+def query(query_or_file: str | None, store_path: str | None, fmt: str, allow_update: bool,
+          name: str | None, params: dict[str, str], list_names: bool) -> None:
+    """Run a SPARQL query (text or a .rq file), or a named query, with the kg prefixes bound.
 
     The default graph is the union of all articles' graphs.
     """
+    if list_names:
+        for named in api.named_queries().values():
+            args = " ".join(f"--param {p.name}=..." for p in named.params)
+            click.echo(f"{named.name} {args}".rstrip())
+            click.echo(f"    {named.description}")
+            for p in named.params:
+                click.echo(f"    {p.name} ({p.type}): {p.description}")
+        return
+    if (name is None) == (query_or_file is None):
+        raise click.UsageError("give either a query (text or .rq file) or --name NAME")
     with errors(), open_store(store_path, must_exist=not allow_update) as store:
-        result = api.query(store, query_or_file, allow_update=allow_update)
+        result = api.run_named(store, name, params) if name else \
+            api.query(store, query_or_file or "", allow_update=allow_update)
         if result is None:
             click.echo("update done")
             return

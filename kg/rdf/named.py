@@ -1,0 +1,113 @@
+"""Named queries: parameterised SPARQL files in kg/data/queries/named, run by name.
+
+Each file starts with comment lines: the first is its description, then one line per parameter,
+`# param NAME (TYPE): description`, where TYPE is `state` (an ISO alpha-3 code, bound to the state's
+IRI), `date` (YYYY-MM-DD), `type` (a PLOVER type, COUP or PRESENCE) or `string`. Parameters are
+bound with initBindings, never pasted into the query text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from rdflib import XSD, Literal
+
+from kg.errors import DataError, QueryError
+from kg.rdf.queries import run_query
+from kg.rdf.store import Store
+from kg.rdf.vocab import KGR, event_classes
+
+PARAM_TYPES = {"state", "date", "type", "string"}
+_PARAM = re.compile(r"^#\s*param\s+([a-z][a-z0-9_]*)\s*\((\w+)\)\s*:\s*(.+)$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    description: str
+    params: tuple[Param, ...]
+    text: str
+
+
+def parse_named(name: str, text: str) -> NamedQuery:
+    """Read a named query's header; DataError naming the file and line of a bad header."""
+    lines = text.splitlines()
+    if not lines or not lines[0].startswith("#"):
+        raise DataError(f"{name}.rq:1: a named query starts with a '# description' line")
+    params: list[Param] = []
+    for lineno, line in enumerate(lines[1:], start=2):
+        if not line.startswith("#"):
+            break
+        m = _PARAM.match(line)
+        if m is None:
+            continue
+        if m.group(2) not in PARAM_TYPES:
+            raise DataError(f"{name}.rq:{lineno}: unknown parameter type {m.group(2)!r}; "
+                            f"use one of {', '.join(sorted(PARAM_TYPES))}")
+        params.append(Param(m.group(1), m.group(2), m.group(3).strip()))
+    return NamedQuery(name, lines[0].lstrip("# ").strip(), tuple(params), text)
+
+
+@functools.lru_cache(maxsize=1)
+def named_queries() -> dict[str, NamedQuery]:
+    """Every packaged named query, by name."""
+    folder = resources.files("kg") / "data" / "queries" / "named"
+    out: dict[str, NamedQuery] = {}
+    for res in sorted(folder.iterdir(), key=lambda r: r.name):
+        if res.name.endswith(".rq"):
+            name = res.name[:-3]
+            out[name] = parse_named(name, res.read_text(encoding="utf-8"))
+    return out
+
+
+def _bind(query: NamedQuery, param: Param, value: str) -> Any:
+    where = f"--param {param.name}={value}"
+    if param.type == "state":
+        code = value.strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", code):
+            raise QueryError(f"{where}: not an ISO 3166-1 alpha-3 code")
+        return KGR[f"state/{code}"]
+    if param.type == "date":
+        try:
+            return Literal(dt.date.fromisoformat(value.strip()).isoformat(), datatype=XSD.date)
+        except ValueError:
+            raise QueryError(f"{where}: not a date (YYYY-MM-DD)") from None
+    if param.type == "type":
+        kinds = {c.plover for c in event_classes().values()}
+        if value.strip().upper() not in kinds:
+            raise QueryError(f"{where}: not an event type; use one of {', '.join(sorted(kinds))}")
+        return Literal(value.strip().upper())
+    return Literal(value)
+
+
+def run_named(store: Store, name: str, params: dict[str, str]) -> Any:
+    """Run the named query NAME with its parameters bound.
+
+    Raises:
+        QueryError: unknown query, a missing, unknown or malformed parameter.
+    """
+    query = named_queries().get(name)
+    if query is None:
+        raise QueryError(f"no named query {name!r}; `kg query --list` shows them")
+    known = {p.name: p for p in query.params}
+    unknown = sorted(set(params) - set(known))
+    if unknown:
+        raise QueryError(f"{name}: unknown parameter {unknown[0]!r}; it takes "
+                         f"{', '.join(known) or 'none'}")
+    missing = [p for p in known if p not in params]
+    if missing:
+        raise QueryError(f"{name}: missing --param {missing[0]}=... ({known[missing[0]].description})")
+    bindings = {p: _bind(query, known[p], v) for p, v in params.items()}
+    return run_query(store, query.text, f"{name}.rq", bindings=bindings)

@@ -1,0 +1,123 @@
+"""Each named query on a small ingested corpus written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg import api
+from kg.errors import QueryError
+from kg.rdf.store import open_store
+
+ARTICLES = {
+    "a.md": "---\ntitle: A\nurl: https://example.org/a\ndate: 2024-03-20\n---\n"
+            "Niger hosts about 1,000 US troops at Air Base 201 in Agadez.\n\n"
+            "French troops withdrew from Niger in December 2023.\n\n"
+            "At least 100 Russian military instructors arrived in Niamey on April 10, 2024.\n",
+    "b.md": "---\ntitle: B\nurl: https://example.org/b\ndate: 2024-04-25\n---\n"
+            "The United States agreed to withdraw its troops from Niger.\n\n"
+            "Soldiers seized power in Gabon in August 2023.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("named")
+    folder = root / "articles"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    store = root / "store"
+    api.ingest([str(folder)], str(store))
+    return store
+
+
+def rows(store_path: Path, name: str, **params: str) -> list[dict[str, str]]:
+    with open_store(str(store_path), must_exist=True) as store:
+        result = api.run_named(store, name, params)
+        return [{str(v): ("" if r[v] is None else str(r[v])) for v in result.vars} for r in result]
+
+
+def test_every_named_query_is_listed_with_its_parameters() -> None:
+    names = api.named_queries()
+    assert {"presence", "movements", "timeline", "alignment-shifts", "coups",
+            "events-between"} <= set(names)
+    assert [p.name for p in names["events-between"].params] == ["type", "from", "to"]
+
+
+def test_presence(store_path: Path) -> None:
+    status = {r["forces"]: r for r in rows(store_path, "presence", country="NER")}
+    assert status["United States"]["status"] == "ended"
+    assert status["France"]["status"] == "ended"
+    assert status["Russia"]["status"] == "began"
+    assert "2024-04-10" in status["Russia"]["first"]
+    assert "instructors arrived in Niamey" in status["Russia"]["sentences"]
+    assert "French troops withdrew" in status["France"]["sentences"]
+
+
+def test_movements(store_path: Path) -> None:
+    moves = {(r["actor"], r["movement"]) for r in rows(store_path, "movements", country="NER")}
+    assert ("Russia military instructors", "sent instructors") in moves
+    assert any(actor.startswith("France") and m == "withdrew" for actor, m in moves)
+    assert any(actor.startswith("United States") and m == "agreed to withdraw"
+               for actor, m in moves)
+
+
+def test_timeline_is_ordered_by_date(store_path: Path) -> None:
+    timeline = rows(store_path, "timeline", country="NER")
+    dates = [r["date"] for r in timeline]
+    assert dates == sorted(dates)
+    assert {"RETREAT", "AID", "PRESENCE"} <= {r["type"] for r in timeline}
+    assert all(r["article"].startswith("https://example.org/") for r in timeline)
+
+
+def test_alignment_shifts(store_path: Path) -> None:
+    niger = [r for r in rows(store_path, "alignment-shifts") if r["host"] == "Niger"]
+    assert niger and "France" in niger[0]["ended"] and "United States" in niger[0]["ended"]
+    assert "Russia" in niger[0]["began"]
+
+
+def test_coups(store_path: Path) -> None:
+    coups = {r["state"]: int(r["reports"]) for r in rows(store_path, "coups")}
+    assert coups.get("Gabon", 0) >= 1
+    assert "Niger" not in coups
+
+
+def test_events_between(store_path: Path) -> None:
+    late_2023 = rows(store_path, "events-between", type="RETREAT", **{"from": "2023-12-01",
+                                                                      "to": "2023-12-31"})
+    assert {r["source"] for r in late_2023} == {"France forces"}
+    assert rows(store_path, "events-between", type="COUP", **{"from": "2020-01-01",
+                                                              "to": "2020-12-31"}) == []
+
+
+def test_bad_parameters_are_clear_errors(store_path: Path) -> None:
+    with open_store(str(store_path), must_exist=True) as store:
+        for name, params, words in [
+            ("presence", {}, "missing --param country"),
+            ("presence", {"country": "Niger"}, "alpha-3"),
+            ("presence", {"country": "NER", "year": "2024"}, "unknown parameter"),
+            ("events-between", {"type": "WALK", "from": "2024-01-01", "to": "2024-02-01"},
+             "not an event type"),
+            ("nope", {}, "no named query"),
+        ]:
+            with pytest.raises(QueryError, match=words):
+                api.run_named(store, name, params)
+
+
+def test_cli_named_query(store_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import main
+    runner = CliRunner()
+    listed = runner.invoke(main, ["query", "--list"])
+    assert listed.exit_code == 0 and "presence --param country=..." in listed.output
+    result = runner.invoke(main, ["query", "--store", str(store_path), "--name", "presence",
+                                  "--param", "country=NER", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "Russia,began" in result.output
+    bad = runner.invoke(main, ["query", "--store", str(store_path), "--name", "presence"])
+    assert bad.exit_code != 0 and "missing --param country" in bad.output
+
+
