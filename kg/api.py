@@ -151,6 +151,35 @@ def stats(store: Store) -> dict[str, int]:
     return out
 
 
+@dataclass(frozen=True)
+class EntityRow:
+    """An entity of the graph as `kg entities` lists it."""
+
+    id: str
+    label: str
+    type: str
+    country: str | None
+    wikidata: str | None
+    aliases: tuple[str, ...]
+    articles: int
+
+
+def entities(store: Store, search: str | None = None) -> list[EntityRow]:
+    """Entities with their aliases and article counts; `search` keeps those whose label or an
+    alias contains it (case-insensitive)."""
+    out = []
+    needle = (search or "").casefold()
+    for r in select(store, "entities"):
+        aliases = tuple(sorted(a for a in (r["aliases"] or "").split("|") if a))
+        label = r["label"] or ""
+        if needle and not any(needle in n.casefold() for n in (label, *aliases)):
+            continue
+        out.append(EntityRow(id=r["entity"] or "", label=label, type=r["type"] or "",
+                             country=r["country"], wikidata=r["wikidata"], aliases=aliases,
+                             articles=int(r["articles"] or 0)))
+    return out
+
+
 def validate(store: Store) -> tuple[bool, str]:
     """Check the store's graph against ontologies/shapes.ttl with pySHACL.
 
@@ -175,11 +204,15 @@ def validate(store: Store) -> tuple[bool, str]:
 __all__ = [
     "EXPORT_FORMATS",
     "BatchReport",
+    "EntityRow",
+    "entities",
     "export",
     "extract",
     "ingest",
+    "named_queries",
     "open_store",
     "query",
+    "run_named",
     "stats",
     "validate",
 ]

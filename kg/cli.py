@@ -199,6 +199,11 @@ def query(query_or_file: str | None, store_path: str | None, fmt: str, allow_upd
             return
         header = [str(v) for v in result.vars]
         rows = [["" if r[v] is None else str(r[v]) for v in result.vars] for r in result]
+    _print_rows(header, rows, fmt)
+
+
+def _print_rows(header: list[str], rows: list[list[str]], fmt: str) -> None:
+    """Print rows as a table, CSV or JSON."""
     if fmt == "json":
         click.echo(json.dumps([dict(zip(header, r)) for r in rows], indent=2, ensure_ascii=False))
     elif fmt == "csv":
@@ -236,6 +241,22 @@ def export(store_path: str | None, fmt: str, output: str | None, title: str,
                err=fmt != "html")
     if open_browser and fmt == "html":
         webbrowser.open(Path(str(output)).resolve().as_uri())
+
+
+@main.command()
+@store_option
+@click.option("--search", default=None, metavar="TEXT",
+              help="Only entities whose name or an alias contains TEXT.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+def entities(store_path: str | None, search: str | None, fmt: str) -> None:
+    """List the entities in the graph with their aliases and how many articles name them."""
+    with errors(), open_store(store_path, must_exist=True) as store:
+        found = api.entities(store, search)
+    header = ["label", "type", "country", "wikidata", "articles", "aliases", "id"]
+    rows = [[e.label, e.type, e.country or "", e.wikidata or "", str(e.articles),
+             "|".join(e.aliases), e.id] for e in found]
+    _print_rows(header, rows, fmt)
 
 
 @main.command()

@@ -437,3 +437,16 @@ def test_ingest_of_only_bad_articles_creates_no_store(runner: CliRunner, tmp_pat
     assert result.exit_code != 0
     assert "bad.txt" in result.stderr
     assert not store.exists()
+
+
+def test_entities_lists_aliases_and_article_counts(runner: CliRunner, ingested_store: Path) -> None:
+    result = run(runner, "entities", "--store", str(ingested_store), "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = {r["label"]: r for r in json.loads(result.stdout)}
+    assert rows["Niger"]["type"] == "State" and rows["Niger"]["country"] == "NER"
+    assert int(rows["Niger"]["articles"]) == 1
+    found = run(runner, "entities", "--store", str(ingested_store), "--search", "zane",
+                "--format", "json")
+    people = json.loads(found.stdout)
+    assert [p["label"] for p in people] == ["Ali Mahaman Lamine Zeine"]
+    assert "Ali Lamine Zane" in people[0]["aliases"]
