@@ -12,11 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rdflib import URIRef
+
+from kg import analyze
 from kg.errors import InputError, KGError
 from kg.export.graph_view import graph_view
 from kg.export.serialise import RDF_FORMATS, write_graphml, write_rdf
 from kg.export.table import write_events_csv
 from kg.extract.pipeline import extract_articles
+from kg.rdf import corrections
 from kg.rdf.build import build_graphs
 from kg.rdf.named import named_queries, run_named
 from kg.rdf.queries import run_query, select
@@ -25,7 +29,7 @@ from kg.rdf.vocab import ontology_text
 from kg.read import read_articles
 from kg.records import Article, Extraction
 
-EXPORT_FORMATS = ("html", *RDF_FORMATS, "graphml", "events-csv")
+EXPORT_FORMATS = ("html", *RDF_FORMATS, "graphml", "gexf", "events-csv")
 
 
 @dataclass
@@ -56,8 +60,10 @@ def _run(articles: Iterable[Article], report: BatchReport, store: Store,
          progress: Callable[[Article], None] | None, keep: bool) -> BatchReport:
     start = time.perf_counter()
     entities: set[str] = set()
+    merged = corrections.merges(store)  # analysts' merges survive re-ingest
     for extraction in extract_articles(articles):
         graph, shared = build_graphs(extraction)
+        graph, shared = corrections.apply(graph, merged), corrections.apply(shared, merged)
         store.replace_graph(graph, shared)
         report.articles += 1
         report.events += sum(1 for e in extraction.events if e.modality == "asserted")
@@ -119,6 +125,8 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str] | None,
         buf.write(render_html(graph_view(store), title=title).encode("utf-8"))
     elif fmt == "graphml":
         write_graphml(graph_view(store), buf)
+    elif fmt == "gexf":
+        analyze.to_gexf(graph_view(store), buf)
     elif fmt == "events-csv":
         text = io.StringIO()
         write_events_csv(store, text)
@@ -175,9 +183,55 @@ def entities(store: Store, search: str | None = None) -> list[EntityRow]:
         if needle and not any(needle in n.casefold() for n in (label, *aliases)):
             continue
         out.append(EntityRow(id=r["entity"] or "", label=label, type=r["type"] or "",
-                             country=r["country"], wikidata=r["wikidata"], aliases=aliases,
+                             country=r["country"] or None, wikidata=r["wikidata"] or None,
+                             aliases=aliases,
                              articles=int(r["articles"] or 0)))
     return out
+
+
+def analysis(store: Store, top: int = 10, actor: str | None = None, depth: int = 1) -> str:
+    """A text report of central actors and cooperating blocs (networkx), of the whole graph or
+    of the ego network of `actor` within `depth` hops."""
+    view = graph_view(store)
+    if actor:
+        view = analyze.ego_network(view, actor, radius=depth)
+    return analyze.report(view, top=top)
+
+
+def find_entity(store: Store, name: str) -> EntityRow:
+    """The one entity whose IRI, label, alias or ISO code is `name` (case-insensitive).
+
+    Raises:
+        KGError: no entity or several entities match.
+    """
+    key = name.casefold()
+    found = [e for e in entities(store) if key in {e.id.casefold(), e.label.casefold(),
+                                                    (e.country or "").casefold() if e.type ==
+                                                    "State" else "",
+                                                    *(a.casefold() for a in e.aliases)}]
+    if not found:
+        raise KGError(f"no entity named {name!r}; `kg entities --search` finds them")
+    if len(found) > 1:
+        raise KGError(f"{name!r} names {len(found)} entities ({', '.join(e.id for e in found)}); "
+                      "give an IRI")
+    return found[0]
+
+
+def merge_entities(store: Store, source: str, target: str) -> tuple[EntityRow, EntityRow, int]:
+    """Merge entity `source` into `target` (recorded; applied now and on every later ingest)."""
+    a, b = find_entity(store, source), find_entity(store, target)
+    if a.id == b.id:
+        raise KGError(f"{source!r} and {target!r} are already one entity ({a.id})")
+    return a, b, corrections.merge(store, URIRef(a.id), URIRef(b.id))
+
+
+def split_entities(store: Store, source: str, target: str) -> bool:
+    """Withdraw a merge of `source` into `target` (names or IRIs); True if one was recorded."""
+    def iri(name: str) -> URIRef:
+        if name.startswith(("http://", "https://")):
+            return URIRef(name)
+        return URIRef(find_entity(store, name).id)
+    return corrections.split(store, iri(source), iri(target))
 
 
 def validate(store: Store) -> tuple[bool, str]:
@@ -205,14 +259,18 @@ __all__ = [
     "EXPORT_FORMATS",
     "BatchReport",
     "EntityRow",
+    "analysis",
     "entities",
     "export",
     "extract",
+    "find_entity",
     "ingest",
+    "merge_entities",
     "named_queries",
     "open_store",
     "query",
     "run_named",
+    "split_entities",
     "stats",
     "validate",
 ]

@@ -227,7 +227,7 @@ def _print_rows(header: list[str], rows: list[list[str]], fmt: str) -> None:
 @click.option("--open", "open_browser", is_flag=True, help="Open the HTML page in a browser.")
 def export(store_path: str | None, fmt: str, output: str | None, title: str,
            open_browser: bool) -> None:
-    """Export the graph: html page, turtle, trig, nquads, jsonld, graphml or events-csv."""
+    """Export the graph: html page, turtle, trig, nquads, jsonld, graphml, gexf or events-csv."""
     if fmt == "html" and output is None:
         output = "kg-graph.html"
     with errors(), open_store(store_path, must_exist=True) as store:
@@ -257,6 +257,46 @@ def entities(store_path: str | None, search: str | None, fmt: str) -> None:
     rows = [[e.label, e.type, e.country or "", e.wikidata or "", str(e.articles),
              "|".join(e.aliases), e.id] for e in found]
     _print_rows(header, rows, fmt)
+
+
+@main.command()
+@click.argument("entity")
+@click.argument("into")
+@store_option
+def merge(entity: str, into: str, store_path: str | None) -> None:
+    """Merge ENTITY into INTO (names, aliases, ISO codes or IRIs): one entity from now on.
+
+    The decision is recorded in the graph and applied again whenever articles are re-ingested.
+    """
+    with errors(), open_store(store_path, must_exist=True) as store:
+        a, b, changed = api.merge_entities(store, entity, into)
+    click.echo(f"merged {a.label} into {b.label}: {changed} triples rewritten")
+
+
+@main.command()
+@click.argument("entity")
+@click.argument("other")
+@store_option
+def split(entity: str, other: str, store_path: str | None) -> None:
+    """Undo a merge of ENTITY into OTHER and record that they are different entities.
+
+    Facts already merged stay with OTHER until the articles naming ENTITY are ingested again.
+    """
+    with errors(), open_store(store_path, must_exist=True) as store:
+        existed = api.split_entities(store, entity, other)
+    click.echo("merge withdrawn; re-ingest the articles that name it to separate their facts"
+               if existed else "no merge was recorded; recorded that they differ")
+
+
+@main.command()
+@store_option
+@click.option("--top", default=10, show_default=True, help="How many central actors to list.")
+@click.option("--actor", default=None, help="Analyse the ego network of this actor only.")
+@click.option("--depth", default=1, show_default=True, help="Hops around --actor.")
+def analyze(store_path: str | None, top: int, actor: str | None, depth: int) -> None:
+    """Central actors and blocs of cooperating states (networkx), optionally around one actor."""
+    with errors(), open_store(store_path, must_exist=True) as store:
+        click.echo(api.analysis(store, top=top, actor=actor, depth=depth))
 
 
 @main.command()

@@ -450,3 +450,23 @@ def test_entities_lists_aliases_and_article_counts(runner: CliRunner, ingested_s
     people = json.loads(found.stdout)
     assert [p["label"] for p in people] == ["Ali Mahaman Lamine Zeine"]
     assert "Ali Lamine Zane" in people[0]["aliases"]
+
+
+def test_analyze_ranks_the_hub_first(runner: CliRunner, ingested_store: Path) -> None:
+    result = run(runner, "analyze", "--store", str(ingested_store), "--top", "3")
+    assert result.exit_code == 0, result.output
+    table = result.stdout.split("Blocs")[0]
+    first_row = [line for line in table.splitlines() if line.startswith("1 ")]
+    assert first_row and "Niger" in first_row[0]
+    ego = run(runner, "analyze", "--store", str(ingested_store), "--actor", "Atlantis")
+    assert ego.exit_code != 0 and "no actor matching" in ego.output
+
+
+def test_export_gexf(runner: CliRunner, ingested_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "graph.gexf"
+    result = run(runner, "export", "--store", str(ingested_store), "--format", "gexf",
+                 "-o", str(out))
+    assert result.exit_code == 0, result.output
+    graph = nx.read_gexf(out)
+    assert graph.number_of_nodes() > 3
+    assert {"relation", "event_type", "weight"} <= set(next(iter(graph.edges(data=True)))[2])

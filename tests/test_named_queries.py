@@ -121,3 +121,27 @@ def test_cli_named_query(store_path: Path) -> None:
     assert bad.exit_code != 0 and "missing --param country" in bad.output
 
 
+
+
+def test_merge_is_applied_and_survives_reingest(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ndate: 2024-05-02\n---\nNiger and Mali signed a defence pact. The rebels attacked "
+                                 "Kidal.\n\nMNLA fighters ambushed a Malian convoy.\n",
+                                 encoding="utf-8")
+    store_path = tmp_path / "store"
+    api.ingest([str(folder)], str(store_path))
+    with open_store(str(store_path), must_exist=True) as store:
+        before = {e.label for e in api.entities(store)}
+        assert "Mali" in before
+        a, b, changed = api.merge_entities(store, "Mali", "Niger")  # a deliberate correction
+        assert (a.label, b.label) == ("Mali", "Niger") and changed > 0
+        after = {e.label: e for e in api.entities(store)}
+        assert "Mali" not in after and "Mali" in after["Niger"].aliases
+    api.ingest([str(folder)], str(store_path))  # re-ingest: the correction still holds
+    with open_store(str(store_path), must_exist=True) as store:
+        assert "Mali" not in {e.label for e in api.entities(store)}
+        assert api.split_entities(store, "https://w3id.org/kg-security/id/state/MLI", "Niger")
+    api.ingest([str(folder)], str(store_path))  # after the split, Mali is its own entity again
+    with open_store(str(store_path), must_exist=True) as store:
+        assert "Mali" in {e.label for e in api.entities(store)}
