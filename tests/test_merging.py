@@ -39,6 +39,8 @@ def test_the_same_withdrawal_in_two_articles_is_one_event(tmp_path: Path) -> Non
     chad = [r for r in rows(store) if r["event_type"] == "RETREAT" and r["source_country"] == "TCD"]
     assert {r["article"] for r in chad} == {"https://example.org/a", "https://example.org/b"}
     assert all(r["mentions"] == "2" and r["sources"] == "2" for r in chad)
+    assert all(r["first_reported"] == "2024-05-20" and r["last_reported"] == "2024-05-22"
+               for r in chad)
     egypt = [r for r in rows(store) if r["source_country"] == "EGY"]
     assert egypt and all(r["sources"] == "1" for r in egypt)
 

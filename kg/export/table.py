@@ -13,7 +13,7 @@ from kg.rdf.vocab import KG
 COLUMNS = ["article", "event_id", "event_type", "event_class", "date", "source_actor",
            "source_country", "source_wikidata", "target_actor", "target_country",
            "target_wikidata", "location", "quantity", "money", "sentence", "start", "end", "rule",
-           "trigger", "mentions", "sources"]
+           "trigger", "mentions", "sources", "first_reported", "last_reported"]
 
 
 def event_rows(store: Store) -> Iterator[dict[str, str]]:
@@ -31,6 +31,7 @@ def event_rows(store: Store) -> Iterator[dict[str, str]]:
             "sentence": " ".join(s(r["sentence"]).split()), "start": s(r["start"]), "end": s(r["end"]),
             "rule": s(r["rule"]), "trigger": s(r["trigger"]),
             "mentions": s(r["mentions"]), "sources": s(r["sources"]),
+            "first_reported": s(r["firstReported"]), "last_reported": s(r["lastReported"]),
         }
 
 
