@@ -8,6 +8,7 @@ salient state's junta (simple within-article coreference); "we" in a statement -
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Token
@@ -217,15 +218,21 @@ class ActorResolver:
     def _org_antecedent(self, tok: Token) -> Entity | None:
         """The organisation "the bloc" or "the alliance" refers to: the nearest one named before
         it in this or the three previous sentences."""
+        for m in self._mentions_before(tok, sentences=3):
+            if m.entity.type in {"Organisation", "Mission"}:
+                return m.entity
+        return None
+
+    def _mentions_before(self, tok: Token, sentences: int) -> Iterator[Mention]:
+        """Mentions before `tok`, nearest first, in its sentence and the `sentences` before it."""
         first = tok.sent.start
-        for _ in range(3):
+        for _ in range(sentences):
             if first > 0:
                 first = self.doc[first - 1].sent.start
         for i in range(tok.i - 1, first - 1, -1):
             m = self.by_token.get(i)
-            if m is not None and m.entity.type in {"Organisation", "Mission"}:
-                return m.entity
-        return None
+            if m is not None:
+                yield m
 
     def _with_country(self, ent: Entity, tok: Token) -> Entity:
         """A person not in the gazetteer gets the state named beside them ("Malian President X",
@@ -271,14 +278,9 @@ class ActorResolver:
 
     def _last_states(self, tok: Token, n: int) -> list[Actor]:
         """The last `n` distinct states named before `tok` in this or the two previous sentences."""
-        first = tok.sent.start
-        for _ in range(2):
-            if first > 0:
-                first = self.doc[first - 1].sent.start
         out: list[Actor] = []
-        for i in range(tok.i - 1, first - 1, -1):
-            m = self.by_token.get(i)
-            iso = self.state_of(m.entity) if m is not None else None
+        for m in self._mentions_before(tok, sentences=2):
+            iso = self.state_of(m.entity)
             state = self.gazetteer.state(iso) if iso else None
             if state is not None and Actor(state) not in out:
                 out.append(Actor(state))
@@ -310,14 +312,7 @@ class ActorResolver:
         """The state "the country" or "the junta" most likely refers to: the nearest state named
         before it in this or the two previous sentences (not `exclude`), else the article's most
         salient state."""
-        first = tok.sent.start
-        for _ in range(2):
-            if first > 0:
-                first = self.doc[first - 1].sent.start
-        for i in range(tok.i - 1, first - 1, -1):
-            m = self.by_token.get(i)
-            if m is None:
-                continue
+        for m in self._mentions_before(tok, sentences=2):
             iso = self.state_of(m.entity)
             # "the secretary" may be the office holder named before; "the country" is not a person
             skip = {"Organisation"} if people else {"Person", "Organisation"}
