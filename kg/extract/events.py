@@ -14,6 +14,16 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.actors import FORCE_SECTORS, ActorResolver, is_forces
 from kg.extract.attributes import normalise_date, quantity
 from kg.extract.rules import Lexicon, Rule
+from kg.extract.syntax import (
+    event_scope,
+    experiencer,
+    has_prep,
+    is_source_attribution,
+    modality_of,
+    names,
+    orphan_subject,
+    ultimatum,
+)
 from kg.rdf.vocab import event_classes
 from kg.records import Actor, Article, Entity, Event, Evidence, Quantity, TimeValue
 
@@ -93,11 +103,11 @@ class EventExtractor:
             unnamed = patient is not None and self.res.sector_of(patient) in FORCE_SECTORS
             if not (unnamed or (moved and all(is_forces(a) for a in moved))):
                 return
-        modality, future = self._modality(tok, sent)
+        modality, future = modality_of(tok, sent, self.lex)
         cls = rule.event_class
         if modality == "negated" and rule.opt("on_negated"):
             cls, modality = rule.opt("on_negated"), "asserted"  # "will not accept" rejects
-        if self._ultimatum(tok):  # "will withdraw its force unless ...": a threat
+        if ultimatum(tok):  # "will withdraw its force unless ...": a threat
             cls, modality, future = "Threat", "asserted", False
         if future:
             if rule.opt("on_future"):
@@ -198,7 +208,7 @@ class EventExtractor:
                 continue  # the text names a recipient we cannot resolve: do not guess another
             actors, at = self._role(role, tok, sent, src, keep_same)
             if role.startswith("prep:") and role != "prep:of" and not actors \
-                    and self._has_prep(tok, role[5:]):
+                    and has_prep(tok, role[5:]):
                 named_but_unknown = True
             if role == "patient" and not actors and at is not None and at.pos_ == "PRON":
                 named_but_unknown = True  # "what the people have asked for"
@@ -229,7 +239,7 @@ class EventExtractor:
                                     return found, pobj
             return [], None
         if role in {"agent", "experiencer"}:
-            at = self._agent_token(tok) if role == "agent" else self._experiencer(tok)
+            at = self._agent_token(tok) if role == "agent" else experiencer(tok)
             return (res.resolve(at), at) if at is not None else ([], None)
         if role == "patient":
             at = self._patient_token(tok)
@@ -282,7 +292,7 @@ class EventExtractor:
                             return parties[parties.index(src) + 1:], first
             return [], None
         if role == "place":
-            for t in self._scope(tok):
+            for t in event_scope(tok):
                 if t.dep_ == "pobj" and t.head.lower_ in {"in", "at", "inside", "across"} \
                         and abs(t.i - tok.i) < 25:
                     found = [a for c in (t, *t.conjuncts) for a in res.place_actor(c)]
@@ -312,8 +322,8 @@ class EventExtractor:
         if role == "same_as_target":
             return [], None  # handled by _first: the source falls back to the target's state
         if role == "demand":
-            for t in self._scope(tok):
-                if t.i != tok.i and _names(t, self.lex.modality["request_heads"]):
+            for t in event_scope(tok):
+                if t.i != tok.i and names(t, self.lex.modality["request_heads"]):
                     obj = self._patient_token(t) or next(
                         (g for c in t.children if c.dep_ == "prep" for g in c.children
                          if g.dep_ == "pobj"), None)
@@ -334,34 +344,6 @@ class EventExtractor:
         actors = [a for a in self.res.resolve(patient) if a.country]
         states = [Actor(s) for a in actors if (s := self.res.gazetteer.state(a.country or ""))]
         return Found(states, patient, "patient") if states else None
-
-    @staticmethod
-    def _scope(tok: Token) -> list[Token]:
-        """The trigger's phrase, plus for a noun that is a verb's subject or object the verb's
-        prepositional phrases ("a coup has taken place in Niger", "sparked protests by people
-        who gathered in Niamey")."""
-        scope = list(tok.subtree)
-        node = tok
-        while node.dep_ == "compound":
-            node = node.head
-        if node.pos_ in {"NOUN", "PROPN"} and node.dep_ in {"nsubj", "nsubjpass", "dobj"}:
-            scope += [g for c in node.head.children if c.dep_ in {"prep", "agent"}
-                      for g in c.subtree]
-        return scope
-
-    @staticmethod
-    def _experiencer(tok: Token) -> Token | None:
-        """Who feels what a psych verb or adjective says ("Kenya is alarmed by ...")."""
-        for node in (tok, tok.head) if tok.dep_ == "acomp" else (tok,):
-            found = next((c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-            if found is not None:
-                return found
-        return None
-
-    @staticmethod
-    def _has_prep(tok: Token, prep: str) -> bool:
-        return any(c.dep_ == "prep" and c.lower_ == prep and any(g.dep_ == "pobj" for g in c.children)
-                   for c in tok.children)
 
     def _place_within(self, tok: Token) -> list[Actor]:
         """The state of a place named inside a phrase ("events in Burkina Faso")."""
@@ -388,8 +370,8 @@ class EventExtractor:
             if c.dep_ in {"nsubj", "csubj"}:
                 if c.lower_ in RELATIVE_PRONOUNS and tok.dep_ == "relcl":
                     return tok.head
-                if _is_source_attribution(c):  # "According to officials, Russia arms ..."
-                    return self._orphan_subject(tok)
+                if is_source_attribution(c):  # "According to officials, Russia arms ..."
+                    return orphan_subject(tok)
                 return c
         if tok.dep_ == "xcomp" and tok.head.i != tok.i:
             head = tok.head
@@ -410,25 +392,7 @@ class EventExtractor:
         if tok.dep_ == "acl" and tok.tag_ == "VB":  # "ECOWAS's efforts to work with Niger"
             return next((c for c in tok.head.children if c.dep_ == "poss"), None)
         if tok.dep_ == "ROOT" and tok.tag_ in {"VBP", "VBZ", "VBD"}:
-            return self._orphan_subject(tok)
-        return None
-
-    @staticmethod
-    def _orphan_subject(verb: Token) -> Token | None:
-        """The noun phrase just before a finite verb the parser gave no subject (it attached
-        "Russia, Egypt and the UAE" to an earlier phrase): the first of its conjuncts."""
-        for t in reversed(list(verb.sent)[: verb.i - verb.sent.start]):
-            if t.pos_ in {"PUNCT", "CCONJ", "DET", "ADV"} or t.dep_ == "compound":
-                continue
-            if t.pos_ not in {"NOUN", "PROPN"}:
-                return None
-            while t.dep_ == "conj" and t.head.i < t.i:
-                if _is_source_attribution(t.head):
-                    return t  # the parser joined the actors to "according to officials"
-                t = t.head
-            if _is_source_attribution(t) and t.dep_ != "appos":
-                return None  # only the source of the report precedes the verb
-            return t
+            return orphan_subject(tok)
         return None
 
     def _patient_token(self, tok: Token) -> Token | None:
@@ -474,52 +438,6 @@ class EventExtractor:
         return (best[1], best[2]) if best else ([], None)
 
     # -- modality, attribution, attributes --------------------------------------------------
-    def _modality(self, tok: Token, sent: Span) -> tuple[str, bool]:
-        """(asserted|negated|hypothetical, whether it is announced future action)."""
-        mod = self.lex.modality
-        if sent.text.rstrip().endswith("?"):
-            return "hypothetical", False
-        for c in tok.children:
-            if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no"):
-                return "negated", False
-            if c.dep_ == "aux" and c.lower_ in mod["hypothetical_aux"]:
-                return "hypothetical", False
-            if c.dep_ == "mark" and c.lower_ in mod["conditional_marks"]:
-                return "hypothetical", False
-            if c.dep_ == "amod" and c.lower_ in mod["hypothetical_adj"]:
-                return "hypothetical", False
-        future = any(c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll"} for c in tok.children)
-        node, steps = tok, 0
-        while node.head.i != node.i and steps < 4 and node.dep_ in {
-                "xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "nsubjpass", "advcl"}:
-            below, node, steps = node, node.head, steps + 1
-            lemma = node.lemma_.lower()
-            if any(c.dep_ == "neg" for c in node.children) and node.pos_ == "VERB":
-                return "negated", False
-            if lemma in mod["refusal_heads"]:
-                return "negated", False
-            if node.pos_ in {"VERB", "AUX"} and any(
-                    c.dep_ == "aux" and c.lower_ in mod["hypothetical_aux"] for c in node.children):
-                return "hypothetical", False  # "money that could be used to pay for a deployment"
-            if node.pos_ in {"NOUN", "PROPN"} and any(
-                    c.dep_ == "det" and c.lower_ == "any" for c in node.children):
-                return "hypothetical", False  # "any resumption of assistance"
-            if node.pos_ in {"VERB", "AUX"} and lemma not in mod["continuing_heads"] and any(
-                    c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll"} for c in node.children):
-                future = True  # "will join ministers to discuss" (but "will maintain aid" holds)
-            if _names(node, mod["request_heads"]):
-                return "hypothetical", False
-            # "announced it will withdraw" or "plans to withdraw" is future action, but "announced
-            # that they have agreed" reports a past fact
-            if lemma in mod["future_heads"] and not (below.dep_ == "ccomp" and not any(
-                    c.dep_ == "aux" and c.lower_ in {"will", "shall", "would", "'ll"}
-                    for c in below.children)):
-                return "asserted", True
-            if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in mod[
-                    "conditional_marks"] for c in node.children):
-                return "hypothetical", False
-        return "asserted", future
-
     def _speaker_tokens(self, tok: Token) -> set[int]:
         """Indices of the subject phrases of the verbs `tok` depends on whose subjects are actors:
         who says, voices concern about or reports an event is rarely its recipient."""
@@ -534,19 +452,6 @@ class EventExtractor:
                         and self.res.resolve(subj):
                     out |= {t.i for t in subj.subtree}
         return out
-
-    def _ultimatum(self, tok: Token) -> bool:
-        """Whether the trigger's clause is made conditional on the other side ("unless ...")."""
-        clause = tok
-        while clause.pos_ not in {"VERB", "AUX"} and clause.head.i != clause.i:
-            clause = clause.head
-        for node in (clause, *(a for a in clause.ancestors if a.pos_ in {"VERB", "AUX"})):
-            for adv in (c for c in node.children if c.dep_ == "advcl"):
-                if any(m.dep_ == "mark" and m.lower_ == "unless" for m in adv.children):
-                    return True
-            if node.dep_ not in {"xcomp", "ccomp", "conj"}:
-                break
-        return False
 
     def _attribution(self, tok: Token) -> Actor | None:
         node, steps = tok, 0
@@ -619,17 +524,8 @@ class EventExtractor:
         )
 
 
-def _is_source_attribution(tok: Token) -> bool:
-    """Whether a token sits in an "according to X" phrase."""
-    return any(a.lower_ == "according" for a in tok.ancestors)
 
 
-def _names(tok: Token, words: frozenset[str]) -> bool:
-    """Whether a token is one of `words`, by lemma or form, or as "lemma particle" ("call on")."""
-    lemma = tok.lemma_.lower()
-    if lemma in words or tok.lower_ in words:
-        return True
-    return any(f"{lemma} {c.lower_}" in words for c in tok.children if c.dep_ in {"prt", "prep"})
 
 
 def _actor_key(actor: Actor | None) -> str | None:

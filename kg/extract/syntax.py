@@ -1,0 +1,128 @@
+"""Dependency-parse helpers shared by the event rules: argument scope, orphaned subjects,
+reported-speech markers, and the modality (negated, hypothetical, future) of a trigger."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from kg.extract.rules import Lexicon
+
+
+def is_source_attribution(tok: Token) -> bool:
+    """Whether a token sits in an "according to X" phrase."""
+    return any(a.lower_ == "according" for a in tok.ancestors)
+
+
+def names(tok: Token, words: frozenset[str]) -> bool:
+    """Whether a token is one of `words`, by lemma or form, or as "lemma particle" ("call on")."""
+    lemma = tok.lemma_.lower()
+    if lemma in words or tok.lower_ in words:
+        return True
+    return any(f"{lemma} {c.lower_}" in words for c in tok.children if c.dep_ in {"prt", "prep"})
+
+
+def event_scope(tok: Token) -> list[Token]:
+    """The trigger's phrase, plus for a noun that is a verb's subject or object the verb's
+    prepositional phrases ("a coup has taken place in Niger", "sparked protests by people
+    who gathered in Niamey")."""
+    tokens = list(tok.subtree)
+    node = tok
+    while node.dep_ == "compound":
+        node = node.head
+    if node.pos_ in {"NOUN", "PROPN"} and node.dep_ in {"nsubj", "nsubjpass", "dobj"}:
+        tokens += [g for c in node.head.children if c.dep_ in {"prep", "agent"}
+                  for g in c.subtree]
+    return tokens
+
+
+def experiencer(tok: Token) -> Token | None:
+    """Who feels what a psych verb or adjective says ("Kenya is alarmed by ...")."""
+    for node in (tok, tok.head) if tok.dep_ == "acomp" else (tok,):
+        found = next((c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if found is not None:
+            return found
+    return None
+
+
+def has_prep(tok: Token, prep: str) -> bool:
+    return any(c.dep_ == "prep" and c.lower_ == prep and any(g.dep_ == "pobj" for g in c.children)
+               for c in tok.children)
+
+
+def orphan_subject(verb: Token) -> Token | None:
+    """The noun phrase just before a finite verb the parser gave no subject (it attached
+    "Russia, Egypt and the UAE" to an earlier phrase): the first of its conjuncts."""
+    for t in reversed(list(verb.sent)[: verb.i - verb.sent.start]):
+        if t.pos_ in {"PUNCT", "CCONJ", "DET", "ADV"} or t.dep_ == "compound":
+            continue
+        if t.pos_ not in {"NOUN", "PROPN"}:
+            return None
+        while t.dep_ == "conj" and t.head.i < t.i:
+            if is_source_attribution(t.head):
+                return t  # the parser joined the actors to "according to officials"
+            t = t.head
+        if is_source_attribution(t) and t.dep_ != "appos":
+            return None  # only the source of the report precedes the verb
+        return t
+    return None
+
+
+def modality_of(tok: Token, sent: Span, lex: Lexicon) -> tuple[str, bool]:
+    """(asserted|negated|hypothetical, whether it is announced future action)."""
+    mod = lex.modality
+    if sent.text.rstrip().endswith("?"):
+        return "hypothetical", False
+    for c in tok.children:
+        if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no"):
+            return "negated", False
+        if c.dep_ == "aux" and c.lower_ in mod["hypothetical_aux"]:
+            return "hypothetical", False
+        if c.dep_ == "mark" and c.lower_ in mod["conditional_marks"]:
+            return "hypothetical", False
+        if c.dep_ == "amod" and c.lower_ in mod["hypothetical_adj"]:
+            return "hypothetical", False
+    future = any(c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll"} for c in tok.children)
+    node, steps = tok, 0
+    while node.head.i != node.i and steps < 4 and node.dep_ in {
+            "xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "nsubjpass", "advcl"}:
+        below, node, steps = node, node.head, steps + 1
+        lemma = node.lemma_.lower()
+        if any(c.dep_ == "neg" for c in node.children) and node.pos_ == "VERB":
+            return "negated", False
+        if lemma in mod["refusal_heads"]:
+            return "negated", False
+        if node.pos_ in {"VERB", "AUX"} and any(
+                c.dep_ == "aux" and c.lower_ in mod["hypothetical_aux"] for c in node.children):
+            return "hypothetical", False  # "money that could be used to pay for a deployment"
+        if node.pos_ in {"NOUN", "PROPN"} and any(
+                c.dep_ == "det" and c.lower_ == "any" for c in node.children):
+            return "hypothetical", False  # "any resumption of assistance"
+        if node.pos_ in {"VERB", "AUX"} and lemma not in mod["continuing_heads"] and any(
+                c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll"} for c in node.children):
+            future = True  # "will join ministers to discuss" (but "will maintain aid" holds)
+        if names(node, mod["request_heads"]):
+            return "hypothetical", False
+        # "announced it will withdraw" or "plans to withdraw" is future action, but "announced
+        # that they have agreed" reports a past fact
+        if lemma in mod["future_heads"] and not (below.dep_ == "ccomp" and not any(
+                c.dep_ == "aux" and c.lower_ in {"will", "shall", "would", "'ll"}
+                for c in below.children)):
+            return "asserted", True
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in mod[
+                "conditional_marks"] for c in node.children):
+            return "hypothetical", False
+    return "asserted", future
+
+
+def ultimatum(tok: Token) -> bool:
+    """Whether the trigger's clause is made conditional on the other side ("unless ...")."""
+    clause = tok
+    while clause.pos_ not in {"VERB", "AUX"} and clause.head.i != clause.i:
+        clause = clause.head
+    for node in (clause, *(a for a in clause.ancestors if a.pos_ in {"VERB", "AUX"})):
+        for adv in (c for c in node.children if c.dep_ == "advcl"):
+            if any(m.dep_ == "mark" and m.lower_ == "unless" for m in adv.children):
+                return True
+        if node.dep_ not in {"xcomp", "ccomp", "conj"}:
+            break
+    return False
