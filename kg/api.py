@@ -244,7 +244,7 @@ def validate(store: Store) -> tuple[bool, str]:
     from rdflib import XSD, Graph, Literal
 
     data = Graph()
-    for s, p, o, _ in store.dataset.quads((None, None, None, None)):
+    for s, p, o, _ in store.quads():
         if isinstance(o, Literal) and o.datatype == XSD.string:
             o = Literal(str(o))  # Oxigraph types plain strings; RDF 1.1 says they are the same
         data.add((s, p, o))

@@ -5,25 +5,26 @@ from __future__ import annotations
 from typing import BinaryIO
 
 import networkx as nx
+from rdflib import Dataset, Graph, URIRef
 
 from kg.export.view import GraphView
 from kg.rdf.store import Store
+from kg.rdf.vocab import PREFIXES
 
 RDF_FORMATS = {"turtle": "turtle", "trig": "trig", "nquads": "nquads", "jsonld": "json-ld"}
 
 
 def write_rdf(store: Store, fmt: str, out: BinaryIO) -> None:
     """Serialise the store: turtle merges all article graphs; trig, nquads and jsonld keep them."""
-    if fmt == "turtle":
-        from rdflib import Graph
-        merged = Graph()
-        for prefix, ns in store.dataset.namespaces():
-            merged.bind(prefix, ns)
-        for s, p, o, _ in store.dataset.quads((None, None, None, None)):
-            merged.add((s, p, o))
-        merged.serialize(out, format="turtle")
-        return
-    store.dataset.serialize(out, format=RDF_FORMATS[fmt])
+    target: Graph | Dataset = Graph() if fmt == "turtle" else Dataset()
+    for prefix, ns in PREFIXES.items():
+        target.bind(prefix, ns)
+    for s, p, o, g in store.quads():
+        if isinstance(target, Dataset):
+            target.graph(URIRef(str(g))).add((s, p, o))
+        else:
+            target.add((s, p, o))
+    target.serialize(out, format=RDF_FORMATS[fmt])
 
 
 def to_networkx(view: GraphView) -> nx.MultiDiGraph:

@@ -28,10 +28,10 @@ def _graph() -> ox.NamedNode:
     return ox.NamedNode(str(CORRECTIONS_GRAPH))
 
 
-def merges(store: Store) -> dict[URIRef, URIRef]:
+def merges(store: Any) -> dict[URIRef, URIRef]:
     """Recorded merges: entity IRI -> the IRI it was merged into (followed to the end)."""
-    pairs = {URIRef(str(q.subject.value)): URIRef(str(q.object.value))  # type: ignore[union-attr]
-             for q in store.oxigraph.quads_for_pattern(None, _SAME, None, _graph())}
+    rows = store.query("SELECT ?a ?b WHERE { GRAPH kgr:graph\\/corrections { ?a owl:sameAs ?b } }")
+    pairs = {URIRef(str(row[0])): URIRef(str(row[1])) for row in rows}
     out: dict[URIRef, URIRef] = {}
     for source, first in pairs.items():
         target, seen = first, {source}

@@ -11,7 +11,6 @@ from rdflib.query import Result
 
 from kg.errors import DataError, QueryError
 from kg.rdf.store import Store
-from kg.rdf.vocab import PREFIXES
 
 _UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
                      re.IGNORECASE | re.MULTILINE)
@@ -46,10 +45,9 @@ def run_query(store: Store, text: str, source: str = "query", allow_update: bool
         if is_update(text):
             if not allow_update:
                 raise QueryError(f"{source}: this is a SPARQL update; pass --update to run it")
-            # pyoxigraph directly: rdflib's update on a union-default Dataset mishandles INSERT DATA.
-            store.oxigraph.update(text, prefixes=PREFIXES)
+            store.update(text)
             return None
-        return store.dataset.query(text, initNs=PREFIXES, initBindings=bindings or {})
+        return store.query(text, bindings)
     except SyntaxError as exc:
         raise QueryError(f"{source}: SPARQL syntax error: {_first_line(exc)}") from None
     except (ValueError, OSError) as exc:

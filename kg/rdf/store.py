@@ -57,6 +57,19 @@ class Store:
         for prefix, ns in PREFIXES.items():
             self.dataset.bind(prefix, ns, override=True)
 
+    def query(self, text: str, bindings: dict[str, Any] | None = None) -> Any:
+        """Run a SPARQL query with the kg prefixes bound."""
+        return self.dataset.query(text, initNs=PREFIXES, initBindings=bindings or {})
+
+    def update(self, text: str) -> None:
+        """Run a SPARQL update (pyoxigraph directly: rdflib mishandles INSERT DATA here)."""
+        self.oxigraph.update(text, prefixes=PREFIXES)
+
+    def quads(self) -> Iterator[tuple[Any, Any, Any, Any]]:
+        """Every quad of the store."""
+        for s, p, o, g in self.dataset.quads((None, None, None, None)):
+            yield s, p, o, getattr(g, "identifier", g)
+
     @property
     def oxigraph(self) -> ox.Store:
         """The underlying pyoxigraph store, for bulk and atomic writes."""
@@ -94,9 +107,14 @@ def _quad(triple: tuple[Any, Any, Any], graph: ox.NamedNode) -> ox.Quad:
 
 
 @contextmanager
-def open_store(path: str | None = None, must_exist: bool = False) -> Iterator[Store]:
-    """Open the store at `path` (default `$KG_STORE` or ./kg-data) and close it afterwards."""
-    store = Store(path or default_store_path(), must_exist=must_exist)
+def open_store(path: str | None = None, must_exist: bool = False) -> Iterator[Any]:
+    """Open the store at `path` (default `$KG_STORE` or ./kg-data): a directory for the embedded
+    store, or a SPARQL server's URL or configuration file (kg.rdf.remote); close it afterwards."""
+    from kg.rdf.remote import RemoteStore, is_remote
+
+    location = path or default_store_path()
+    store: Any = RemoteStore(location) if is_remote(location) else \
+        Store(location, must_exist=must_exist)
     try:
         yield store
     finally:

@@ -1,0 +1,109 @@
+"""The same ingest, query and export against a real SPARQL server: `oxigraph serve` on 127.0.0.1."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+
+from kg.cli import main
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def oxigraph_binary() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(found).exists():
+        pytest.fail("the oxigraph server (PyPI package `oxigraph`) is not installed")
+    return found
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    data = tmp_path_factory.mktemp("oxigraph")
+    proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(data), "--bind",
+                             f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.fail("oxigraph serve did not start")
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def stats(url: str) -> dict[str, int]:
+    result = run("stats", "--store", url)
+    assert result.exit_code == 0, result.output
+    return {k: int(v) for k, v in (line.split() for line in result.output.splitlines())}
+
+
+def test_ingest_query_and_export_on_a_server(server: str, seed_path: Path,
+                                            tmp_path: Path) -> None:
+    result = run("ingest", "--store", server, str(seed_path))
+    assert result.exit_code == 0, result.output
+    first = stats(server)
+    assert first["articles"] == 1 and first["events"] > 10 and first["triples"] > 100
+    assert run("ingest", "--store", server, str(seed_path)).exit_code == 0
+    assert stats(server) == first  # the article graph was replaced, not added again
+
+    presence = run("query", "--store", server, "--name", "presence", "--param", "country=NER",
+                   "--format", "csv")
+    assert presence.exit_code == 0, presence.output
+    status = {r["forces"]: r["status"] for r in csv.DictReader(io.StringIO(presence.output))}
+    assert status.get("France") == "ended" and status.get("Russia") == "began"
+
+    out = tmp_path / "graph.trig"
+    assert run("export", "--store", server, "--format", "trig", "-o", str(out)).exit_code == 0
+    ds = rdflib.Dataset()
+    ds.parse(out, format="trig")
+    assert len(ds) == first["triples"]
+
+    table = run("export", "--store", server, "--format", "events-csv")
+    rows = list(csv.DictReader(io.StringIO(table.output)))
+    assert any(r["event_type"] == "RETREAT" and r["source_country"] == "FRA" for r in rows)
+
+
+def test_a_config_file_names_the_endpoints(server: str, seed_path: Path, tmp_path: Path) -> None:
+    config = tmp_path / "server.yaml"
+    config.write_text(f"query: {server}/query\nupdate: {server}/update\nstore: {server}/store\n",
+                      encoding="utf-8")
+    assert run("ingest", "--store", str(config), str(seed_path)).exit_code == 0
+    assert stats(str(config))["articles"] >= 1
+
+
+def test_a_server_that_is_down_is_a_clear_error(seed_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    result = run("ingest", "--store", url, str(seed_path))
+    assert result.exit_code != 0
+    assert "cannot reach the SPARQL server" in result.output
+    assert "Traceback" not in result.output
