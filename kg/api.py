@@ -57,11 +57,12 @@ def _good_articles(paths: Iterable[str], date: dt.date | None, report: BatchRepo
 
 
 def _run(articles: Iterable[Article], report: BatchReport, store: Store,
-         progress: Callable[[Article], None] | None, keep: bool) -> BatchReport:
+         progress: Callable[[Article], None] | None, keep: bool, workers: int = 1
+         ) -> BatchReport:
     start = time.perf_counter()
     entities: set[str] = set()
     merged = corrections.merges(store)  # analysts' merges survive re-ingest
-    for extraction in extract_articles(articles):
+    for extraction in extract_articles(articles, workers=workers):
         graph, shared = build_graphs(extraction)
         graph, shared = corrections.apply(graph, merged), corrections.apply(shared, merged)
         store.replace_graph(graph, shared)
@@ -82,8 +83,8 @@ def _run(articles: Iterable[Article], report: BatchReport, store: Store,
 
 
 def ingest(paths: Iterable[str], store_path: str | None = None, date: dt.date | None = None,
-           fail_fast: bool = False, progress: Callable[[Article], None] | None = None
-           ) -> BatchReport:
+           fail_fast: bool = False, progress: Callable[[Article], None] | None = None,
+           workers: int = 1) -> BatchReport:
     """Read, extract and store articles, one named graph each (re-ingesting replaces it).
 
     Args:
@@ -92,6 +93,7 @@ def ingest(paths: Iterable[str], store_path: str | None = None, date: dt.date | 
         date: publication date for articles whose front matter has none.
         fail_fast: raise on the first bad article instead of reporting and skipping it.
         progress: called after each stored article.
+        workers: processes that parse and extract in parallel (writes stay in this process).
 
     Raises:
         InputError: a path does not exist (or any bad article, with `fail_fast`).
@@ -103,7 +105,8 @@ def ingest(paths: Iterable[str], store_path: str | None = None, date: dt.date | 
     if first is None:
         return report  # nothing to store: do not create an empty store
     with open_store(store_path) as store:
-        return _run(itertools.chain([first], articles), report, store, progress, keep=False)
+        return _run(itertools.chain([first], articles), report, store, progress, keep=False,
+                    workers=workers)
 
 
 def extract(paths: Iterable[str], date: dt.date | None = None, fail_fast: bool = False,

@@ -91,14 +91,17 @@ def main() -> None:
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad article.")
 @click.option("--html", "html_out", metavar="FILE", default=None,
               help="Also write the HTML page of the whole store to FILE.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes that parse and extract in parallel.")
 def ingest(paths: tuple[str, ...], store_path: str | None, date: dt.date | None,
-           fail_fast: bool, html_out: str | None) -> None:
+           fail_fast: bool, html_out: str | None, workers: int) -> None:
     """Read, extract and store articles (.txt, .md, .jsonl, .html, directories, or - for stdin).
 
     Each article is its own named graph; ingesting it again replaces it, so nothing doubles.
     """
     with errors(), progress_bar("ingesting") as step:
-        report = api.ingest(paths, store_path, date=date, fail_fast=fail_fast, progress=step)
+        report = api.ingest(paths, store_path, date=date, fail_fast=fail_fast, progress=step,
+                            workers=workers)
     _report_errors(report)
     click.echo(f"added {report.articles} articles, {report.events} events, "
                f"{report.entities} entities, {report.triples} triples "

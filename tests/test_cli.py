@@ -470,3 +470,19 @@ def test_export_gexf(runner: CliRunner, ingested_store: Path, tmp_path: Path) ->
     graph = nx.read_gexf(out)
     assert graph.number_of_nodes() > 3
     assert {"relation", "event_type", "weight"} <= set(next(iter(graph.edges(data=True)))[2])
+
+
+def test_parallel_ingest_builds_the_same_graph(runner: CliRunner, tmp_path: Path,
+                                              seed_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "seed.md").write_text(seed_path.read_text(encoding="utf-8"), encoding="utf-8")
+    for i, (a, b) in enumerate([("Chad", "Sudan"), ("Kenya", "Somalia"), ("Rwanda", "Mozambique"),
+                                ("Turkey", "Libya"), ("France", "Mali")]):
+        (folder / f"n{i}.txt").write_text(f"{a} deployed 500 troops to {b}. {a} later withdrew "
+                                          f"its troops from {b}.\n", encoding="utf-8")
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert run(runner, "ingest", "--store", str(one), "--workers", "1", str(folder)).exit_code == 0
+    assert run(runner, "ingest", "--store", str(two), "--workers", "2", str(folder)).exit_code == 0
+    assert stats_of(runner, one) == stats_of(runner, two)
+    assert stats_of(runner, one)["articles"] == 6

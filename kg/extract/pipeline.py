@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import sys
 from collections.abc import Iterable, Iterator
 
 from spacy.tokens import Doc
@@ -40,8 +42,18 @@ def extract_doc(article: Article, doc: Doc) -> Extraction:
     return Extraction(article, tuple(extractor.events()), tuple(mentions))
 
 
-def extract_articles(articles: Iterable[Article], batch_size: int = 16) -> Iterator[Extraction]:
-    """Parse articles in batches with spaCy and extract each, in input order."""
+def extract_articles(articles: Iterable[Article], batch_size: int = 16, workers: int = 1
+                     ) -> Iterator[Extraction]:
+    """Parse articles in batches with spaCy and extract each, in input order.
+
+    With `workers` > 1, parsing and extraction run in that many processes (each loads the model
+    once); results still come back in input order, to be written from one place.
+    """
+    if workers > 1:
+        context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+        with context.Pool(workers, initializer=load_nlp) as pool:
+            yield from pool.imap(extract_article, articles, chunksize=batch_size)
+        return
     nlp = load_nlp()
     pairs = ((a.text, a) for a in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
