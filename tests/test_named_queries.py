@@ -54,6 +54,8 @@ def test_presence(store_path: Path) -> None:
     assert "2024-04-10" in status["Russia"]["first"]
     assert "instructors arrived in Niamey" in status["Russia"]["sentences"]
     assert "French troops withdrew" in status["France"]["sentences"]
+    assert status["United States"]["sources"] == "2" and status["United States"]["confidence"] == "medium"
+    assert status["France"]["confidence"] == "low"
 
 
 def test_movements(store_path: Path) -> None:
