@@ -28,6 +28,11 @@ OF_PREPS = {"of", "from", "in", "throughout", "across"}
 FORCE_SECTORS = {"military", "instructors", "rebels"}
 
 
+def _reports_source(tok: Token) -> bool:
+    """Whether a token is X in "according to X"."""
+    return tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according"
+
+
 def _is_plural(tok: Token) -> bool:
     """Whether a noun phrase is plural: a plural noun or a coordination ("Mali and Niger")."""
     return tok.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in tok.children)
@@ -110,7 +115,9 @@ class ActorResolver:
         the other party of the event.
         """
         out: list[Actor] = []
-        for t in (tok, *tok.conjuncts):
+        # the parser may coordinate actors with the source of a report ("According to U.S.
+        # officials, Russia, Egypt and the UAE arm ..."): that source is not one of them
+        for t in (tok, *(c for c in tok.conjuncts if not _reports_source(c) or c.i == tok.i)):
             for a in self._resolve_one(t, as_place, depth=0, exclude=exclude):
                 if a not in out:
                     out.append(a)
