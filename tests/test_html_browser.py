@@ -284,15 +284,31 @@ def test_page_draws_every_node_and_requests_nothing(
     assert severe_logs(driver) == []
 
 
-def test_search_by_label_and_alias_selects_and_focuses(
+def selected_nodes(driver: webdriver.Chrome) -> set[str]:
+    return set(driver.execute_script("return kgNetwork.getSelectedNodes()"))
+
+
+def shown(driver: webdriver.Chrome) -> tuple[int, int]:
+    """How many nodes and edges the filters let through to the network."""
+    return tuple(
+        driver.execute_script(
+            "return [kgNetwork.body.data.nodes.length, kgNetwork.body.data.edges.length]"
+        )
+    )
+
+
+def test_search_by_label_and_alias_selects_its_neighbourhood(
     driver: webdriver.Chrome, tmp_path: Path
 ) -> None:
     open_page(driver, niger_view(), tmp_path / "graph.html")
     search(driver, "Niger")
-    assert driver.execute_script("return kgNetwork.getSelectedNodes()") == [NIGER]
+    assert selected_nodes(driver) == {NIGER, US, US_FORCES, RUSSIA, INSTRUCTORS}
+    assert len(driver.execute_script("return kgNetwork.getSelectedEdges()")) == 4
     assert "Republic of Niger" in panel_text(driver)
-    search(driver, "us troops")  # an alias, any case
-    assert driver.execute_script("return kgNetwork.getSelectedNodes()") == [US_FORCES]
+    search(driver, "us troops")  # an alias, any case: the node and its one neighbour
+    assert selected_nodes(driver) == {US_FORCES, NIGER}
+    assert driver.execute_script("return kgNetwork.getSelectedEdges()") == [WITHDRAWAL]
+    assert "United States forces" in panel_text(driver)
     search(driver, "Atlantis")
     assert driver.find_element(By.ID, "kg-search-status").text == "No match"
     assert severe_logs(driver) == []
@@ -327,7 +343,7 @@ def test_legend_entry_hides_and_shows_its_type(driver: webdriver.Chrome, tmp_pat
     entry = driver.find_element(
         By.XPATH, "//button[contains(@class,'kg-legend-item')][.//span[text()='State']]"
     )
-    hidden = "return kgNetwork.body.data.nodes.get(arguments[0]).hidden === true"
+    hidden = "return kgNetwork.body.data.nodes.get(arguments[0]) === null"
     entry.click()
     assert driver.execute_script(hidden, NIGER)
     assert entry.get_attribute("aria-pressed") == "false"
@@ -340,7 +356,7 @@ def test_article_text_never_runs_as_code(driver: webdriver.Chrome, tmp_path: Pat
     open_page(driver, view, tmp_path / "xss.html", title="<img src=x onerror=window.__pwned=1>")
     search(driver, "img src")
     bad_id = view.nodes[0].id
-    assert driver.execute_script("return kgNetwork.getSelectedNodes()") == [bad_id]
+    assert driver.execute_script("return kgNetwork.getSelectedNodes()")[0] == bad_id
     assert PWN_LABEL in panel_text(driver)
     driver.find_element(By.ID, "kg-fit").click()
     click_edge(driver, view.edges[0].id)
@@ -349,6 +365,7 @@ def test_article_text_never_runs_as_code(driver: webdriver.Chrome, tmp_path: Pat
     assert "javascript:window.__pwned=1" in text  # shown, as text
     for button in driver.find_elements(By.CSS_SELECTOR, ".kg-legend-item"):
         button.click()
+    driver.find_element(By.ID, "kg-reset").click()
     assert driver.execute_script("return typeof window.__pwned") == "undefined"
     links = driver.execute_script(
         "return Array.from(document.querySelectorAll('a')).map(a => a.getAttribute('href'))"
@@ -371,5 +388,109 @@ def test_large_graph_is_drawn_at_fixed_positions(driver: webdriver.Chrome, tmp_p
     assert driver.execute_script("return kgNetwork.body.data.nodes.length") == 320
     assert driver.execute_script("return kgNetwork.physics.physicsEnabled") is False
     search(driver, "Place 299")
-    assert driver.execute_script("return kgNetwork.getSelectedNodes()") == [f"{KG}n299"]
+    assert driver.execute_script("return kgNetwork.getSelectedNodes()")[0] == f"{KG}n299"
+    assert driver.execute_script("return kgFilters.labelsHidden()") is True
+    assert severe_logs(driver) == []
+
+
+def test_filters_by_node_type_event_type_and_country(
+    driver: webdriver.Chrome, tmp_path: Path
+) -> None:
+    open_page(driver, niger_view(), tmp_path / "graph.html")
+    assert shown(driver) == (5, 4)
+    driver.execute_script("kgFilters.toggleNodeType('ArmedForce')")
+    assert shown(driver) == (4, 3)  # US forces and their one relation
+    assert driver.execute_script("return kgFilters.nodes.get(arguments[0])", US_FORCES) is None
+    driver.execute_script("kgFilters.toggleEventType('AID')")
+    assert shown(driver) == (3, 2)  # Russia goes with its only relation
+    assert (
+        "Showing 3 of 5 entities, 2 of 4 relations" in driver.find_element(By.ID, "kg-legend").text
+    )
+    driver.find_element(By.ID, "kg-reset").click()
+    assert shown(driver) == (5, 4)
+    # countries: a relation shows while either end's country does
+    country = driver.find_element(
+        By.XPATH, "//button[contains(@class,'kg-legend-item')][.//span[text()='NER']]"
+    )
+    country.click()
+    assert shown(driver) == (5, 4)
+    driver.execute_script("kgFilters.toggleCountry('USA')")
+    assert shown(driver) == (3, 2)
+    assert country.get_attribute("aria-pressed") == "false"
+    # search reveals what the filters hide
+    search(driver, "United States forces")
+    assert driver.find_element(By.ID, "kg-search-status").text == "Filters cleared to show it"
+    assert shown(driver) == (5, 4)
+    assert severe_logs(driver) == []
+
+
+def set_slider(driver: webdriver.Chrome, element_id: str, iso_day: str) -> None:
+    driver.execute_script(
+        "const input = document.getElementById(arguments[0]);"
+        "input.value = String(Date.parse(arguments[1]) / 86400000);"
+        "input.dispatchEvent(new Event('input'));",
+        element_id,
+        iso_day,
+    )
+
+
+def test_date_slider_hides_edges_outside_the_range(
+    driver: webdriver.Chrome, tmp_path: Path
+) -> None:
+    open_page(driver, niger_view(), tmp_path / "graph.html")
+    legend = driver.find_element(By.ID, "kg-legend")
+    assert "2023-10-10 \u2013 2024-09-15" in legend.text
+    set_slider(driver, "kg-date-from", "2024-01-01")
+    WebDriverWait(driver, 2).until(lambda d: shown(d) == (4, 3))  # suspended aid (2023) goes
+    set_slider(driver, "kg-date-to", "2024-05-01")
+    WebDriverWait(driver, 2).until(lambda d: shown(d) == (3, 2))  # so does the withdrawal
+    edges = driver.execute_script("return kgFilters.edges.getIds()")
+    assert WITHDRAWAL not in edges and KG + "edge/instructors-in-niger" in edges  # undated stays
+    driver.find_element(By.ID, "kg-undated").click()
+    assert shown(driver) == (2, 1)
+    assert "2024-01-01 \u2013 2024-05-01" in legend.text
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / "graph-filtered.png"))
+    assert severe_logs(driver) == []
+
+
+def test_save_png_downloads_the_canvas(driver: webdriver.Chrome, tmp_path: Path) -> None:
+    open_page(driver, niger_view(), tmp_path / "graph.html")
+    driver.find_element(By.ID, "kg-png").click()
+    url = driver.execute_script("return window.kgLastPng")
+    assert url.startswith("data:image/png;base64,") and len(url) > 5000
+    assert severe_logs(driver) == []
+
+
+def test_edge_labels_show_only_around_the_selection_when_dense(
+    driver: webdriver.Chrome, tmp_path: Path
+) -> None:
+    hub = NodeView(KG + "hub", "Hub", "State", "NER")
+    spokes = tuple(
+        NodeView(f"{KG}s{i:02}", f"Spoke {i}", "Person" if i < 10 else "City", "MLI")
+        for i in range(70)
+    )
+    edges = tuple(
+        EdgeView(f"{KG}e{i:02}", s.id, hub.id, "near", "near", "PRESENCE", dates=("2024",))
+        for i, s in enumerate(spokes)
+    )
+    open_page(driver, GraphView((hub, *spokes), edges), tmp_path / "dense.html")
+    label_size = "return kgNetwork.body.edges[arguments[0]].labelModule.fontOptions.size"
+    assert driver.execute_script("return kgFilters.labelsHidden()") is True
+    assert driver.execute_script(label_size, f"{KG}e05") == 0
+    search(driver, "Spoke 5")
+    assert driver.execute_script(label_size, f"{KG}e05") == 11
+    assert driver.execute_script(label_size, f"{KG}e06") == 0
+    driver.find_element(By.ID, "kg-fit").click()
+    click_edge(driver, f"{KG}e07")
+    assert driver.execute_script(label_size, f"{KG}e07") == 11
+    assert driver.execute_script(label_size, f"{KG}e05") == 0
+    # fewer relations shown after filtering: every label comes back
+    driver.execute_script("kgFilters.toggleNodeType('City')")
+    assert shown(driver) == (11, 10)
+    assert driver.execute_script("return kgFilters.labelsHidden()") is False
+    assert driver.execute_script(label_size, f"{KG}e05") == 11
+    assert driver.execute_script(label_size, f"{KG}e06") == 11
+    driver.execute_script("kgFilters.reset()")
+    assert driver.execute_script("return kgFilters.labelsHidden()") is True
     assert severe_logs(driver) == []

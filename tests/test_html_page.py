@@ -146,6 +146,62 @@ def test_large_graph_gets_fixed_positions_without_physics() -> None:
     assert render_html(view) == page
 
 
+def test_huge_graph_gets_a_fast_radial_layout_and_straight_edges() -> None:
+    n = 600  # above layout.force_max_nodes
+    nodes = tuple(
+        NodeView(f"n{i:03}", f"Node {i}", "City", "MLI" if i % 2 else None) for i in range(n)
+    )
+    edges = tuple(
+        EdgeView(f"e{i:03}", f"n{i // 3:03}", f"n{i + 1:03}", "near", "near", "PRESENCE")
+        for i in range(n - 1)
+    ) + (EdgeView("loop", "n005", "n005", "near", "near", "PRESENCE"),)
+    view = GraphView(nodes, edges)
+    page = render_html(view)
+    data = page_data(page)
+    options = data["options"]
+    assert options["physics"] == {"enabled": False}
+    assert options["layout"]["improvedLayout"] is False
+    assert options["edges"]["smooth"]["enabled"] is False
+    assert options["interaction"]["hideEdgesOnDrag"] and options["interaction"]["hideEdgesOnZoom"]
+    positions = {n["id"]: (n["x"], n["y"]) for n in data["nodes"]}
+    assert len(set(positions.values())) == n
+    # a tree drawn in rings: the root (most neighbours) in the middle, a child near its parent
+    x0, y0 = positions["n000"]
+    assert all(abs(x - x0) + abs(y - y0) > 20 for i, (x, y) in positions.items() if i != "n000")
+    assert render_html(GraphView(tuple(reversed(nodes)), tuple(reversed(edges)))) == page
+    assert data["legend"]["countries"] == [
+        {"code": "MLI", "count": 300},
+        {"code": None, "count": 300},
+    ]
+
+
+def test_edge_labels_start_hidden_on_dense_graphs() -> None:
+    style = load_page_style()
+    small = page_data(render_html(make_view()))
+    assert small["options"]["edges"]["font"]["size"] > 0
+    assert small["labels"]["max_edges"] == style.label_max_edges
+    nodes = (NodeView("hub", "Hub", "State"),) + tuple(
+        NodeView(f"s{i}", f"S {i}", "City") for i in range(style.label_max_edges + 1)
+    )
+    edges = tuple(
+        EdgeView(f"e{i}", f"s{i}", "hub", "near", "near", "PRESENCE") for i in range(len(nodes) - 1)
+    )
+    dense = page_data(render_html(GraphView(nodes, edges)))
+    assert dense["options"]["edges"]["font"]["size"] == 0
+    assert dense["labels"]["size"] == small["options"]["edges"]["font"]["size"]
+
+
+def test_edge_dates_become_day_spans_for_the_slider() -> None:
+    view = make_view()
+    dated = EdgeView(
+        "d", KG + "RUS", KG + "NER", "r", "r", "AID", dates=("2024-02", "1970-01-02", "<b>soon</b>")
+    )
+    data = page_data(render_html(GraphView(view.nodes, (*view.edges, dated))))
+    days = {e["id"]: e["days"] for e in data["info"]["edges"]}
+    assert days["d"] == [[1, 1], [19754, 19782]]  # 2024-02-01 is day 19754 after 1970-01-01
+    assert days[KG + "e1"] == []
+
+
 def test_edge_to_missing_node_is_an_error() -> None:
     view = GraphView((NodeView("a", "A", "State"),), (EdgeView("e", "a", "b", "r", "r", "AID"),))
     with pytest.raises(ValueError, match="b"):
@@ -181,6 +237,8 @@ def _without_state(style: dict) -> None:
         (lambda s: s["event_types"]["AID"].pop("color"), "event_types.AID: missing key(s) color"),
         (lambda s: s["edges"].update(max_width=0.5), "max_width"),
         (lambda s: s.pop("layout"), "missing key(s) layout"),
+        (lambda s: s["layout"].pop("force_max_nodes"), "layout: missing key(s) force_max_nodes"),
+        (lambda s: s["edges"].update(label_max_edges=-1), "edges.label_max_edges: -1"),
     ],
 )
 def test_bad_style_file_errors_name_the_file(tmp_path: Path, break_style, reason: str) -> None:

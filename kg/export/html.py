@@ -5,17 +5,22 @@ stylesheet, which are inlined; the page comes from kg's own template (pyvis's lo
 a CDN). Article-derived text travels only inside a JSON data block, and the page's script builds
 every element from it with ``textContent``, so no label, sentence, title or url can run as code.
 A Content-Security-Policy runs only the page's two scripts (by hash) and allows no network access.
+
+Graphs above ``layout.physics_max_nodes`` get positions computed here and no physics; above
+``layout.force_max_nodes`` those positions come from a fast radial layout instead of a force
+layout, so a page of thousands of nodes renders in seconds and opens without a layout pass.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import json
 import math
 import os
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
@@ -30,6 +35,7 @@ import yaml
 from pyvis.network import Network
 
 from kg.errors import DataError
+from kg.export.scope import period
 from kg.export.view import EdgeView, GraphView, NodeView, SourceRef
 
 __all__ = [
@@ -67,8 +73,8 @@ _VIS = files("pyvis").joinpath("templates", "lib", "vis-9.1.2")
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 _TOP_KEYS = {"node_types", "event_types", "edges", "layout"}
 _NODE_KEYS = {"color", "shape", "size"}
-_EDGE_KEYS = {"default_color", "min_width", "per_source", "max_width"}
-_LAYOUT_KEYS = {"physics_max_nodes", "seed"}
+_EDGE_KEYS = {"default_color", "min_width", "per_source", "max_width", "label_max_edges"}
+_LAYOUT_KEYS = {"physics_max_nodes", "force_max_nodes", "seed"}
 # \u2028/\u2029 end a line in old JavaScript; "<", ">" and "&" could end the <script> block.
 _JSON_ESCAPES = {
     "<": "\\u003c",
@@ -77,6 +83,8 @@ _JSON_ESCAPES = {
     "\u2028": "\\u2028",
     "\u2029": "\\u2029",
 }
+_EPOCH = dt.date(1970, 1, 1).toordinal()  # the page counts days from 1970-01-01, as JS dates do
+_EDGE_FONT_SIZE = 11
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
@@ -99,7 +107,9 @@ class PageStyle:
     min_width: float
     per_source: float
     max_width: float
+    label_max_edges: int
     physics_max_nodes: int
+    force_max_nodes: int
     seed: int
 
     def node_style(self, node_type: str) -> NodeStyle:
@@ -164,7 +174,9 @@ def render_html(view: GraphView, title: str = "kg graph", style: PageStyle | Non
     edges = sorted(view.edges, key=lambda e: e.id)
     _check_ids(nodes, edges)
     physics = len(nodes) <= style.physics_max_nodes
-    positions = {} if physics else _layout(nodes, edges, style.seed)
+    huge = len(nodes) > style.force_max_nodes
+    positions = {} if physics else _layout(nodes, edges, style.seed, huge)
+    dense = len(edges) > style.label_max_edges
 
     net = Network(directed=True, cdn_resources="in_line")
     for node in nodes:
@@ -175,7 +187,8 @@ def render_html(view: GraphView, title: str = "kg graph", style: PageStyle | Non
     data = {
         "nodes": net.nodes,
         "edges": net.edges,
-        "options": _vis_options(physics, len(nodes), style.seed),
+        "options": _vis_options(physics, huge, dense, len(nodes), style.seed),
+        "labels": {"max_edges": style.label_max_edges, "size": _EDGE_FONT_SIZE},
         "info": {
             "nodes": [_node_info(n, style) for n in nodes],
             "edges": [_edge_info(e, style) for e in edges],
@@ -247,11 +260,10 @@ def _parse_style(raw: Any, where: str) -> PageStyle:
     }
     if widths["max_width"] < widths["min_width"]:
         raise DataError(f"{where}: edges.max_width is smaller than edges.min_width")
+    _whole(edges["label_max_edges"], where, "edges.label_max_edges")
     layout = _mapping(top["layout"], where, "layout", _LAYOUT_KEYS, required=_LAYOUT_KEYS)
-    for key in _LAYOUT_KEYS:
-        value = layout[key]
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise DataError(f"{where}: layout.{key}: {value!r} is not a whole number >= 0")
+    for key in sorted(_LAYOUT_KEYS):
+        _whole(layout[key], where, f"layout.{key}")
     return PageStyle(
         node_types=node_types,
         event_colors=event_colors,
@@ -259,7 +271,9 @@ def _parse_style(raw: Any, where: str) -> PageStyle:
         min_width=widths["min_width"],
         per_source=widths["per_source"],
         max_width=widths["max_width"],
+        label_max_edges=edges["label_max_edges"],
         physics_max_nodes=layout["physics_max_nodes"],
+        force_max_nodes=layout["force_max_nodes"],
         seed=layout["seed"],
     )
 
@@ -293,6 +307,11 @@ def _color(value: Any, where: str, key: str) -> str:
     return value.lower()
 
 
+def _whole(value: Any, where: str, key: str) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise DataError(f"{where}: {key}: {value!r} is not a whole number >= 0")
+
+
 def _number(value: Any, where: str, key: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 50:
         raise DataError(f"{where}: {key}: {value!r} is not a number from 0 to 50")
@@ -314,11 +333,15 @@ def _check_ids(nodes: list[NodeView], edges: list[EdgeView]) -> None:
                 raise ValueError(f"edge {edge.id} names node {end}, which is not in the view")
 
 
-def _layout(nodes: list[NodeView], edges: list[EdgeView], seed: int) -> dict[str, tuple[int, int]]:
+def _layout(
+    nodes: list[NodeView], edges: list[EdgeView], seed: int, huge: bool
+) -> dict[str, tuple[int, int]]:
     """Fixed positions in px for a graph too big for in-browser physics."""
     graph = nx.Graph()
     graph.add_nodes_from(n.id for n in nodes)
     graph.add_edges_from((e.source, e.target) for e in edges if e.source != e.target)
+    if huge:
+        return _radial_layout(graph)
     scale = 45 * math.sqrt(len(nodes))
     try:
         pos = nx.spring_layout(graph, seed=seed, scale=scale)
@@ -327,6 +350,75 @@ def _layout(nodes: list[NodeView], edges: list[EdgeView], seed: int) -> dict[str
     ):  # networkx needs scipy for spring_layout from 500 nodes; numpy suffices here
         pos = nx.rescale_layout_dict(nx.forceatlas2_layout(graph, seed=seed), scale=scale)
     return {node: (round(float(x)), round(float(y))) for node, (x, y) in pos.items()}
+
+
+def _radial_layout(graph: nx.Graph, gap: float = 40.0) -> dict[str, tuple[int, int]]:
+    """A fast deterministic layout: each component a breadth-first tree drawn in rings.
+
+    The best-connected node is the centre; every node's subtree gets a wedge in proportion to its
+    size, and each ring's nodes are spread evenly in the order of their wedges, so neighbours sit
+    near each other. A ring too crowded for one circle becomes a band of circles `gap` px apart,
+    its nodes taking turns among them, so that nodes stay about `gap` px apart. Components are packed in rows, largest first. Near-linear in the graph's size, where force
+    layouts are quadratic without scipy.
+    """
+    degree = dict(graph.degree())
+
+    def rank(node: str) -> tuple[int, str]:
+        return (-degree[node], node)
+
+    discs: list[tuple[float, dict[str, tuple[float, float]]]] = []
+    for component in sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c))):
+        root = min(component, key=rank)
+        parent: dict[str, str] = {}
+        depth = {root: 0}
+        order, queue = [root], deque([root])
+        while queue:  # breadth first: a parent always comes before its children in `order`
+            node = queue.popleft()
+            for other in sorted(graph[node], key=rank):
+                if other not in depth:
+                    parent[other] = node
+                    depth[other] = depth[node] + 1
+                    order.append(other)
+                    queue.append(other)
+        size = dict.fromkeys(order, 1)
+        children: dict[str, list[str]] = {n: [] for n in order}
+        for node in order[1:]:
+            children[parent[node]].append(node)
+        for node in reversed(order[1:]):
+            size[parent[node]] += size[node]
+        wedge = {root: (0.0, 2 * math.pi)}
+        rings: dict[int, list[tuple[float, str]]] = {}
+        for node in order:
+            lo, hi = wedge[node]
+            rings.setdefault(depth[node], []).append(((lo + hi) / 2, node))
+            for child in children[node]:
+                share = (hi - lo) * size[child] / (size[node] - 1)
+                wedge[child] = (lo, lo + share)
+                lo += share
+        pos: dict[str, tuple[float, float]] = {}
+        inner = -2 * gap  # the root's ring (one node) sits at radius 0
+        for d in sorted(rings):
+            ring = sorted(rings[d])
+            start = inner + 2 * gap
+            band = 1  # circles in this ring's band, enough to hold it
+            while sum(2 * math.pi * (start + j * gap) / gap for j in range(band)) < len(ring):
+                band += 1
+            for k, (_, node) in enumerate(ring):  # evenly round the band, in wedge order
+                angle, r = 2 * math.pi * (k + 0.5) / len(ring), start + (k % band) * gap
+                pos[node] = (r * math.cos(angle), r * math.sin(angle))
+            inner = start + (band - 1) * gap
+        discs.append((inner + 2 * gap, pos))
+
+    out: dict[str, tuple[int, int]] = {}
+    row_width = max(2 * discs[0][0], math.sqrt(sum(r * r for r, _ in discs)) * 3) if discs else 0
+    x = y = row_height = 0.0
+    for r, pos in discs:
+        if x > 0 and x + 2 * r > row_width:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        cx, cy = x + r, y + r
+        out.update({n: (round(cx + px), round(cy + py)) for n, (px, py) in pos.items()})
+        x, row_height = x + 2 * r, max(row_height, 2 * r)
+    return out
 
 
 def _vis_node(node: NodeView, style: PageStyle, xy: tuple[int, int] | None) -> dict[str, Any]:
@@ -365,7 +457,9 @@ def _vis_edge(edge: EdgeView, style: PageStyle) -> dict[str, Any]:
     }
 
 
-def _vis_options(physics: bool, n_nodes: int, seed: int) -> dict[str, Any]:
+def _vis_options(physics: bool, huge: bool, dense: bool, n_nodes: int, seed: int) -> dict[str, Any]:
+    """vis-network options; `dense` graphs start with edge labels hidden (the page shows them on
+    the selected or hovered node's edges), `huge` ones draw straight edges."""
     font = {
         "face": _FONT,
         "size": 14,
@@ -382,7 +476,7 @@ def _vis_options(physics: bool, n_nodes: int, seed: int) -> dict[str, Any]:
             # horizontal labels on a background patch stay readable across the line
             "font": {
                 **font,
-                "size": 11,
+                "size": 0 if dense else _EDGE_FONT_SIZE,
                 "color": "#4a5568",
                 "align": "horizontal",
                 "strokeWidth": 0,
@@ -391,12 +485,13 @@ def _vis_options(physics: bool, n_nodes: int, seed: int) -> dict[str, Any]:
             "selectionWidth": 2,
             "smooth": {"enabled": True, "type": "dynamic"}
             if physics
-            else {"enabled": True, "type": "continuous", "roundness": 0.3},
+            else {"enabled": not huge, "type": "continuous", "roundness": 0.3},
         },
         "interaction": {
             "hover": True,
             "tooltipDelay": 150,
             "hideEdgesOnDrag": not physics,
+            "hideEdgesOnZoom": not physics,
             "keyboard": False,
             "multiselect": False,
         },
@@ -450,9 +545,17 @@ def _edge_info(edge: EdgeView, style: PageStyle) -> dict[str, Any]:
         "event_type": edge.event_type,
         "dates": list(edge.dates),
         "quantities": list(edge.quantities),
+        "days": _days(edge.dates),
         "color": style.edge_color(edge.event_type),
         "sources": [_source_info(s) for s in sorted(edge.sources, key=_source_key)],
     }
+
+
+def _days(dates: tuple[str, ...]) -> list[list[int]]:
+    """[first, last] day (counted from 1970-01-01) of each ISO date, for the page's date filter."""
+    spans = (period(d) for d in dates)
+    days = {(a.toordinal() - _EPOCH, b.toordinal() - _EPOCH) for a, b in filter(None, spans)}
+    return [list(d) for d in sorted(days)]
 
 
 def _source_key(s: SourceRef) -> tuple[bool, str, str, str, str]:
@@ -484,8 +587,10 @@ def _is_web_url(url: str | None) -> bool:
 
 
 def _legend(nodes: list[NodeView], edges: list[EdgeView], style: PageStyle) -> dict[str, Any]:
-    """Node and event types present in the view, in style-file order, then by name."""
+    """Node and event types present in the view, in style-file order, then by name; countries of
+    the nodes, most nodes first (nodes without a country last, as code null)."""
     node_counts = Counter(n.type for n in nodes)
+    country_counts = Counter(n.country for n in nodes)
     event_counts = Counter(e.event_type for e in edges)
     labels: dict[str, set[str]] = {}
     for e in edges:
@@ -508,6 +613,10 @@ def _legend(nodes: list[NodeView], edges: list[EdgeView], style: PageStyle) -> d
                 "labels": sorted(labels[t]),
             }
             for t in _ordered(event_counts, style.event_colors)
+        ],
+        "countries": [
+            {"code": c, "count": k}
+            for c, k in sorted(country_counts.items(), key=lambda i: (i[0] is None, -i[1], i[0]))
         ],
     }
 

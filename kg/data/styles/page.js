@@ -1,7 +1,9 @@
 /* kg graph page: draws the graph kept in the #kg-data JSON block with vis-network.
  * Every element that shows article-derived text is built with createElement and textContent,
  * never innerHTML, and only http(s) urls become links, so no label, sentence, title or url can
- * run as code. window.kgNetwork (the vis Network) and window.kgReady are for tests. */
+ * run as code. Filters (legend toggles, countries, the date range) are vis DataView filters over
+ * the page's DataSets. window.kgNetwork (the vis Network), window.kgFilters, window.kgReady,
+ * window.kgReadyAt (ms after navigation start) and window.kgLastPng are for tests and benchmarks. */
 (function () {
   "use strict";
 
@@ -16,20 +18,73 @@
     hexagon: "5,2 15,2 19.5,10 15,18 5,18 0.5,10"
   };
 
+  var DAY_MS = 86400000;
+  var NO_COUNTRY = "";  // key of nodes without a country in the country filter
+
   var nodeInfo = new Map(DATA.info.nodes.map(function (n) { return [n.id, n]; }));
   var edgeInfo = new Map(DATA.info.edges.map(function (e) { return [e.id, e]; }));
+  var incident = new Map(DATA.info.nodes.map(function (n) { return [n.id, []]; }));
+  DATA.info.edges.forEach(function (e) {
+    incident.get(e.source).push(e);
+    if (e.target !== e.source) { incident.get(e.target).push(e); }
+  });
+
+  // --- filters: what is hidden, and the node and edge ids that pass --------------------------
+
+  var hidden = { node: new Set(), event: new Set(), country: new Set() };
+  var dateRange = null;  // [first, last] day shown, or null for every date
+  var includeUndated = true;
+  var shownNodes = new Set();
+  var shownEdges = new Set();
+
+  function countryKey(id) {
+    var n = nodeInfo.get(id);
+    return n && n.country ? n.country : NO_COUNTRY;
+  }
+
+  function edgePasses(e) {
+    if (hidden.event.has(e.event_type)) { return false; }
+    if (hidden.node.has(nodeInfo.get(e.source).type) ||
+        hidden.node.has(nodeInfo.get(e.target).type)) { return false; }
+    if (hidden.country.size && hidden.country.has(countryKey(e.source)) &&
+        hidden.country.has(countryKey(e.target))) { return false; }
+    if (!e.days.length) { return includeUndated; }
+    if (!dateRange) { return true; }
+    return e.days.some(function (d) { return d[0] <= dateRange[1] && d[1] >= dateRange[0]; });
+  }
+
+  function computeShown() {
+    // An edge shows when it passes every filter; a node when one of its edges shows (a node
+    // with no relation at all, when its type and country show).
+    shownEdges = new Set();
+    shownNodes = new Set();
+    DATA.info.edges.forEach(function (e) {
+      if (edgePasses(e)) {
+        shownEdges.add(e.id);
+        shownNodes.add(e.source);
+        shownNodes.add(e.target);
+      }
+    });
+    DATA.info.nodes.forEach(function (n) {
+      if (!incident.get(n.id).length && !hidden.node.has(n.type) &&
+          !hidden.country.has(n.country || NO_COUNTRY)) { shownNodes.add(n.id); }
+    });
+  }
+  computeShown();
+
   var nodes = new vis.DataSet(DATA.nodes);
   var edges = new vis.DataSet(DATA.edges);
+  var nodesView = new vis.DataView(nodes, { filter: function (n) { return shownNodes.has(n.id); } });
+  var edgesView = new vis.DataView(edges, { filter: function (e) { return shownEdges.has(e.id); } });
   var container = document.getElementById("kg-network");
   var panel = document.getElementById("kg-panel");
-  var network = new vis.Network(container, { nodes: nodes, edges: edges }, DATA.options);
+  var labelsHidden = DATA.options.edges.font.size === 0;
+  var network = new vis.Network(container, { nodes: nodesView, edges: edgesView }, DATA.options);
   window.kgNetwork = network;
   window.kgReady = false;
 
   var pinned = null;  // {kind: "node" | "edge", id} shown whenever nothing is hovered
-  var hiddenNodeTypes = new Set();
-  var hiddenEventTypes = new Set();
-  var legendButtons = { node: new Map(), event: new Map() };
+  var filterButtons = { node: new Map(), event: new Map(), country: new Map() };
 
   // --- small DOM helpers (text only) ---------------------------------------------------------
 
@@ -118,8 +173,8 @@
     panel.appendChild(el("p", "kg-kicker", "Details"));
     panel.appendChild(el("p", "kg-hint",
       "Hover over or click an entity or a relation to see its details and every sentence " +
-      "that supports it. Search by name or alias above; click a legend entry to hide or show " +
-      "that type."));
+      "that supports it. Search by name or alias above. On the left, click a type or a " +
+      "country to hide or show it, or narrow the dates."));
   }
 
   function showNode(id) {
@@ -143,9 +198,7 @@
     addField(dl, "IRI", n.id);
     panel.appendChild(dl);
 
-    var related = DATA.info.edges.filter(function (e) {
-      return e.source === id || e.target === id;
-    });
+    var related = incident.get(id) || [];
     panel.appendChild(el("h3", null, "Relations (" + related.length + ")"));
     var list = el("ul", "kg-relations");
     related.forEach(function (e) {
@@ -215,10 +268,51 @@
   function selectEdge(id) {
     var e = edgeInfo.get(id);
     if (!e) { return; }
-    if (hiddenEventTypes.has(e.event_type)) { toggleEventType(e.event_type); }
+    reveal(function () { return shownEdges.has(id); }, [e.event_type],
+      [nodeInfo.get(e.source).type, nodeInfo.get(e.target).type]);
     network.selectEdges([id]);
+    updateLabels();
     pin({ kind: "edge", id: id });
   }
+
+  // --- edge labels: when too many edges show, only those around the selection or the pointer --
+
+  var labelled = new Set();  // edges whose label shows although labels are hidden
+  var touched = new Set();  // edges given their own font size in the DataSet
+  var hovered = [];
+
+  function updateLabels() {
+    var want = new Set(labelsHidden ? network.getSelectedEdges().concat(hovered) : []);
+    var changes = [];
+    touched.forEach(function (id) {
+      if (labelled.has(id) !== want.has(id) || !labelsHidden) {
+        changes.push({ id: id, font: { size: want.has(id) || !labelsHidden ? DATA.labels.size : 0 } });
+      }
+    });
+    want.forEach(function (id) {
+      if (!touched.has(id)) { touched.add(id); changes.push({ id: id, font: { size: DATA.labels.size } }); }
+    });
+    labelled = want;
+    if (changes.length) { edges.update(changes); }
+  }
+
+  function setLabelsHidden(hide) {
+    if (hide === labelsHidden) { return; }
+    labelsHidden = hide;
+    network.setOptions({ edges: { font: { size: hide ? 0 : DATA.labels.size } } });
+    updateLabels();
+  }
+
+  network.on("select", updateLabels);
+  network.on("deselectNode", updateLabels);
+  network.on("deselectEdge", updateLabels);
+  network.on("hoverNode", function (params) {
+    hovered = network.getConnectedEdges(params.node);
+    updateLabels();
+  });
+  network.on("hoverEdge", function (params) { hovered = [params.edge]; updateLabels(); });
+  network.on("blurNode", function () { hovered = []; updateLabels(); });
+  network.on("blurEdge", function () { hovered = []; updateLabels(); });
 
   network.on("click", function (params) {
     if (params.nodes.length) { pin({ kind: "node", id: params.nodes[0] }); }
@@ -264,21 +358,43 @@
     return best ? best.id : null;
   }
 
+  function animate(ms) {
+    // vis-network animates frame by frame; a big graph draws too few frames a second for that.
+    return DATA.info.edges.length <= 3000 ? { duration: ms, easingFunction: "easeInOutQuad" } : false;
+  }
+
+  function fitScale(ids) {
+    // The zoom at which these nodes would fill the canvas.
+    var at = network.getPositions(ids);
+    var xs = ids.map(function (i) { return at[i].x; });
+    var ys = ids.map(function (i) { return at[i].y; });
+    var width = Math.max.apply(null, xs) - Math.min.apply(null, xs) + 100;
+    var height = Math.max.apply(null, ys) - Math.min.apply(null, ys) + 100;
+    return Math.min(container.clientWidth / width, container.clientHeight / height);
+  }
+
   function focusNode(id) {
+    // Select the node, its shown neighbours and the edges between them, and zoom to fit them.
     var n = nodeInfo.get(id);
-    if (hiddenNodeTypes.has(n.type)) { toggleNodeType(n.type); }
-    network.selectNodes([id]);
-    network.focus(id, {
-      scale: Math.max(network.getScale(), 1.2),
-      animation: { duration: 600, easingFunction: "easeInOutQuad" }
-    });
+    var cleared = reveal(function () { return shownNodes.has(id); }, [], [n.type]);
+    var around = network.getConnectedNodes(id).filter(function (other) { return other !== id; });
+    network.setSelection({ nodes: [id].concat(around), edges: network.getConnectedEdges(id) },
+      { unselectAll: true, highlightEdges: false });
+    updateLabels();
+    var animation = animate(600);
+    if (around.length && fitScale([id].concat(around)) >= 0.35) {
+      network.fit({ nodes: [id].concat(around), maxZoomLevel: 1.5, animation: animation });
+    } else {  // no neighbours, or too far apart to read: zoom on the node itself
+      network.focus(id, { scale: Math.max(network.getScale(), 1.2), animation: animation });
+    }
     pin({ kind: "node", id: id });
+    return cleared;
   }
 
   function search() {
     var id = findNode(searchBox.value);
     searchStatus.textContent = id === null && norm(searchBox.value) ? "No match" : "";
-    if (id !== null) { focusNode(id); }
+    if (id !== null && focusNode(id)) { searchStatus.textContent = "Filters cleared to show it"; }
   }
 
   var names = new Set();
@@ -298,74 +414,270 @@
   searchBox.addEventListener("input", function () { searchStatus.textContent = ""; });
   document.getElementById("kg-search-go").addEventListener("click", search);
   document.getElementById("kg-fit").addEventListener("click", function () {
-    network.fit({ animation: { duration: 500, easingFunction: "easeInOutQuad" } });
+    network.fit({ animation: animate(500) });
   });
 
-  // --- legend: node types and event types, each a toggle -------------------------------------
+  // --- legend and filters ---------------------------------------------------------------------
+
+  var filterStatus = document.getElementById("kg-filter-status");
+  var pending = false;
+
+  function applyFilters() {
+    computeShown();
+    nodesView.refresh();  // nodes first, so that edges coming back find both ends
+    edgesView.refresh();
+    setLabelsHidden(shownEdges.size > DATA.labels.max_edges);
+    filterStatus.textContent = "Showing " + shownNodes.size.toLocaleString("en") + " of " +
+      DATA.info.nodes.length.toLocaleString("en") + " entities, " +
+      shownEdges.size.toLocaleString("en") + " of " +
+      DATA.info.edges.length.toLocaleString("en") + " relations";
+    filterButtons.node.forEach(function (b, key) { setPressed(b, !hidden.node.has(key)); });
+    filterButtons.event.forEach(function (b, key) { setPressed(b, !hidden.event.has(key)); });
+    filterButtons.country.forEach(function (b, key) { setPressed(b, !hidden.country.has(key)); });
+  }
+
+  function applySoon() {
+    // Slider input comes faster than a big graph redraws: apply once per frame.
+    if (pending) { return; }
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; applyFilters(); });
+  }
 
   function setPressed(button, shown) {
     button.setAttribute("aria-pressed", shown ? "true" : "false");
   }
 
-  function toggleNodeType(type) {
-    var hide = !hiddenNodeTypes.has(type);
-    if (hide) { hiddenNodeTypes.add(type); } else { hiddenNodeTypes.delete(type); }
-    nodes.update(DATA.info.nodes.filter(function (n) { return n.type === type; })
-      .map(function (n) { return { id: n.id, hidden: hide }; }));
-    setPressed(legendButtons.node.get(type), !hide);
+  function toggle(kind, key) {
+    if (hidden[kind].has(key)) { hidden[kind].delete(key); } else { hidden[kind].add(key); }
+    applyFilters();
   }
 
-  function toggleEventType(type) {
-    var hide = !hiddenEventTypes.has(type);
-    if (hide) { hiddenEventTypes.add(type); } else { hiddenEventTypes.delete(type); }
-    edges.update(DATA.info.edges.filter(function (e) { return e.event_type === type; })
-      .map(function (e) { return { id: e.id, hidden: hide }; }));
-    setPressed(legendButtons.event.get(type), !hide);
+  function setAll(kind, keys, shown) {
+    keys.forEach(function (key) { if (shown) { hidden[kind].delete(key); } else { hidden[kind].add(key); } });
+    applyFilters();
   }
 
-  function legendSection(legend, title, entries, kind, toggle) {
+  function reveal(isShown, eventTypes, nodeTypes) {
+    // Show the types of what the user asked for; if a country or date filter still hides it,
+    // clear every filter. True when the filters were cleared.
+    if (isShown()) { return false; }
+    eventTypes.forEach(function (t) { hidden.event.delete(t); });
+    nodeTypes.forEach(function (t) { hidden.node.delete(t); });
+    applyFilters();
+    if (isShown()) { return false; }
+    resetFilters();
+    return true;
+  }
+
+  function section(parent, title, open) {
+    var details = el("details", "kg-section");
+    details.open = open;
+    var summary = el("summary");
+    summary.appendChild(el("span", null, title));
+    details.appendChild(summary);
+    parent.appendChild(details);
+    return details;
+  }
+
+  function bulkButtons(details, kind, keys) {
+    // "All" and "None" sit in the section's summary; a click on them must not fold it.
+    var summary = details.querySelector("summary");
+    [["All", true], ["None", false]].forEach(function (pair) {
+      var button = el("button", "kg-link", pair[0]);
+      button.type = "button";
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
+        setAll(kind, keys, pair[1]);
+      });
+      summary.appendChild(button);
+    });
+  }
+
+  function toggleList(parent, title, entries, kind, open) {
+    // entries: {key, name, count, swatch (an element or null), title}
     if (!entries.length) { return; }
-    legend.appendChild(el("h2", null, title));
-    var list = el("ul");
+    var details = section(parent, title, open);
+    if (entries.length > 2) { bulkButtons(details, kind, entries.map(function (e) { return e.key; })); }
+    var list = el("ul", "kg-toggles");
     entries.forEach(function (entry) {
       var button = el("button", "kg-legend-item");
       button.type = "button";
       setPressed(button, true);
-      button.appendChild(swatch(kind === "node" ? entry.shape : "line", entry.color));
-      button.appendChild(el("span", "kg-legend-name", entry.type));
-      button.appendChild(el("span", "kg-legend-count", entry.count));
-      button.title = (kind === "event" ? entry.labels.join(", ") + " \u2014 " : "") +
-        "click to hide or show";
-      button.addEventListener("click", function () { toggle(entry.type); });
-      legendButtons[kind].set(entry.type, button);
+      if (entry.swatch) { button.appendChild(entry.swatch); }
+      button.appendChild(el("span", "kg-legend-name", entry.name));
+      button.appendChild(el("span", "kg-legend-count", entry.count.toLocaleString("en")));
+      button.title = entry.title;
+      button.addEventListener("click", function () { toggle(kind, entry.key); });
+      filterButtons[kind].set(entry.key, button);
       var item = el("li");
       item.appendChild(button);
       list.appendChild(item);
     });
-    legend.appendChild(list);
+    details.appendChild(list);
   }
 
-  var legend = document.getElementById("kg-legend");
-  legendSection(legend, "Entities", DATA.legend.node_types, "node", toggleNodeType);
-  legendSection(legend, "Relations", DATA.legend.event_types, "event", toggleEventType);
-  if (!legend.firstChild) { legend.hidden = true; }
+  function isoDay(day) {
+    return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  }
+
+  var dateInputs = null;
+
+  function dateFilter(parent) {
+    // Two range inputs over every day an edge's dates cover; undated edges have a checkbox.
+    var first = Infinity;
+    var last = -Infinity;
+    var undated = 0;
+    DATA.info.edges.forEach(function (e) {
+      if (!e.days.length) { undated += 1; }
+      e.days.forEach(function (d) { first = Math.min(first, d[0]); last = Math.max(last, d[1]); });
+    });
+    if (first > last) { return; }
+    var details = section(parent, "Dates", true);
+    var shown = el("p", "kg-range-value");
+    details.appendChild(shown);
+    function slider(name, value) {
+      var label = el("label", "kg-range");
+      label.appendChild(el("span", null, name));
+      var input = el("input");
+      input.type = "range";
+      input.min = String(first);
+      input.max = String(last);
+      input.step = "1";
+      input.value = String(value);
+      input.id = "kg-date-" + name.toLowerCase();
+      input.disabled = first === last;
+      label.appendChild(input);
+      details.appendChild(label);
+      return input;
+    }
+    var from = slider("From", first);
+    var to = slider("To", last);
+    function update(moved) {
+      var lo = Number(from.value);
+      var hi = Number(to.value);
+      if (lo > hi) { if (moved === from) { to.value = String(lo); hi = lo; } else { from.value = String(hi); lo = hi; } }
+      shown.textContent = isoDay(lo) + " \u2013 " + isoDay(hi);
+      dateRange = lo === first && hi === last ? null : [lo, hi];
+    }
+    from.addEventListener("input", function () { update(from); applySoon(); });
+    to.addEventListener("input", function () { update(to); applySoon(); });
+    update(null);
+    var check = el("label", "kg-check");
+    var box = el("input");
+    box.type = "checkbox";
+    box.id = "kg-undated";
+    box.checked = true;
+    box.disabled = !undated;
+    box.addEventListener("change", function () { includeUndated = box.checked; applyFilters(); });
+    check.appendChild(box);
+    check.appendChild(el("span", null, "Include undated (" + undated.toLocaleString("en") + ")"));
+    details.appendChild(check);
+    dateInputs = { from: from, to: to, undated: box, update: update };
+  }
+
+  function setDateRange(lo, hi) {
+    if (!dateInputs) { return; }
+    dateInputs.from.value = String(lo);
+    dateInputs.to.value = String(hi);
+    dateInputs.update(null);
+    applyFilters();
+  }
+
+  function resetFilters() {
+    hidden.node.clear();
+    hidden.event.clear();
+    hidden.country.clear();
+    includeUndated = true;
+    if (dateInputs) {
+      dateInputs.undated.checked = true;
+      dateInputs.from.value = dateInputs.from.min;
+      dateInputs.to.value = dateInputs.to.max;
+      dateInputs.update(null);
+    }
+    applyFilters();
+  }
+
+  var filters = document.getElementById("kg-legend");
+  var filterBody = el("div", "kg-filter-body");
+  toggleList(filterBody, "Entities", DATA.legend.node_types.map(function (t) {
+    return { key: t.type, name: t.type, count: t.count, swatch: swatch(t.shape, t.color),
+             title: "Click to hide or show" };
+  }), "node", true);
+  toggleList(filterBody, "Relations", DATA.legend.event_types.map(function (t) {
+    return { key: t.type, name: t.type, count: t.count, swatch: swatch("line", t.color),
+             title: t.labels.join(", ") + " \u2014 click to hide or show" };
+  }), "event", true);
+  toggleList(filterBody, "Countries", DATA.legend.countries.map(function (c) {
+    return { key: c.code || NO_COUNTRY, name: c.code || "no country", count: c.count,
+             swatch: null, title: "Relations of entities of this country \u2014 click to hide or show" };
+  }), "country", DATA.legend.countries.length <= 8);
+  dateFilter(filterBody);
+  filters.appendChild(filterBody);
+  document.getElementById("kg-reset").addEventListener("click", resetFilters);
+
+  // --- save the view as PNG ------------------------------------------------------------------
+
+  function savePng() {
+    var canvas = container.querySelector("canvas");
+    var out = document.createElement("canvas");
+    out.width = canvas.width;
+    out.height = canvas.height;
+    var ctx = out.getContext("2d");
+    ctx.fillStyle = "#f7fafc";  // the canvas itself is transparent
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.drawImage(canvas, 0, 0);
+    var url = out.toDataURL("image/png");
+    window.kgLastPng = url;
+    var a = document.createElement("a");
+    a.href = url;
+    a.download = (document.title.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "") ||
+      "kg-graph") + ".png";
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+  document.getElementById("kg-png").addEventListener("click", savePng);
+
+  window.kgFilters = {
+    nodes: nodesView,
+    edges: edgesView,
+    toggleNodeType: function (t) { toggle("node", t); },
+    toggleEventType: function (t) { toggle("event", t); },
+    toggleCountry: function (c) { toggle("country", c || NO_COUNTRY); },
+    setDateRange: setDateRange,
+    reset: resetFilters,
+    labelsHidden: function () { return labelsHidden; }
+  };
 
   // --- layout: settle once, then hold still ---------------------------------------------------
+
+  function keepPositions(ids) {
+    // Hidden nodes leave the DataView; store where they were so they come back there.
+    var at = network.getPositions(ids);
+    nodes.update(Object.keys(at).map(function (id) { return { id: id, x: at[id].x, y: at[id].y }; }));
+  }
+  network.on("dragEnd", function (params) { if (params.nodes.length) { keepPositions(params.nodes); } });
 
   function ready() {
     var loading = document.getElementById("kg-loading");
     if (loading) { loading.classList.add("kg-done"); }
-    window.kgReady = true;
+    network.once("afterDrawing", function () {
+      window.kgReadyAt = performance.now();
+      window.kgReady = true;
+    });
+    network.redraw();
   }
 
   if (DATA.options.physics.enabled && DATA.nodes.length) {
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
+      keepPositions();
       network.fit();
       ready();
     });
   } else {
     ready();
   }
+  applyFilters();
   showPlaceholder();
 })();
