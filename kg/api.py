@@ -17,6 +17,7 @@ from rdflib import URIRef
 from kg import analyze
 from kg.errors import InputError, KGError
 from kg.export.graph_view import graph_view
+from kg.export.scope import scope_view
 from kg.export.serialise import RDF_FORMATS, write_graphml, write_rdf
 from kg.export.table import write_events_csv
 from kg.extract.pipeline import extract_articles
@@ -30,6 +31,7 @@ from kg.read import read_articles
 from kg.records import Article, Extraction
 
 EXPORT_FORMATS = ("html", *RDF_FORMATS, "graphml", "gexf", "events-csv")
+DRAWN_FORMATS = ("html", "graphml", "gexf")
 
 
 @dataclass
@@ -118,18 +120,27 @@ def extract(paths: Iterable[str], date: dt.date | None = None, fail_fast: bool =
 
 
 def export(store: Store, fmt: str, out: str | os.PathLike[str] | None,
-           title: str = "kg graph") -> bytes | None:
-    """Write the store in `fmt` to `out` (a path), or return the bytes when `out` is None."""
+           title: str = "kg graph", scope: dict[str, Any] | None = None) -> bytes | None:
+    """Write the store in `fmt` to `out` (a path), or return the bytes when `out` is None.
+
+    `scope` (keyword arguments of kg.export.scope.scope_view: focus, depth, since, until, types,
+    country) narrows the drawn formats (html, graphml, gexf) to part of the graph.
+    """
     if fmt not in EXPORT_FORMATS:
         raise KGError(f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    if scope and fmt not in DRAWN_FORMATS:
+        raise KGError(f"--focus, --since, --until, --types and --country apply to "
+                      f"{', '.join(DRAWN_FORMATS)}, not {fmt}")
     buf = io.BytesIO()
-    if fmt == "html":
-        from kg.export.html import render_html
-        buf.write(render_html(graph_view(store), title=title).encode("utf-8"))
-    elif fmt == "graphml":
-        write_graphml(graph_view(store), buf)
-    elif fmt == "gexf":
-        analyze.to_gexf(graph_view(store), buf)
+    if fmt in DRAWN_FORMATS:
+        view = scope_view(graph_view(store), **(scope or {}))
+        if fmt == "html":
+            from kg.export.html import render_html
+            buf.write(render_html(view, title=title).encode("utf-8"))
+        elif fmt == "graphml":
+            write_graphml(view, buf)
+        else:
+            analyze.to_gexf(view, buf)
     elif fmt == "events-csv":
         text = io.StringIO()
         write_events_csv(store, text)

@@ -228,19 +228,35 @@ def _print_rows(header: list[str], rows: list[list[str]], fmt: str) -> None:
               help="Write to FILE (default: kg-graph.html for html, else standard output).")
 @click.option("--title", default="kg graph", show_default=True, help="Title of the HTML page.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the HTML page in a browser.")
+@click.option("--focus", default=None, metavar="ENTITY",
+              help="Only the neighbourhood of ENTITY (name, alias, ISO code or IRI).")
+@click.option("--depth", default=1, show_default=True, help="Hops around --focus.")
+@click.option("--since", default=None, metavar="DATE", help="Only relations dated from DATE on.")
+@click.option("--until", default=None, metavar="DATE", help="Only relations dated up to DATE.")
+@click.option("--types", default=None, metavar="TYPES",
+              help="Only these event types, comma-separated (e.g. RETREAT,MOBILIZE).")
+@click.option("--country", default=None, metavar="ISO3",
+              help="Only relations with an actor of this country.")
 def export(store_path: str | None, fmt: str, output: str | None, title: str,
-           open_browser: bool) -> None:
+           open_browser: bool, focus: str | None, depth: int, since: str | None,
+           until: str | None, types: str | None, country: str | None) -> None:
     """Export the graph: html page, turtle, trig, nquads, jsonld, graphml, gexf or events-csv."""
     if fmt == "html" and output is None:
         output = "kg-graph.html"
     with errors(), open_store(store_path, must_exist=True) as store:
-        data = api.export(store, fmt, output, title=title)
+        scope: dict[str, Any] = {k: v for k, v in {"focus": focus, "since": since, "until": until,
+                                   "types": types.split(",") if types else None,
+                                   "country": country}.items() if v is not None}
+        if focus:
+            scope["depth"] = depth
+        data = api.export(store, fmt, output, title=title, scope=scope or None)
         counts = api.stats(store) if output else None
     if data is not None:
         sys.stdout.buffer.write(data)
         return
     assert counts is not None
-    click.echo(f"wrote {output} ({counts['events']} events, {counts['entities']} entities)",
+    click.echo(f"wrote {output} (the store holds {counts['events']} events, "
+               f"{counts['entities']} entities)",
                err=fmt != "html")
     if open_browser and fmt == "html":
         webbrowser.open(Path(str(output)).resolve().as_uri())

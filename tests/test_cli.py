@@ -486,3 +486,18 @@ def test_parallel_ingest_builds_the_same_graph(runner: CliRunner, tmp_path: Path
     assert run(runner, "ingest", "--store", str(two), "--workers", "2", str(folder)).exit_code == 0
     assert stats_of(runner, one) == stats_of(runner, two)
     assert stats_of(runner, one)["articles"] == 6
+
+
+def test_export_scoped_page(runner: CliRunner, ingested_store: Path, tmp_path: Path) -> None:
+    page = tmp_path / "retreats.html"
+    result = run(runner, "export", "--store", str(ingested_store), "--format", "html", "-o",
+                 str(page), "--focus", "NER", "--types", "RETREAT")
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    assert "withdrew from" in html and "hosts forces of" not in html
+    bad = run(runner, "export", "--store", str(ingested_store), "--format", "html", "-o",
+              str(page), "--focus", "Atlantis")
+    assert bad.exit_code != 0 and "Atlantis" in bad.output
+    wrong = run(runner, "export", "--store", str(ingested_store), "--format", "trig",
+                "--country", "NER")
+    assert wrong.exit_code != 0 and "apply to" in wrong.output
