@@ -494,3 +494,29 @@ def test_edge_labels_show_only_around_the_selection_when_dense(
     driver.execute_script("kgFilters.reset()")
     assert driver.execute_script("return kgFilters.labelsHidden()") is True
     assert severe_logs(driver) == []
+
+
+def test_seed_article_page_search_and_withdrawal_edge(
+    driver: webdriver.Chrome, tmp_path: Path, ingested_store: Path
+) -> None:
+    """The issue's own scenario on real data: the page of the ingested seed article."""
+    from kg.export.graph_view import graph_view
+    from kg.rdf.store import open_store
+
+    with open_store(str(ingested_store), must_exist=True) as store:
+        view = graph_view(store)
+    open_page(driver, view, tmp_path / "seed.html", title="Seed")
+    assert driver.execute_script("return kgNetwork.body.data.nodes.length") == len(view.nodes)
+    niger = next(n.id for n in view.nodes if n.label == "Niger")
+    search(driver, "Niger")
+    assert niger in selected_nodes(driver)
+    withdrawal = next(e for e in view.edges  # the US forces' withdrawal from Niger
+                      if e.relation == "withdrewFrom" and e.source.endswith("/usa/military")
+                      and e.target.endswith("/state/NER"))
+    driver.execute_script("kgNetwork.unselectAll(); kgNetwork.fit({animation: false});")
+    click_edge(driver, withdrawal.id)
+    text = panel_text(driver)
+    assert "withdrew from" in text
+    assert any(s.sentence in text for s in withdrawal.sources)
+    assert "more than 1,000" in text
+    assert severe_logs(driver) == []
