@@ -1,0 +1,105 @@
+"""Ingest throughput against the bare spaCy parse of the same texts, and --workers 2 against 1.
+
+    .venv/bin/python bench/ingest_speed.py [--articles 200] [--corpus DIR] [--batch-size 16]
+
+On a generated corpus (bench/make_corpus.py; made in /tmp/kg-corpus-N if missing) it times, once
+each and in this order:
+
+- bare: `load_nlp()` then `list(nlp.pipe(texts, batch_size=16))` on the article bodies, the most
+  any design built on this spaCy model can reach on one core;
+- ingest, 1 worker: `kg.api.ingest([corpus], fresh store, workers=1)` (read, parse, extract,
+  build RDF, write to a new embedded store);
+- ingest, 2 workers: the same with `workers=2` (the pool forks after the model is loaded).
+
+The model is loaded, and one article ingested into a throwaway store, before any timing, so no
+figure includes loading the model, the gazetteer or the rules. Words are whitespace-separated
+tokens of the article bodies (front matter excluded). Targets (issue): ingest <= 1.3x the bare
+parse; 2 workers >= 1.7x as fast as 1 on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import run_stamp
+from _perf import cpu_seconds, machine_check
+from make_corpus import ensure_corpus
+
+from kg import api
+from kg.nlp.pipeline import load_nlp
+from kg.read import read_articles
+from kg.records import Article
+
+MAX_COST, MIN_SPEEDUP = 1.3, 1.7
+
+
+def timed_ingest(corpus: Path, workdir: Path, name: str, workers: int
+                 ) -> tuple[float, float, int]:
+    """Wall seconds and CPU seconds (with workers') to ingest the corpus into a new store, and
+    the triples it added."""
+    store = workdir / name
+    start, cpu = time.perf_counter(), cpu_seconds()
+    report = api.ingest([str(corpus)], str(store), workers=workers)
+    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    if report.errors:
+        raise SystemExit(f"{name}: {len(report.errors)} articles failed: {report.errors[0]}")
+    return seconds, cpu, report.triples
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--articles", type=int, default=200)
+    ap.add_argument("--corpus", type=Path, help="default /tmp/kg-corpus-N (generated if missing)")
+    ap.add_argument("--batch-size", type=int, default=16)
+    args = ap.parse_args()
+
+    corpus = ensure_corpus(args.corpus or Path(f"/tmp/kg-corpus-{args.articles}"), args.articles)
+    articles = [a for a in read_articles([str(corpus)]) if isinstance(a, Article)]
+    texts = [a.text for a in articles]
+    words = sum(len(t.split()) for t in texts)
+    print(f"ingest_speed: {len(texts)} articles, {words} words, from {corpus}; "
+          f"{os.cpu_count()} CPUs; {run_stamp()}")
+
+    workdir = Path(tempfile.mkdtemp(prefix="kg-bench-speed-"))
+    try:
+        nlp = load_nlp()  # warm-up, not timed: model, then gazetteer, rules and matchers
+        list(nlp.pipe(texts[:2], batch_size=args.batch_size))
+        api.ingest([articles[0].path], str(workdir / "warm-up"))
+
+        print(machine_check())
+        start, cpu = time.perf_counter(), cpu_seconds()
+        docs = list(nlp.pipe(texts, batch_size=args.batch_size))
+        bare, bare_cpu = time.perf_counter() - start, cpu_seconds() - cpu
+        del docs
+        one, one_cpu, triples = timed_ingest(corpus, workdir, "workers-1", 1)
+        two, two_cpu, _ = timed_ingest(corpus, workdir, "workers-2", 2)
+        print(machine_check())
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print(f"\n{'run':<22}{'seconds':>9}{'words/s':>10}{'articles/s':>12}{'CPU s':>8}")
+    for label, secs, cpu in (("bare spaCy nlp.pipe", bare, bare_cpu),
+                             ("ingest --workers 1", one, one_cpu),
+                             ("ingest --workers 2", two, two_cpu)):
+        print(f"{label:<22}{secs:9.2f}{words / secs:10.0f}{len(texts) / secs:12.1f}{cpu:8.1f}")
+    cost, speedup = one / bare, one / two
+    print(f"\n({triples} triples written per ingest run; CPU s counts this process and the "
+          f"workers; the 2-worker run kept {two_cpu / two:.2f} cores busy)")
+    print(f"ingest cost / bare parse (1 worker): {cost:.2f}x   target <= {MAX_COST}x: "
+          f"{'met' if cost <= MAX_COST else 'MISSED'}")
+    print(f"speed-up workers 2 / workers 1:      {speedup:.2f}x   target >= {MIN_SPEEDUP}x: "
+          f"{'met' if speedup >= MIN_SPEEDUP else 'MISSED'}")
+    print(f"ingest CPU / bare parse CPU:         {one_cpu / bare_cpu:.2f}x")
+    print(f"summary: bare {words / bare:.0f} words/s, ingest {words / one:.0f} words/s "
+          f"({cost:.2f}x), 2 workers {words / two:.0f} words/s ({speedup:.2f}x)")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
