@@ -52,12 +52,29 @@ def extract_articles(articles: Iterable[Article], batch_size: int = 16, workers:
     if workers > 1:
         context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
         with context.Pool(workers, initializer=load_nlp) as pool:
-            yield from pool.imap(extract_article, articles, chunksize=batch_size)
+            # each worker parses a batch at a time (nlp.pipe), as one process does
+            for batch in pool.imap(_extract_batch, _batches(articles, batch_size)):
+                yield from batch
         return
     nlp = load_nlp()
     pairs = ((a.text, a) for a in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
         yield extract_doc(article, doc)
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _extract_batch(batch: list[Article]) -> list[Extraction]:
+    return list(extract_articles(batch, batch_size=len(batch)))
 
 
 def extract_article(article: Article) -> Extraction:
