@@ -108,3 +108,45 @@ def test_the_two_countries_are_the_last_two_named() -> None:
            "to hold joint border patrols."
     asserted = triples(events(text))
     assert "SEN AGREE GMB" in asserted or "GMB AGREE SEN" in asserted
+
+
+def test_readiness_to_withdraw_is_a_concession_not_a_withdrawal() -> None:
+    asserted = triples(events("Ghana says it is ready to pull its soldiers out of Mali."))
+    assert "GHA RETREAT MLI" not in asserted
+    assert "GHA CONCEDE MLI" in asserted
+
+
+def test_what_is_threatened_is_not_done() -> None:
+    asserted = triples(events("Chad threatened to shell villages across the border with Sudan."))
+    assert "TCD THREATEN SDN" in asserted
+    assert "TCD ASSAULT SDN" not in asserted
+
+
+def test_planned_sanctions_are_a_threat_but_announced_ones_are_imposed() -> None:
+    assert "KEN THREATEN UGA" in triples(events("Kenya plans to impose sanctions on Uganda."))
+    announced = triples(events("Ghana announced new sanctions against Togo on Friday."))
+    assert "GHA SANCTION TGO" in announced and "GHA THREATEN TGO" not in announced
+
+
+def test_preparing_to_attack_is_mobilizing() -> None:
+    asserted = triples(events("The Ethiopian army prepared to attack Eritrean positions."))
+    assert "ETH MOBILIZE ERI" in asserted
+    assert "ETH ASSAULT ERI" not in asserted
+
+
+def test_ethnic_demonyms_are_not_states() -> None:
+    asserted = triples(events("Croatian police beat dozens of ethnic Serbs in a village in "
+                              "eastern Croatia."))
+    assert "HRV ASSAULT SRB" not in asserted
+    assert "HRV ASSAULT HRV" in asserted
+
+
+def test_forces_led_by_a_state_are_its_forces() -> None:
+    asserted = triples(events("Nigerian-led forces recaptured a town in Gambia."))
+    assert "NGA ASSAULT GMB" in asserted
+
+
+def test_police_and_reservists_are_forces() -> None:
+    asserted = triples(events("Algeria mobilized police reservists along its border with "
+                              "Morocco."))
+    assert "DZA MOBILIZE MAR" in asserted

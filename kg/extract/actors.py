@@ -38,6 +38,15 @@ def _is_plural(tok: Token) -> bool:
     return tok.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in tok.children)
 
 
+def is_ethnic(tok: Token) -> bool:
+    """Whether a demonym names an ethnic group, not a state's people ("ethnic Albanians in
+    Serbia", "ethnic Turkish villagers")."""
+    near = [*tok.children]
+    if tok.dep_ in {"amod", "compound"}:
+        near += [c for c in tok.head.children if c.i < tok.i]
+    return any(c.lower_ == "ethnic" for c in near)
+
+
 def is_forces(actor: Actor) -> bool:
     """Whether an actor is an armed force (a state's military or an armed organisation)."""
     return actor.sector in FORCE_SECTORS or actor.entity.type in FORCE_TYPES
@@ -262,6 +271,8 @@ class ActorResolver:
         if ent.type == "Person":
             return [Actor(self._with_country(ent, tok))]
         if ent.type == "State":
+            if is_ethnic(tok):
+                return []
             # A demonym modifying a sector noun is handled from the noun; alone it is the state.
             head = tok
             while head.dep_ in {"compound", "amod"} and self.mention(head.head) is m:
@@ -363,6 +374,8 @@ class ActorResolver:
             cands: list[Token] = []
             if child.dep_ in MODIFIER_DEPS:
                 cands = [child, *(g for g in child.children if g.dep_ == "compound")]
+                if child.lower_ == "led":  # "Saudi-led forces" (but "Saudi-backed" are not theirs)
+                    cands += [g for g in child.children if g.dep_ in {"npadvmod", "amod", "nmod"}]
             elif child.dep_ == "prep" and child.lower_ in OF_PREPS:
                 cands = [c for c in child.children if c.dep_ == "pobj"]
             for c in cands:
@@ -371,7 +384,7 @@ class ActorResolver:
                     found = self._state_in_modifiers(c)
                     if found:
                         return found
-                if m is None:
+                if m is None or is_ethnic(c):
                     continue
                 iso = self.state_of(m.entity)
                 if iso and m.entity.type != "MilitaryBase":
@@ -432,7 +445,7 @@ class ActorResolver:
             return self.antecedent(tok, None)
         for t in (tok, *[c for c in tok.children if c.dep_ == "appos"]):
             m = self.mention(t)
-            if m and m.entity.type in PLACE_TYPES:
+            if m and m.entity.type in PLACE_TYPES and not is_ethnic(t):
                 if best is None or best.type == "State":
                     best = m.entity
             elif m is None and (state := self._state_in_modifiers(t)):

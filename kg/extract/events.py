@@ -29,6 +29,8 @@ from kg.records import Actor, Article, Entity, Event, Evidence, Quantity, TimeVa
 
 KEEP_SAME_COUNTRY = {"COUP", "COERCE", "ASSAULT", "PROTEST"}
 RELATIVE_PRONOUNS = {"that", "which", "who", "whom"}
+# Verbs whose object is done by being named: "announced new sanctions" imposes them.
+PERFORMATIVE = {"announce", "declare", "unveil", "proclaim"}
 OBJECT_CONTROL = {"ask", "urge", "lobby", "press", "call", "persuade", "force", "order", "tell",
                   "request", "encourage", "allow", "invite", "pressure", "push", "implore"}
 
@@ -109,6 +111,10 @@ class EventExtractor:
             cls, modality = rule.opt("on_negated"), "asserted"  # "will not accept" rejects
         if ultimatum(tok):  # "will withdraw its force unless ...": a threat
             cls, modality, future = "Threat", "asserted", False
+        if future and rule.opt("on_future") == "Threat" and tok.dep_ == "dobj" \
+                and tok.head.lemma_.lower() in PERFORMATIVE and not any(
+                    c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll"} for c in tok.head.children):
+            future = False  # a measure announced is a measure taken; a threat is still to come
         if future:
             if rule.opt("on_future"):
                 cls = rule.opt("on_future")
