@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from rdflib import URIRef
 
@@ -119,38 +119,57 @@ def extract(paths: Iterable[str], date: dt.date | None = None, fail_fast: bool =
     return store, _run(articles, report, store, progress, keep=True)
 
 
-def export(store: Store, fmt: str, out: str | os.PathLike[str] | None,
+def export(store: Store, fmt: str, out: str | os.PathLike[str] | BinaryIO | None,
            title: str = "kg graph", scope: dict[str, Any] | None = None) -> bytes | None:
-    """Write the store in `fmt` to `out` (a path), or return the bytes when `out` is None.
+    """Write the store in `fmt` to `out` (a path or a binary stream), or return the bytes when
+    `out` is None.
 
+    The RDF formats (turtle, trig, nquads, jsonld) stream from the store to `out`, so their
+    memory does not grow with the store; the drawn formats and events-csv are built in memory.
     `scope` (keyword arguments of kg.export.scope.scope_view: focus, depth, since, until, types,
-    country) narrows the drawn formats (html, graphml, gexf) to part of the graph.
+    country) narrows the drawn formats (html, graphml, gexf) to part of the graph. A path is
+    written whole or not at all (a failed export leaves any earlier file as it was).
     """
     if fmt not in EXPORT_FORMATS:
         raise KGError(f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
     if scope and fmt not in DRAWN_FORMATS:
         raise KGError(f"--focus, --since, --until, --types and --country apply to "
                       f"{', '.join(DRAWN_FORMATS)}, not {fmt}")
-    buf = io.BytesIO()
+    if out is None:
+        buf = io.BytesIO()
+        _write(store, fmt, buf, title, scope)
+        return buf.getvalue()
+    if not isinstance(out, (str, os.PathLike)):
+        _write(store, fmt, out, title, scope)
+        return None
+    target = Path(out)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with open(partial, "wb") as stream:
+            _write(store, fmt, stream, title, scope)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return None
+
+
+def _write(store: Store, fmt: str, out: BinaryIO, title: str,
+           scope: dict[str, Any] | None) -> None:
     if fmt in DRAWN_FORMATS:
         view = scope_view(graph_view(store), **(scope or {}))
         if fmt == "html":
             from kg.export.html import render_html
-            buf.write(render_html(view, title=title).encode("utf-8"))
+            out.write(render_html(view, title=title).encode("utf-8"))
         elif fmt == "graphml":
-            write_graphml(view, buf)
+            write_graphml(view, out)
         else:
-            analyze.to_gexf(view, buf)
+            analyze.to_gexf(view, out)
     elif fmt == "events-csv":
         text = io.StringIO()
         write_events_csv(store, text)
-        buf.write(text.getvalue().encode("utf-8"))
+        out.write(text.getvalue().encode("utf-8"))
     else:
-        write_rdf(store, fmt, buf)
-    if out is None:
-        return buf.getvalue()
-    Path(out).write_bytes(buf.getvalue())
-    return None
+        write_rdf(store, fmt, out)
 
 
 def query(store: Store, text_or_file: str, allow_update: bool = False) -> Any:

@@ -240,7 +240,11 @@ def _print_rows(header: list[str], rows: list[list[str]], fmt: str) -> None:
 def export(store_path: str | None, fmt: str, output: str | None, title: str,
            open_browser: bool, focus: str | None, depth: int, since: str | None,
            until: str | None, types: str | None, country: str | None) -> None:
-    """Export the graph: html page, turtle, trig, nquads, jsonld, graphml, gexf or events-csv."""
+    """Export the graph: html page, turtle, trig, nquads, jsonld, graphml, gexf or events-csv.
+
+    The RDF formats (turtle, trig, nquads, jsonld) are written as they are read from the store,
+    so exporting a large store needs little memory; turtle merges all graphs into one.
+    """
     if fmt == "html" and output is None:
         output = "kg-graph.html"
     with errors(), open_store(store_path, must_exist=True) as store:
@@ -249,12 +253,10 @@ def export(store_path: str | None, fmt: str, output: str | None, title: str,
                                    "country": country}.items() if v is not None}
         if focus:
             scope["depth"] = depth
-        data = api.export(store, fmt, output, title=title, scope=scope or None)
+        api.export(store, fmt, output or sys.stdout.buffer, title=title, scope=scope or None)
         counts = api.stats(store) if output else None
-    if data is not None:
-        sys.stdout.buffer.write(data)
+    if counts is None:
         return
-    assert counts is not None
     click.echo(f"wrote {output} (the store holds {counts['events']} events, "
                f"{counts['entities']} entities)",
                err=fmt != "html")

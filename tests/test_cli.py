@@ -11,13 +11,14 @@ import sys
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 import pytest
 import rdflib
 from click.testing import CliRunner, Result
 
 from kg.cli import main
 from kg.extract.rules import load_rules
-from kg.rdf.store import Store
+from kg.rdf.store import Store, open_store
 
 COMMANDS = ["ingest", "extract", "query", "export", "stats", "validate"]
 EVENTS_CSV_COLUMNS = ["article", "event_id", "event_type", "event_class", "date", "source_actor",
@@ -304,6 +305,47 @@ def test_export(runner: CliRunner, ingested_store: Path, tmp_path: Path, fmt: st
         assert len(rows) == stats_of(runner, ingested_store)["events"]
 
 
+OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
+              "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
+
+
+def stored_quads(store_path: Path) -> set[ox.Quad]:
+    with open_store(str(store_path), must_exist=True) as store:
+        return set(store.oxigraph)
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads", "jsonld"])
+def test_rdf_export_is_exactly_the_store(runner: CliRunner, ingested_store: Path,
+                                         tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"graph.{fmt}"
+    assert run(runner, "export", "--store", str(ingested_store), "--format", fmt,
+               "-o", str(out)).exit_code == 0
+    assert set(ox.parse(path=out, format=OX_FORMATS[fmt])) == stored_quads(ingested_store)
+    assert not list(tmp_path.glob(".*.partial"))
+
+
+def test_nquads_export_to_stdout(runner: CliRunner, ingested_store: Path) -> None:
+    result = run(runner, "export", "--store", str(ingested_store), "--format", "nquads")
+    assert result.exit_code == 0 and result.stderr == ""
+    exported = list(ox.parse(result.stdout_bytes, format=ox.RdfFormat.N_QUADS))
+    assert len(exported) == len(set(exported)) and set(exported) == stored_quads(ingested_store)
+
+
+def test_turtle_merges_the_graphs_with_kg_prefixes(runner: CliRunner, empty_store: Path) -> None:
+    for update in (INSERT_NAMED, INSERT_NAMED.replace("urn:kg-test:g", "urn:kg-test:h"),
+                   'INSERT DATA { GRAPH <urn:kg-test:h> { <urn:kg-test:x> a kg:Article } }'):
+        assert run(runner, "query", "--store", str(empty_store), "--update",
+                   update).exit_code == 0
+    result = run(runner, "export", "--store", str(empty_store), "--format", "turtle")
+    assert result.exit_code == 0, result.output
+    assert "@prefix kg: <https://w3id.org/kg-security/ontology#> ." in result.stdout
+    assert "kg:Article" in result.stdout
+    triples = [q.triple for q in ox.parse(result.stdout_bytes, format=ox.RdfFormat.TURTLE)]
+    assert len(triples) == 2  # the label stated in two graphs is written once
+    graph = rdflib.Graph().parse(data=result.stdout, format="turtle")
+    assert dict(graph.namespaces())["kg"] == rdflib.URIRef("https://w3id.org/kg-security/ontology#")
+
+
 # -- stats and validate ----------------------------------------------------------------------
 
 def test_stats(runner: CliRunner, ingested_store: Path) -> None:
@@ -498,6 +540,8 @@ def test_export_scoped_page(runner: CliRunner, ingested_store: Path, tmp_path: P
     bad = run(runner, "export", "--store", str(ingested_store), "--format", "html", "-o",
               str(page), "--focus", "Atlantis")
     assert bad.exit_code != 0 and "Atlantis" in bad.output
+    assert page.read_text(encoding="utf-8") == html  # a failed export keeps the earlier file
+    assert [p.name for p in tmp_path.iterdir()] == [page.name]
     wrong = run(runner, "export", "--store", str(ingested_store), "--format", "trig",
                 "--country", "NER")
     assert wrong.exit_code != 0 and "apply to" in wrong.output

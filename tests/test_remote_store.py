@@ -11,13 +11,17 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 from click.testing import CliRunner
 
+from kg import api
 from kg.cli import main
+from kg.rdf.remote import RemoteStore
 
 
 def free_port() -> int:
@@ -33,10 +37,10 @@ def oxigraph_binary() -> str:
     return found
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def serving(data: Path) -> Iterator[str]:
+    """`oxigraph serve` on a free port of 127.0.0.1 over `data`; its URL until the block ends."""
     port = free_port()
-    data = tmp_path_factory.mktemp("oxigraph")
     proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(data), "--bind",
                              f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -55,6 +59,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server shared by the module's tests (they only add the seed article)."""
+    with serving(tmp_path_factory.mktemp("oxigraph")) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_server(tmp_path: Path) -> Iterator[str]:
+    """An empty server of the test's own, for tests that change entities."""
+    with serving(tmp_path / "oxigraph") as url:
+        yield url
 
 
 def run(*args: str) -> object:
@@ -107,3 +125,46 @@ def test_a_server_that_is_down_is_a_clear_error(seed_path: Path) -> None:
     assert result.exit_code != 0
     assert "cannot reach the SPARQL server" in result.output
     assert "Traceback" not in result.output
+
+
+OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
+              "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
+
+
+def server_quads(url: str) -> set[ox.Quad]:
+    """Every quad the server holds, read with a plain Graph Store GET (not through kg)."""
+    request = urllib.request.Request(f"{url}/store", headers={"Accept": "application/n-quads"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return set(ox.parse(response.read(), format=ox.RdfFormat.N_QUADS))
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "trig", "jsonld", "turtle"])
+def test_rdf_export_of_a_server_is_its_content(server: str, seed_path: Path, tmp_path: Path,
+                                              fmt: str) -> None:
+    assert run("ingest", "--store", server, str(seed_path)).exit_code == 0
+    out = tmp_path / f"graph.{fmt}"
+    result = run("export", "--store", server, "--format", fmt, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    exported, stored = list(ox.parse(path=out, format=OX_FORMATS[fmt])), server_quads(server)
+    assert len(stored) > 100
+    if fmt == "turtle":  # one graph: each distinct triple once
+        triples = [q.triple for q in exported]
+        assert len(triples) == len(set(triples)) and set(triples) == {q.triple for q in stored}
+        assert "@prefix kg: <https://w3id.org/kg-security/ontology#> ." in out.read_text("utf-8")
+    else:
+        assert set(exported) == stored
+
+
+def test_export_from_a_server_reads_the_answer_as_it_comes(server: str, seed_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """No RDF export takes the whole body of a response in one read (RemoteStore._request)."""
+    assert run("ingest", "--store", server, str(seed_path)).exit_code == 0
+    store = RemoteStore(server)
+
+    def whole_body(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("an export read a whole response into memory")
+
+    monkeypatch.setattr(RemoteStore, "_request", whole_body)
+    for fmt in OX_FORMATS:
+        data = api.export(store, fmt, None) or b""
+        assert len(list(ox.parse(data, format=OX_FORMATS[fmt]))) > 100

@@ -1,30 +1,60 @@
-"""RDF serialisations of the whole store, and GraphML of the drawn graph."""
+"""RDF serialisations of the whole store, written as they are read; GraphML of the drawn graph.
+
+Nothing is collected in memory first, so an export's memory stays flat however big the store:
+the embedded store is written by pyoxigraph (`Store.dump`); a remote store's quads are parsed as
+the server sends them and written straight out (pyoxigraph's serialisers, JSON-LD included).
+"""
 
 from __future__ import annotations
 
-from typing import BinaryIO
+from collections.abc import Iterator
+from typing import Any, BinaryIO
 
 import networkx as nx
-from rdflib import Dataset, Graph, URIRef
+import pyoxigraph as ox
 
 from kg.export.view import GraphView
-from kg.rdf.store import Store
+from kg.rdf.remote import RemoteStore
 from kg.rdf.vocab import PREFIXES
 
-RDF_FORMATS = {"turtle": "turtle", "trig": "trig", "nquads": "nquads", "jsonld": "json-ld"}
+RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
+               "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
+_PREFIXED = {"turtle", "trig"}  # JSON-LD is written without a @context, as rdflib did
+_REMOTE_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+_REMOTE_TRIPLES = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+_SUBJECTS = "SELECT DISTINCT ?s WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
 
 
-def write_rdf(store: Store, fmt: str, out: BinaryIO) -> None:
-    """Serialise the store: turtle merges all article graphs; trig, nquads and jsonld keep them."""
-    target: Graph | Dataset = Graph() if fmt == "turtle" else Dataset()
-    for prefix, ns in PREFIXES.items():
-        target.bind(prefix, ns)
-    for s, p, o, g in store.quads():
-        if isinstance(target, Dataset):
-            target.graph(URIRef(str(g))).add((s, p, o))
+def write_rdf(store: Any, fmt: str, out: BinaryIO) -> None:
+    """Serialise the store: turtle merges all graphs into one; trig, nquads and jsonld keep the
+    named graphs. `store` is a kg.rdf.store.Store or a kg.rdf.remote.RemoteStore."""
+    rdf_format, prefixes = RDF_FORMATS[fmt], PREFIXES if fmt in _PREFIXED else None
+    items: Iterator[ox.Triple] | Iterator[ox.Quad]
+    if isinstance(store, RemoteStore):
+        if fmt == "turtle":
+            items = (ox.Triple(r[0], r[1], r[2]) for r in store.solutions(_REMOTE_TRIPLES))
         else:
-            target.add((s, p, o))
-    target.serialize(out, format=RDF_FORMATS[fmt])
+            items = (ox.Quad(r[0], r[1], r[2], r[3]) for r in store.solutions(_REMOTE_QUADS))
+    elif fmt == "turtle":
+        items = _merged_triples(store.oxigraph)
+    else:
+        store.oxigraph.dump(out, rdf_format, prefixes=prefixes)
+        return
+    ox.serialize(items, out, rdf_format, prefixes=prefixes)
+
+
+def _merged_triples(inner: ox.Store) -> Iterator[ox.Triple]:
+    """The distinct triples of all graphs, subject by subject: a triple stated in several graphs
+    is written once, holding only the distinct subjects (in pyoxigraph) and one subject's triples
+    to tell, not the whole graph."""
+    subjects = inner.query(_SUBJECTS)
+    assert isinstance(subjects, ox.QuerySolutions)
+    for row in subjects:
+        seen: set[ox.Triple] = set()
+        for quad in inner.quads_for_pattern(row[0], None, None, None):
+            if quad.triple not in seen:
+                seen.add(quad.triple)
+                yield quad.triple
 
 
 def to_networkx(view: GraphView) -> nx.MultiDiGraph:

@@ -24,10 +24,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import yaml
 from rdflib import Graph, URIRef
 from rdflib.query import Result
@@ -91,14 +93,17 @@ class RemoteStore:
         raise StoreError(f"{self.path}: this operation needs the embedded store (a directory)")
 
     # -- HTTP -------------------------------------------------------------------------------
-    def _request(self, url: str, data: bytes | None, headers: dict[str, str],
-                 method: str = "POST") -> bytes:
+    @contextmanager
+    def _open(self, url: str, data: bytes | None, headers: dict[str, str],
+              method: str = "POST") -> Iterator[Any]:
+        """The server's response, open for reading; StoreError if it refuses or cannot be
+        reached, also while the body is being read."""
         request = urllib.request.Request(url, data=data, headers=headers, method=method)
         if self._auth:
             request.add_header("Authorization", self._auth)
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-                return response.read()  # type: ignore[no-any-return]
+                yield response
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip().splitlines()
             raise StoreError(f"{self.path}: the server refused the request: HTTP {exc.code} "
@@ -106,6 +111,11 @@ class RemoteStore:
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise StoreError(f"{self.path}: cannot reach the SPARQL server ({reason})") from None
+
+    def _request(self, url: str, data: bytes | None, headers: dict[str, str],
+                 method: str = "POST") -> bytes:
+        with self._open(url, data, headers, method) as response:
+            return response.read()  # type: ignore[no-any-return]
 
     def _query_url(self) -> str:
         url = self.endpoints.query
@@ -146,6 +156,22 @@ class RemoteStore:
             return result
         raw = self._post_query(text, "application/sparql-results+json")
         return Result.parse(io.BytesIO(raw), format="json")
+
+    def solutions(self, text: str) -> Iterator[ox.QuerySolution]:
+        """The rows of a SELECT query (no bindings), parsed as the server sends them: the result
+        is never held whole, so exports stay flat in memory however big the store."""
+        body = urllib.parse.urlencode({"query": self._with_prefixes(text)}).encode()
+        with self._open(self._query_url(), body, {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": "application/sparql-results+json"}) as response:
+            try:
+                rows = ox.parse_query_results(response, ox.QueryResultsFormat.JSON)
+                if not isinstance(rows, ox.QuerySolutions):
+                    raise StoreError(f"{self.path}: the server answered a SELECT with a boolean")
+                yield from rows
+            except SyntaxError as exc:
+                raise StoreError(f"{self.path}: the server sent unreadable results: "
+                                 f"{exc}") from None
 
     def ask(self, text: str) -> bool:
         data = json.loads(self._post_query(text, "application/sparql-results+json"))
