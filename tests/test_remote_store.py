@@ -165,6 +165,6 @@ def test_export_from_a_server_reads_the_answer_as_it_comes(server: str, seed_pat
         raise AssertionError("an export read a whole response into memory")
 
     monkeypatch.setattr(RemoteStore, "_request", whole_body)
-    for fmt in OX_FORMATS:
+    for fmt, rdf_format in OX_FORMATS.items():
         data = api.export(store, fmt, None) or b""
-        assert len(list(ox.parse(data, format=OX_FORMATS[fmt]))) > 100
+        assert len(list(ox.parse(data, format=rdf_format))) > 100
