@@ -147,3 +147,22 @@ def test_merge_is_applied_and_survives_reingest(tmp_path: Path) -> None:
     api.ingest([str(folder)], str(store_path))  # after the split, Mali is its own entity again
     with open_store(str(store_path), must_exist=True) as store:
         assert "Mali" in {e.label for e in api.entities(store)}
+
+
+def test_parameters_open_every_where_group_as_values_blocks() -> None:
+    from rdflib import Literal, URIRef
+
+    from kg.rdf.queries import with_values
+
+    text = ("# a comment that says WHERE { is ignored\n"
+            "SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?name } } FILTER(?x != ?c) }")
+    bound = with_values(text, {"name": Literal('say "hi" } ?x'), "c": URIRef("urn:c")})
+    assert bound.startswith("# a comment that says WHERE { is ignored\n")
+    assert bound.count('VALUES (?c ?name) { (<urn:c> "say \\"hi\\" } ?x") }') == 2
+    # the quoted value stays one literal: the query parses and binds it
+    from rdflib import Graph
+    g = Graph()
+    g.add((URIRef("urn:a"), URIRef("urn:p"), Literal('say "hi" } ?x')))
+    assert [str(r[0]) for r in g.query(bound)] == ["urn:a"]
+    with pytest.raises(QueryError):
+        with_values("ASK {}", {"c": URIRef("urn:c")})

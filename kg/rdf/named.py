@@ -3,7 +3,8 @@
 Each file starts with comment lines: the first is its description, then one line per parameter,
 `# param NAME (TYPE): description`, where TYPE is `state` (an ISO alpha-3 code, bound to the state's
 IRI), `date` (YYYY-MM-DD), `type` (a PLOVER type, COUP or PRESENCE) or `string`. Parameters are
-bound with initBindings, never pasted into the query text.
+checked, made into RDF terms and bound by a VALUES block opening every WHERE group (serialised by
+rdflib; the user's text is never pasted into the query), the same on every store.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from rdflib import XSD, Literal
 
 from kg.errors import DataError, QueryError
-from kg.rdf.queries import run_query
+from kg.rdf.queries import run_query, with_values
 from kg.rdf.store import Store
 from kg.rdf.vocab import KGR, event_classes
 
@@ -110,4 +111,4 @@ def run_named(store: Store, name: str, params: dict[str, str]) -> Any:
     if missing:
         raise QueryError(f"{name}: missing --param {missing[0]}=... ({known[missing[0]].description})")
     bindings = {p: _bind(query, known[p], v) for p, v in params.items()}
-    return run_query(store, query.text, f"{name}.rq", bindings=bindings)
+    return run_query(store, with_values(query.text, bindings), f"{name}.rq")

@@ -8,12 +8,14 @@ from importlib import resources
 from typing import Any
 
 from rdflib.query import Result
+from rdflib.term import Node
 
 from kg.errors import DataError, QueryError
 from kg.rdf.store import Store
 
 _UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
                      re.IGNORECASE | re.MULTILINE)
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _PROLOGUE = re.compile(r"^\s*(#[^\n]*|PREFIX\s+\S*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*",
                        re.IGNORECASE)
 
@@ -52,6 +54,30 @@ def run_query(store: Store, text: str, source: str = "query", allow_update: bool
         raise QueryError(f"{source}: SPARQL syntax error: {_first_line(exc)}") from None
     except (ValueError, OSError) as exc:
         raise QueryError(f"{source}: {_first_line(exc)}") from None
+
+
+def with_values(text: str, bindings: dict[str, Node]) -> str:
+    """TEXT with the variables of BINDINGS fixed by a VALUES block opening every WHERE group
+    (subqueries too, where a block at the top would not reach), terms serialised by rdflib.
+
+    A VALUES block is what query planners use best: on a million triples Oxigraph answers
+    `events-between` about 4x faster with it than with initBindings (bench/store_scale.py).
+    """
+    if not bindings:
+        return text
+    names = sorted(bindings)
+    block = (f"VALUES ({' '.join('?' + n for n in names)}) "
+             f"{{ ({' '.join(bindings[n].n3() for n in names)}) }}")
+    out, last = [], 0
+    for m in _WHERE.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if "#" in text[line_start:m.start()]:
+            continue  # inside a comment
+        out += [text[last:m.end()], "\n  ", block]
+        last = m.end()
+    if not out:
+        raise QueryError("a parameterised query needs a WHERE clause")
+    return "".join(out) + text[last:]
 
 
 def select(store: Store, name: str) -> Iterator[dict[str, str | None]]:

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any, cast
 
 import pyoxigraph as ox
-from oxrdflib._converter import to_ox
-from rdflib import Dataset, Graph, URIRef
+from oxrdflib._converter import from_ox, to_ox
+from rdflib import Dataset, Graph, URIRef, Variable
+from rdflib.query import Result
 
 from kg.errors import StoreError
 from kg.rdf.vocab import PREFIXES
@@ -57,9 +58,32 @@ class Store:
         for prefix, ns in PREFIXES.items():
             self.dataset.bind(prefix, ns, override=True)
 
-    def query(self, text: str, bindings: dict[str, Any] | None = None) -> Any:
-        """Run a SPARQL query with the kg prefixes bound."""
-        return self.dataset.query(text, initNs=PREFIXES, initBindings=bindings or {})
+    def query(self, text: str, bindings: dict[str, Any] | None = None) -> Result:
+        """Run a SPARQL query with the kg prefixes bound, over the union of the graphs.
+
+        Straight on pyoxigraph rather than through oxrdflib, converting each distinct term of
+        the answer to rdflib once: labels, types and dates repeat down a result, and building
+        rdflib Literals is most of the cost of reading a large one.
+        """
+        answer = self.oxigraph.query(
+            text, prefixes=PREFIXES, use_default_graph_as_union=True,
+            substitutions={ox.Variable(k): cast(Any, to_ox(v)) for k, v in (bindings or {}).items()})
+        if isinstance(answer, ox.QueryBoolean):
+            out = Result("ASK")
+            out.askAnswer = bool(answer)
+            return out
+        convert = _Converter()
+        if isinstance(answer, ox.QuerySolutions):
+            out = Result("SELECT")
+            out.vars = [Variable(v.value) for v in answer.variables]
+            out.bindings = ({v: convert(value) for v, value in zip(out.vars, row)
+                             if value is not None} for row in answer)
+            return out
+        out = Result("CONSTRUCT")
+        out.graph = Graph()
+        out.graph += ((convert(t.subject), convert(t.predicate), convert(t.object))
+                      for t in answer)
+        return out
 
     def update(self, text: str) -> None:
         """Run a SPARQL update (pyoxigraph directly: rdflib mishandles INSERT DATA here)."""
@@ -98,6 +122,19 @@ class Store:
         if self.path is not None:
             self.oxigraph.flush()
             self.dataset.close()
+
+
+class _Converter:
+    """pyoxigraph terms to rdflib terms, each distinct term converted once."""
+
+    def __init__(self) -> None:
+        self.seen: dict[Any, Any] = {}
+
+    def __call__(self, term: Any) -> Any:
+        done = self.seen.get(term)
+        if done is None:
+            done = self.seen[term] = from_ox(term)
+        return done
 
 
 def _quad(triple: tuple[Any, Any, Any], graph: ox.NamedNode) -> ox.Quad:
