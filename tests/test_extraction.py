@@ -150,3 +150,31 @@ def test_police_and_reservists_are_forces() -> None:
     asserted = triples(events("Algeria mobilized police reservists along its border with "
                               "Morocco."))
     assert "DZA MOBILIZE MAR" in asserted
+
+
+def test_a_reflexive_joined_to_the_victims_is_not_a_target() -> None:
+    asserted = triples(events("Two Somali gunmen killed eight people as well as themselves when "
+                              "they blew up a bus in Nairobi."))
+    assert "SOM ASSAULT KEN" in asserted
+    assert "SOM ASSAULT SOM" not in asserted
+
+
+def test_who_reports_an_event_is_not_its_recipient() -> None:
+    asserted = triples(events("Ugandan forces arrested opposition activists on Friday, a "
+                              "spokesman for the French embassy said."))
+    assert "UGA COERCE FRA" not in asserted
+    assert "UGA COERCE UGA" in asserted
+
+
+def test_what_a_strike_demands_names_its_addressee() -> None:
+    asserted = triples(events("Algerian farmers began a hunger strike to demand the return of "
+                              "land seized by Algerian government forces."))
+    assert "DZA PROTEST DZA" in asserted
+
+
+def test_what_is_negotiated_or_refused_is_not_done() -> None:
+    evs = events("Egypt and Israel resumed talks on an Israeli withdrawal from Gaza.")
+    assert "ISR RETREAT PSE" not in triples(evs)
+    evs = events("A Syrian activist began a hunger strike over the government's refusal to free "
+                 "prisoners.")
+    assert not {t for t in triples(evs) if " RETREAT " in t}

@@ -26,6 +26,7 @@ OF_PREPS = {"of", "from", "in", "throughout", "across"}
 
 
 FORCE_SECTORS = {"military", "instructors", "rebels"}
+REFLEXIVE = {"itself", "themselves", "himself", "herself", "ourselves"}
 
 
 def _reports_source(tok: Token) -> bool:
@@ -126,7 +127,9 @@ class ActorResolver:
         out: list[Actor] = []
         # the parser may coordinate actors with the source of a report ("According to U.S.
         # officials, Russia, Egypt and the UAE arm ..."): that source is not one of them
-        for t in (tok, *(c for c in tok.conjuncts if not _reports_source(c) or c.i == tok.i)):
+        # nor is a reflexive joined to them ("killed eight people and themselves") another party
+        for t in (tok, *(c for c in tok.conjuncts if not _reports_source(c) and not (
+                c.lower_ in REFLEXIVE and c.i != tok.i) or c.i == tok.i)):
             for a in self._resolve_one(t, as_place, depth=0, exclude=exclude):
                 if a not in out:
                     out.append(a)

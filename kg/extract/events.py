@@ -22,6 +22,7 @@ from kg.extract.syntax import (
     modality_of,
     names,
     orphan_subject,
+    purpose_clauses,
     ultimatum,
 )
 from kg.rdf.vocab import event_classes
@@ -328,7 +329,7 @@ class EventExtractor:
         if role == "same_as_target":
             return [], None  # handled by _first: the source falls back to the target's state
         if role == "demand":
-            for t in event_scope(tok):
+            for t in event_scope(tok) + purpose_clauses(tok):
                 if t.i != tok.i and names(t, self.lex.modality["request_heads"]):
                     obj = self._patient_token(t) or next(
                         (g for c in t.children if c.dep_ == "prep" for g in c.children
@@ -385,6 +386,8 @@ class EventExtractor:
                 obj = next((c for c in head.children if c.dep_ in {"dobj", "nsubjpass"}), None)
                 if obj is not None:
                     return obj
+            if head.dep_ == "acomp" and head.head.i != head.i:
+                return self._agent_token(head.head)  # "Nigeria is ready to impose ..."
             return self._agent_token(head)
         if tok.dep_ in {"conj", "advcl"} and tok.head.i != tok.i and tok.head.pos_ == "VERB":
             return self._agent_token(tok.head)
@@ -454,8 +457,9 @@ class EventExtractor:
             for subj in (c for c in node.children if c.dep_ == "nsubj"):
                 agentive = subj.pos_ == "PRON" or self.res.mention(subj) is not None or \
                     self.res.sector_of(subj) is not None
-                if agentive and tok.i not in {t.i for t in subj.subtree} \
-                        and self.res.resolve(subj):
+                # "..., a spokesman for the embassy said": a reporter, even one we cannot resolve
+                if agentive and tok.i not in {t.i for t in subj.subtree} and (
+                        node.lemma_.lower() in self.lex.speech_verbs or self.res.resolve(subj)):
                     out |= {t.i for t in subj.subtree}
         return out
 

@@ -35,6 +35,17 @@ def event_scope(tok: Token) -> list[Token]:
     return tokens
 
 
+def purpose_clauses(tok: Token) -> list[Token]:
+    """The "to ..." clauses of the verb a noun is the object of ("began a strike to demand X")."""
+    node = tok
+    while node.dep_ in {"compound", "conj"} and node.head.i != node.i:
+        node = node.head
+    if node.pos_ not in {"NOUN", "PROPN"} or node.dep_ not in {"dobj", "nsubjpass"}:
+        return []
+    return [t for c in node.head.children if c.dep_ in {"advcl", "xcomp"} and any(
+        a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for t in c.subtree]
+
+
 def experiencer(tok: Token) -> Token | None:
     """Who feels what a psych verb or adjective says ("Kenya is alarmed by ...")."""
     for node in (tok, tok.head) if tok.dep_ == "acomp" else (tok,):
