@@ -20,7 +20,8 @@ from kg.cli import main
 from kg.extract.rules import load_rules
 from kg.rdf.store import Store, open_store
 
-COMMANDS = ["ingest", "extract", "query", "export", "stats", "validate"]
+COMMANDS = ["ingest", "extract", "query", "export", "entities", "merge", "split", "analyze",
+            "stats", "validate"]
 EVENTS_CSV_COLUMNS = ["article", "event_id", "event_type", "event_class", "date", "source_actor",
                       "source_country", "source_wikidata", "target_actor", "target_country",
                       "target_wikidata", "location", "quantity", "sentence", "start", "end"]

@@ -1,4 +1,5 @@
-"""Events told by several articles become one canonical event with every mention as evidence."""
+"""Merging: events told by several articles become one canonical event with every mention as
+evidence; an analyst's `kg merge` makes two entities one (and `kg split` withdraws it)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,12 @@ import csv
 import io
 from pathlib import Path
 
+import pyoxigraph as ox
+from click.testing import CliRunner
+
 from kg import api
+from kg.cli import main
+from kg.rdf.corrections import CORRECTIONS_GRAPH
 from kg.rdf.store import open_store
 
 ARTICLES = {
@@ -52,3 +58,56 @@ def test_reingesting_does_not_change_counts(tmp_path: Path) -> None:
     first = sorted((r["event_id"], r["mentions"], r["sources"]) for r in rows(store))
     api.ingest([str(folder)], str(store))
     assert sorted((r["event_id"], r["mentions"], r["sources"]) for r in rows(store)) == first
+
+
+PACT = ("---\ndate: 2024-05-02\n---\nNiger and Mali signed a defence pact. The rebels attacked "
+        "Kidal.\n\nMNLA fighters ambushed a Malian convoy.\n")
+KGR = "https://w3id.org/kg-security/id/"
+MALI, NIGER = ox.NamedNode(KGR + "state/MLI"), ox.NamedNode(KGR + "state/NER")
+SAME, DIFFERENT = (ox.NamedNode("http://www.w3.org/2002/07/owl#" + n)
+                   for n in ("sameAs", "differentFrom"))
+LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+ALIAS = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+
+
+def test_merge_rewrites_every_graph_and_split_withdraws_it(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.md").write_text(PACT, encoding="utf-8")
+    path = str(tmp_path / "store")
+    api.ingest([str(folder)], path)
+    corrections, entities = ox.NamedNode(str(CORRECTIONS_GRAPH)), ox.NamedNode(KGR + "graph/entities")
+    with open_store(path) as store:
+        inner = store.oxigraph
+        naming = [q for q in inner if MALI in (q.subject, q.object)]
+        assert naming and {q.graph_name for q in naming} != {corrections}
+        assert not api.split_entities(store, "Mali", "Niger")  # no merge yet: records they differ
+        assert ox.Quad(MALI, DIFFERENT, NIGER, corrections) in inner
+
+        assert api.merge_entities(store, "Mali", "Niger")[2] == len(naming)
+        assert [q for q in inner if MALI in (q.subject, q.object)] == [
+            ox.Quad(MALI, SAME, NIGER, corrections)]  # the differentFrom is withdrawn too
+        mali = ox.Literal("Mali", language="en")  # Mali's label lives on as Niger's alias
+        assert ox.Quad(NIGER, ALIAS, mali, entities) in inner
+        assert ox.Quad(NIGER, LABEL, mali, entities) not in inner
+
+        assert api.split_entities(store, "https://w3id.org/kg-security/id/state/MLI", "Niger")
+        assert list(inner.quads_for_pattern(None, None, None, corrections)) == [
+            ox.Quad(MALI, DIFFERENT, NIGER, corrections)]
+
+
+def test_cli_merge_and_split(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.md").write_text(PACT, encoding="utf-8")
+    path = str(tmp_path / "store")
+    api.ingest([str(folder)], path)
+    runner = CliRunner()
+    merged = runner.invoke(main, ["merge", "--store", path, "MNLA", "Mali"])
+    assert merged.exit_code == 0 and merged.output.startswith("merged National Movement")
+    same = runner.invoke(main, ["merge", "--store", path, "Mali", "Republic of Mali"])
+    assert same.exit_code != 0 and "already one entity" in same.output
+    unknown = runner.invoke(main, ["merge", "--store", path, "Atlantis", "Mali"])
+    assert unknown.exit_code != 0 and "no entity named 'Atlantis'" in unknown.output
+    split = runner.invoke(main, ["split", "--store", path, KGR + "entity/mnla", "Mali"])
+    assert split.exit_code == 0 and split.output.startswith("merge withdrawn")

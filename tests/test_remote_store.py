@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import socket
 import subprocess
@@ -21,7 +22,10 @@ from click.testing import CliRunner
 
 from kg import api
 from kg.cli import main
+from kg.errors import StoreError
+from kg.rdf.corrections import CORRECTIONS_GRAPH
 from kg.rdf.remote import RemoteStore
+from kg.rdf.store import open_store
 
 
 def free_port() -> int:
@@ -168,3 +172,93 @@ def test_export_from_a_server_reads_the_answer_as_it_comes(server: str, seed_pat
     for fmt, rdf_format in OX_FORMATS.items():
         data = api.export(store, fmt, None) or b""
         assert len(list(ox.parse(data, format=rdf_format))) > 100
+
+
+# -- merge and split on a server ---------------------------------------------------------------
+
+PACT = ("---\ndate: 2024-05-02\n---\nNiger and Mali signed a defence pact. The rebels attacked "
+        "Kidal.\n\nMNLA fighters ambushed a Malian convoy.\n")
+MALI = "https://w3id.org/kg-security/id/state/MLI"
+
+
+def pact_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.md").write_text(PACT, encoding="utf-8")
+    return folder
+
+
+def labels(url: str) -> dict[str, api.EntityRow]:
+    with open_store(url) as store:
+        return {e.label: e for e in api.entities(store)}
+
+
+def test_merge_and_split_on_a_server_survive_reingest(fresh_server: str, tmp_path: Path) -> None:
+    folder = pact_folder(tmp_path)
+    assert run("ingest", "--store", fresh_server, str(folder)).exit_code == 0
+    assert "Mali" in labels(fresh_server)
+    merged = run("merge", "--store", fresh_server, "Mali", "Niger")
+    assert merged.exit_code == 0, merged.output
+    assert re.fullmatch(r"merged Mali into Niger: [1-9]\d* triples rewritten\n", merged.output)
+    after = labels(fresh_server)
+    assert "Mali" not in after and "Mali" in after["Niger"].aliases
+    assert not any(MALI in str(q) for q in server_quads(fresh_server)
+                   if str(q.graph_name) != f"<{CORRECTIONS_GRAPH}>")
+
+    assert run("ingest", "--store", fresh_server, str(folder)).exit_code == 0  # the merge holds
+    assert "Mali" not in labels(fresh_server)
+
+    split = run("split", "--store", fresh_server, MALI, "Niger")
+    assert split.exit_code == 0 and split.output.startswith("merge withdrawn")
+    assert run("ingest", "--store", fresh_server, str(folder)).exit_code == 0
+    assert "Mali" in labels(fresh_server)  # after the split and a re-ingest, its own entity again
+    again = run("split", "--store", fresh_server, MALI, "Niger")
+    assert again.output.startswith("no merge was recorded")
+
+
+def test_a_merge_on_a_server_matches_the_embedded_merge(fresh_server: str,
+                                                        tmp_path: Path) -> None:
+    folder = pact_folder(tmp_path)
+    embedded = str(tmp_path / "store")
+    for where in (embedded, fresh_server):
+        api.ingest([str(folder)], where)
+        with open_store(where) as store:
+            assert not api.split_entities(store, "Mali", "Niger")  # records a differentFrom
+            assert api.merge_entities(store, "Mali", "Niger")[2] > 0  # which this withdraws
+            assert not api.split_entities(store, "MNLA", "Niger")
+    with open_store(embedded) as store:
+        assert set(store.oxigraph) == server_quads(fresh_server)
+
+
+def test_merge_and_split_are_one_update_request_each(fresh_server: str, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    api.ingest([str(pact_folder(tmp_path))], fresh_server)
+    sent: list[str] = []
+    send = RemoteStore.update
+
+    def counted(self: RemoteStore, text: str) -> None:
+        sent.append(text)
+        send(self, text)
+
+    monkeypatch.setattr(RemoteStore, "update", counted)
+    with open_store(fresh_server) as store:
+        api.merge_entities(store, "Mali", "Niger")
+        assert len(sent) == 1
+        api.split_entities(store, MALI, "Niger")
+        assert len(sent) == 2
+
+
+def test_a_merge_the_server_fails_changes_nothing(fresh_server: str, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    api.ingest([str(pact_folder(tmp_path))], fresh_server)
+    before = server_quads(fresh_server)
+    send = RemoteStore.update
+
+    def failing_at_the_end(self: RemoteStore, text: str) -> None:
+        # every operation of the merge runs, then one the server cannot do
+        send(self, text + f" ;\nLOAD <http://127.0.0.1:{free_port()}/nothing>")
+
+    monkeypatch.setattr(RemoteStore, "update", failing_at_the_end)
+    with open_store(fresh_server) as store, pytest.raises(StoreError, match="refused"):
+        api.merge_entities(store, "Mali", "Niger")
+    assert server_quads(fresh_server) == before

@@ -4,28 +4,56 @@
 ingesting later applies the same rewrite, so the correction survives re-ingest. `split(A, B)`
 withdraws a merge (recording `A owl:differentFrom B`); facts already rewritten keep B until the
 articles that named A are ingested again.
+
+Both are one SPARQL Update request, on the embedded store (pyoxigraph applies an update in one
+transaction) as on a SPARQL server (which applies a request as a unit, as Oxigraph and Fuseki
+do): a merge is never left half done.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-import pyoxigraph as ox
-from rdflib import OWL, RDFS, Graph, URIRef
+from rdflib import RDFS, Graph, URIRef
 from rdflib.namespace import SKOS
 
-from kg.rdf.store import Store
 from kg.rdf.vocab import KGR
 
 CORRECTIONS_GRAPH = KGR["graph/corrections"]
-_SAME = ox.NamedNode(str(OWL.sameAs))
-_DIFFERENT = ox.NamedNode(str(OWL.differentFrom))
-_LABEL = ox.NamedNode(str(RDFS.label))
-_ALIAS = ox.NamedNode(str(SKOS.altLabel))
 
-
-def _graph() -> ox.NamedNode:
-    return ox.NamedNode(str(CORRECTIONS_GRAPH))
+# ?old and ?new are bound by a VALUES block opening each WHERE group (see _bind).
+_MERGE = r"""
+DELETE { GRAPH kgr:graph\/corrections { ?old owl:differentFrom ?new . ?new owl:differentFrom ?old } }
+INSERT { GRAPH kgr:graph\/corrections { ?old owl:sameAs ?new } }
+WHERE { } ;
+DELETE { GRAPH ?g { ?old ?p ?o } }
+INSERT { GRAPH ?g { ?new ?q ?o2 } }
+WHERE {
+  GRAPH ?g { ?old ?p ?o }
+  FILTER (!sameTerm(?g, kgr:graph\/corrections))
+  BIND (IF(sameTerm(?p, rdfs:label), skos:altLabel, ?p) AS ?q)
+  BIND (IF(sameTerm(?o, ?old), ?new, ?o) AS ?o2)
+} ;
+DELETE { GRAPH ?g { ?s ?p ?old } }
+INSERT { GRAPH ?g { ?s ?p ?new } }
+WHERE { GRAPH ?g { ?s ?p ?old } FILTER (!sameTerm(?g, kgr:graph\/corrections)) }
+"""
+_NAMING = r"""
+SELECT (COUNT(*) AS ?n) WHERE {
+  GRAPH ?g { { ?old ?p ?o } UNION { ?s ?p ?old } }
+  FILTER (!sameTerm(?g, kgr:graph\/corrections))
+}
+"""
+_SPLIT = r"""
+DELETE { GRAPH kgr:graph\/corrections { ?old owl:sameAs ?new . ?new owl:sameAs ?old } }
+INSERT { GRAPH kgr:graph\/corrections { ?old owl:differentFrom ?new } }
+WHERE { }
+"""
+_MERGED = r"""
+ASK WHERE { GRAPH kgr:graph\/corrections { { ?old owl:sameAs ?new } UNION { ?new owl:sameAs ?old } } }
+"""
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
 def merges(store: Any) -> dict[URIRef, URIRef]:
@@ -57,45 +85,36 @@ def apply(graph: Graph, mapping: dict[URIRef, URIRef]) -> Graph:
     return out
 
 
-def _naming(store: Store, node: ox.NamedNode) -> list[ox.Quad]:
-    """Stored quads (outside the corrections graph) with `node` as subject or object."""
-    inner, corrections = store.oxigraph, _graph()
-    quads = [*inner.quads_for_pattern(node, None, None, None),
-             *inner.quads_for_pattern(None, None, node, None)]
-    return [q for q in quads if q.graph_name != corrections]
+def _bind(text: str, old: URIRef, new: URIRef) -> str:
+    """`text` with ?old and ?new bound by a VALUES block opening each WHERE group.
+
+    SPARQL Update has no parameters (and a store's query bindings need not reach every group),
+    so the terms go into the text, serialised by rdflib, which refuses IRIs that could break out
+    of their brackets.
+    """
+    values = f"VALUES (?old ?new) {{ ({old.n3()} {new.n3()}) }}"
+    return _WHERE.sub(lambda m: f"{m.group(0)} {values}", text)
 
 
-def merge(store: Store, source: URIRef, target: URIRef) -> int:
-    """Record that `source` is `target` and rename it in every stored article graph.
+def merge(store: Any, source: URIRef, target: URIRef) -> int:
+    """Record that `source` is `target` and rename it in every stored graph, in one update.
+
+    `store` is a kg.rdf.store.Store or a kg.rdf.remote.RemoteStore.
 
     Returns:
-        The number of stored triples rewritten.
+        The number of stored triples that named `source` (counted just before the update).
     """
-    inner, old, new = store.oxigraph, ox.NamedNode(str(source)), ox.NamedNode(str(target))
-    inner.remove(ox.Quad(old, _DIFFERENT, new, _graph()))
-    inner.remove(ox.Quad(new, _DIFFERENT, old, _graph()))
-    quads = _naming(store, old)
-    rewritten = [ox.Quad(new if q.subject == old else q.subject,
-                         _ALIAS if q.subject == old and q.predicate == _LABEL else q.predicate,
-                         new if q.object == old else q.object, q.graph_name) for q in quads]
-    for quad in quads:
-        inner.remove(quad)
-    inner.extend([*rewritten, ox.Quad(old, _SAME, new, _graph())])
-    return len(quads)
+    (row,) = list(store.query(_bind(_NAMING, source, target)))
+    store.update(_bind(_MERGE, source, target))
+    return int(str(row[0]))
 
 
-def split(store: Store, source: URIRef, target: URIRef) -> bool:
-    """Withdraw the merge of `source` into `target` and record that they differ.
+def split(store: Any, source: URIRef, target: URIRef) -> bool:
+    """Withdraw the merge of `source` into `target` and record that they differ, in one update.
 
     Returns:
         Whether such a merge had been recorded.
     """
-    inner, old, new = store.oxigraph, ox.NamedNode(str(source)), ox.NamedNode(str(target))
-    existed = False
-    for a, b in ((old, new), (new, old)):
-        quad = ox.Quad(a, _SAME, b, _graph())
-        if quad in inner:
-            inner.remove(quad)
-            existed = True
-    inner.extend([ox.Quad(old, _DIFFERENT, new, _graph())])
+    existed = bool(store.query(_bind(_MERGED, source, target)).askAnswer)
+    store.update(_bind(_SPLIT, source, target))
     return existed
