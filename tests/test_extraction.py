@@ -178,3 +178,17 @@ def test_what_is_negotiated_or_refused_is_not_done() -> None:
     evs = events("A Syrian activist began a hunger strike over the government's refusal to free "
                  "prisoners.")
     assert not {t for t in triples(evs) if " RETREAT " in t}
+
+
+def test_staged_is_read_as_stage() -> None:
+    asserted = triples(events("Ghanaian teachers staged a rally against the Togolese government."))
+    assert "GHA PROTEST TGO" in asserted
+
+
+def test_a_hunger_strike_is_a_protest_not_an_attack() -> None:
+    evs = events("Jane Wanjiru, Kenya's best-known rights activist, staged a hunger strike in jail "
+                 "in protest against abuses by Kenyan security forces.")
+    asserted = triples(evs)
+    assert "KEN PROTEST KEN" in asserted  # her state comes from the apposition
+    assert not {t for t in asserted if " ASSAULT " in t}
+    assert "KEN PROTEST -" not in asserted  # the same protest, whose recipient is named

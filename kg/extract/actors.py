@@ -261,8 +261,11 @@ class ActorResolver:
         head = tok
         while self.mention(head.head) is self.mention(tok) and head.head.i != head.i:
             head = head.head
+        # before the name ("Malian President X") or in an apposition ("X, Mali's envoy, ...")
+        appos = {t.i for c in head.children if c.dep_ == "appos" for t in c.subtree}
         for child in head.subtree:
-            if child.i >= head.i or self.mention(child) is self.mention(tok):
+            if (child.i >= head.i and child.i not in appos) or \
+                    self.mention(child) is self.mention(tok):
                 continue
             m = self.mention(child)
             if m is not None and (iso := self.state_of(m.entity)) and m.entity.type != "Person":

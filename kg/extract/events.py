@@ -19,6 +19,7 @@ from kg.extract.syntax import (
     experiencer,
     has_prep,
     is_source_attribution,
+    lemma,
     modality_of,
     names,
     orphan_subject,
@@ -53,33 +54,52 @@ class EventExtractor:
         self.article, self.doc, self.res, self.lex = article, doc, resolver, lexicon
         self.by_lemma: dict[tuple[str, str], list[Rule]] = {}
         for rule in rules:
-            for lemma in rule.lemmas:
-                self.by_lemma.setdefault((rule.pos, lemma), []).append(rule)
+            for word in rule.lemmas:
+                self.by_lemma.setdefault((rule.pos, word), []).append(rule)
         self.classes = event_classes()
 
     # -- entry point ------------------------------------------------------------------------
     def events(self) -> Iterator[Event]:
-        seen: set[tuple[str, str | None, str | None, int]] = set()
         for sent in self.doc.sents:
-            for tok in sent:
-                pos = "VERB" if tok.pos_ in {"VERB", "AUX", "ADJ"} or tok.tag_ == "VBN" else \
-                    "NOUN" if tok.pos_ in {"NOUN", "PROPN"} else None
-                if pos is None or tok.ent_type_ in {"DATE", "TIME", "CARDINAL", "MONEY", "ORDINAL"}:
-                    continue  # "March" in "March 2022" is a month, not a protest
-                m = self.res.mention(tok)
-                if m is not None and m.entity.type != "Institution":
-                    continue  # part of a name: the "Union" of "European Union"
-                keys = {tok.lemma_.lower(), tok.lower_}
-                for rule in [r for k in keys for r in self.by_lemma.get((pos, k), [])]:
-                    for event in self._apply(rule, tok, sent):
-                        key = (event.event_class, _actor_key(event.source),
-                               _actor_key(event.target), tok.i)
-                        if key not in seen:
-                            seen.add(key)
-                            if event.event_type == "COUP" and event.modality == "asserted" \
-                                    and event.target and event.target.country:
-                                self.res.coups.append((tok.i, event.target.country))
-                            yield event
+            found = list(self._sentence_events(sent))
+            # one event read from two triggers ("a hunger strike in protest against X"): where
+            # one names its recipient, the other's "no recipient" is not news
+            targeted = {(e.event_type, _actor_key(e.source), e.modality)
+                        for e in found if e.target is not None}
+            yield from (e for e in found if e.target is not None or (
+                e.event_type, _actor_key(e.source), e.modality) not in targeted)
+
+    def _sentence_events(self, sent: Span) -> Iterator[Event]:
+        """Events of one sentence, one per (class, source, target, trigger)."""
+        seen: set[tuple[str, str | None, str | None, int]] = set()
+        for tok in sent:
+            pos = "VERB" if tok.pos_ in {"VERB", "AUX", "ADJ"} or tok.tag_ == "VBN" else \
+                "NOUN" if tok.pos_ in {"NOUN", "PROPN"} else None
+            if pos is None or tok.ent_type_ in {"DATE", "TIME", "CARDINAL", "MONEY", "ORDINAL"}:
+                continue  # "March" in "March 2022" is a month, not a protest
+            m = self.res.mention(tok)
+            if m is not None and m.entity.type != "Institution":
+                continue  # part of a name: the "Union" of "European Union"
+            keys = {lemma(tok), tok.lower_}
+            rules = list({r.id: r for k in sorted(keys)
+                          for r in self.by_lemma.get((pos, k), [])}.values())
+            # a rule that needs a word beside its trigger ("hunger strike") is the more
+            # specific reading: where it fires, the trigger's general rules do not
+            rules.sort(key=lambda r: not r.opt("requires_word"))
+            specific = False
+            for rule in rules:
+                if specific and not rule.opt("requires_word"):
+                    break
+                for event in self._apply(rule, tok, sent):
+                    specific = specific or bool(rule.opt("requires_word"))
+                    key = (event.event_class, _actor_key(event.source),
+                           _actor_key(event.target), tok.i)
+                    if key not in seen:
+                        seen.add(key)
+                        if event.event_type == "COUP" and event.modality == "asserted" \
+                                and event.target and event.target.country:
+                            self.res.coups.append((tok.i, event.target.country))
+                        yield event
 
     # -- one rule at one trigger ------------------------------------------------------------
     def _apply(self, rule: Rule, tok: Token, sent: Span) -> Iterator[Event]:
@@ -113,7 +133,7 @@ class EventExtractor:
         if ultimatum(tok):  # "will withdraw its force unless ...": a threat
             cls, modality, future = "Threat", "asserted", False
         if future and rule.opt("on_future") == "Threat" and tok.dep_ == "dobj" \
-                and tok.head.lemma_.lower() in PERFORMATIVE and not any(
+                and lemma(tok.head) in PERFORMATIVE and not any(
                     c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll"} for c in tok.head.children):
             future = False  # a measure announced is a measure taken; a threat is still to come
         if future:
@@ -162,24 +182,24 @@ class EventExtractor:
                     )
 
     def _constraints_hold(self, rule: Rule, tok: Token) -> bool:
-        lemma = tok.lemma_.lower()
-        particles = rule.opt("particle") or rule.opt("particle_for", {}).get(lemma)
+        lem = lemma(tok)
+        particles = rule.opt("particle") or rule.opt("particle_for", {}).get(lem)
         if particles and not any(c.dep_ in {"prt", "prep"} and c.lower_ in particles
                                  for c in tok.children):
             return False
         patient = self._patient_token(tok)
-        excluded = rule.opt("patient_not_lemmas_for", {}).get(lemma)
+        excluded = rule.opt("patient_not_lemmas_for", {}).get(lem)
         if excluded and patient is not None and (
-                patient.lemma_.lower() in excluded or patient.lower_ in excluded):
+                lemma(patient) in excluded or patient.lower_ in excluded):
             return False
-        lemmas = rule.opt("patient_lemmas") or rule.opt("patient_lemmas_for", {}).get(lemma)
+        lemmas = rule.opt("patient_lemmas") or rule.opt("patient_lemmas_for", {}).get(lem)
         if lemmas:
             heads = [patient] if patient is not None else []
             if patient is not None:
                 heads += [c for c in patient.children if c.dep_ == "prep" and c.lower_ == "of"
                           for c in c.children]
                 heads += [c for c in patient.children if c.dep_ == "compound"]
-            if not any(h.lemma_.lower() in lemmas or h.lower_ in lemmas for h in heads):
+            if not any(lemma(h) in lemmas or h.lower_ in lemmas for h in heads):
                 return False
         modals = rule.opt("requires_complement_modal")
         if modals and not any(a.dep_ == "aux" and a.lower_ in modals
@@ -191,7 +211,7 @@ class EventExtractor:
         words = rule.opt("requires_word")
         if words:
             near = [c for c in tok.children] + [g for c in tok.children for g in c.children]
-            if not any(t.lemma_.lower() in words or t.lower_ in words for t in near):
+            if not any(lemma(t) in words or t.lower_ in words for t in near):
                 return False
         if rule.opt("requires_forces_patient") or rule.opt("not_if_forces"):
             actors = self.res.resolve(patient) if patient is not None else []
@@ -275,11 +295,11 @@ class EventExtractor:
             while node.dep_ == "conj" and node.head.i != node.i:  # "food and health assistance"
                 node = node.head
             tok, head = node, node.head
-            if tok.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in self.lex.light_verbs:
+            if tok.dep_ in {"dobj", "nsubjpass"} and lemma(head) in self.lex.light_verbs:
                 at = self._agent_token(head)
                 return (res.resolve(at), at) if at is not None else ([], None)
             if tok.dep_ == "pobj" and head.lower_ in {"in", "into"} and \
-                    head.head.lemma_.lower() in self.lex.participation_verbs:
+                    lemma(head.head) in self.lex.participation_verbs:
                 at = self._agent_token(head.head)  # "we are in talks with", "took part in"
                 return (res.resolve(at), at) if at is not None else ([], None)
             return [], None
@@ -382,7 +402,7 @@ class EventExtractor:
                 return c
         if tok.dep_ == "xcomp" and tok.head.i != tok.i:
             head = tok.head
-            if head.lemma_.lower() in OBJECT_CONTROL:
+            if lemma(head) in OBJECT_CONTROL:
                 obj = next((c for c in head.children if c.dep_ in {"dobj", "nsubjpass"}), None)
                 if obj is not None:
                     return obj
@@ -431,7 +451,7 @@ class EventExtractor:
                 continue  # who reports an event is rarely its recipient
             if self.res.mention(t):  # a state named alone or in a list ("Libya, CAR and Syria")
                 found = [a for c in (t, *t.conjuncts) for a in self.res.resolve(c, as_place=True)]
-            elif t.lemma_.lower() in {"country", "place", "state", "nation"}:
+            elif lemma(t) in {"country", "place", "state", "nation"}:
                 found = self.res.resolve(t, exclude=exclude)  # "the country", "these places"
             else:
                 continue
@@ -459,7 +479,7 @@ class EventExtractor:
                     self.res.sector_of(subj) is not None
                 # "..., a spokesman for the embassy said": a reporter, even one we cannot resolve
                 if agentive and tok.i not in {t.i for t in subj.subtree} and (
-                        node.lemma_.lower() in self.lex.speech_verbs or self.res.resolve(subj)):
+                        lemma(node) in self.lex.speech_verbs or self.res.resolve(subj)):
                     out |= {t.i for t in subj.subtree}
         return out
 
@@ -467,7 +487,7 @@ class EventExtractor:
         node, steps = tok, 0
         while node.head.i != node.i and steps < 4:
             dep, node, steps = node.dep_, node.head, steps + 1
-            if dep == "ccomp" and node.lemma_.lower() in self.lex.speech_verbs:
+            if dep == "ccomp" and lemma(node) in self.lex.speech_verbs:
                 at = self._agent_token(node)
                 found = self.res.resolve(at) if at is not None else []
                 return found[0] if found else None

@@ -7,6 +7,20 @@ from spacy.tokens import Span, Token
 
 from kg.extract.rules import Lexicon
 
+# spaCy's lemmatizer gets these verbs wrong ("staged" -> "stag"); lemma -> (right lemma, form
+# the token must start with, so that "rapped" stays "rap").
+VERB_LEMMA_FIXES = {"stag": ("stage", "stag"), "instal": ("install", "install"),
+                    "rap": ("rape", "rape")}
+
+
+def lemma(tok: Token) -> str:
+    """A token's lower-cased lemma, with the lemmatizer's known errors on verbs mended."""
+    low = tok.lemma_.lower()
+    fix = VERB_LEMMA_FIXES.get(low)
+    if fix is not None and tok.pos_ in {"VERB", "AUX"} and tok.lower_.startswith(fix[1]):
+        return fix[0]
+    return low
+
 
 def is_source_attribution(tok: Token) -> bool:
     """Whether a token sits in an "according to X" phrase."""
@@ -15,10 +29,10 @@ def is_source_attribution(tok: Token) -> bool:
 
 def names(tok: Token, words: frozenset[str]) -> bool:
     """Whether a token is one of `words`, by lemma or form, or as "lemma particle" ("call on")."""
-    lemma = tok.lemma_.lower()
-    if lemma in words or tok.lower_ in words:
+    lem = lemma(tok)
+    if lem in words or tok.lower_ in words:
         return True
-    return any(f"{lemma} {c.lower_}" in words for c in tok.children if c.dep_ in {"prt", "prep"})
+    return any(f"{lem} {c.lower_}" in words for c in tok.children if c.dep_ in {"prt", "prep"})
 
 
 def event_scope(tok: Token) -> list[Token]:
@@ -97,10 +111,10 @@ def modality_of(tok: Token, sent: Span, lex: Lexicon) -> tuple[str, bool]:
     while node.head.i != node.i and steps < 4 and node.dep_ in {
             "xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "nsubjpass", "advcl"}:
         below, node, steps = node, node.head, steps + 1
-        lemma = node.lemma_.lower()
+        lem = lemma(node)
         if any(c.dep_ == "neg" for c in node.children) and node.pos_ == "VERB":
             return "negated", False
-        if lemma in mod["refusal_heads"]:
+        if lem in mod["refusal_heads"]:
             return "negated", False
         if node.pos_ in {"VERB", "AUX"} and any(
                 c.dep_ == "aux" and c.lower_ in mod["hypothetical_aux"] for c in node.children):
@@ -108,14 +122,14 @@ def modality_of(tok: Token, sent: Span, lex: Lexicon) -> tuple[str, bool]:
         if node.pos_ in {"NOUN", "PROPN"} and any(
                 c.dep_ == "det" and c.lower_ == "any" for c in node.children):
             return "hypothetical", False  # "any resumption of assistance"
-        if node.pos_ in {"VERB", "AUX"} and lemma not in mod["continuing_heads"] and any(
+        if node.pos_ in {"VERB", "AUX"} and lem not in mod["continuing_heads"] and any(
                 c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll"} for c in node.children):
             future = True  # "will join ministers to discuss" (but "will maintain aid" holds)
         if names(node, mod["request_heads"]):
             return "hypothetical", False
         # "announced it will withdraw" or "plans to withdraw" is future action, but "announced
         # that they have agreed" reports a past fact
-        if lemma in mod["future_heads"] and not (below.dep_ == "ccomp" and not any(
+        if lem in mod["future_heads"] and not (below.dep_ == "ccomp" and not any(
                 c.dep_ == "aux" and c.lower_ in {"will", "shall", "would", "'ll"}
                 for c in below.children)):
             return "asserted", True
