@@ -192,3 +192,10 @@ def test_a_hunger_strike_is_a_protest_not_an_attack() -> None:
     assert "KEN PROTEST KEN" in asserted  # her state comes from the apposition
     assert not {t for t in asserted if " ASSAULT " in t}
     assert "KEN PROTEST -" not in asserted  # the same protest, whose recipient is named
+
+
+def test_a_dissolved_body_of_no_known_state_is_no_side_of_a_coup() -> None:
+    evs = events("Army officers in Mali said they had dissolved the government and the National "
+                 "Assembly.")
+    coups = [e for e in evs if e.event_type == "COUP" and e.modality == "asserted"]
+    assert coups and all(e.source is not None and e.source.country == "MLI" for e in coups)

@@ -163,7 +163,9 @@ class EventExtractor:
             targets: list[Actor | None] = [src] if pairs_from_target else \
                 [*target.actors] or [None]
             for tgt in targets:
-                if pairs_from_target and src.country and src.entity.type != "State":
+                if pairs_from_target and not src.country:
+                    continue  # "dissolved the government and the assembly": the assembly is no side
+                if pairs_from_target and src.entity.type != "State":
                     # a coup that ousted President X was staged in X's state, by that state's side
                     src = Actor(self.res.gazetteer.state(src.country) or src.entity)
                 if tgt is not None and same_party(src, tgt) and target.role != "own_state" \
