@@ -201,6 +201,10 @@ class EventExtractor:
                 heads += [c for c in patient.children if c.dep_ == "prep" and c.lower_ == "of"
                           for c in c.children]
                 heads += [c for c in patient.children if c.dep_ == "compound"]
+                heads += list(patient.conjuncts)  # "provided images and other intelligence"
+            # "held civilians as human shields"
+            heads += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "as"
+                      for g in c.children if g.dep_ == "pobj"]
             if not any(lemma(h) in lemmas or h.lower_ in lemmas for h in heads):
                 return False
         modals = rule.opt("requires_complement_modal")
