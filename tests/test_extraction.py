@@ -199,3 +199,9 @@ def test_a_dissolved_body_of_no_known_state_is_no_side_of_a_coup() -> None:
                  "Assembly.")
     coups = [e for e in evs if e.event_type == "COUP" and e.modality == "asserted"]
     assert coups and all(e.source is not None and e.source.country == "MLI" for e in coups)
+
+
+def test_vowed_attacks_are_threats() -> None:
+    asserted = triples(events("Somali militants vowed to bomb Kenyan cities."))
+    assert "SOM THREATEN KEN" in asserted
+    assert "SOM ASSAULT KEN" not in asserted

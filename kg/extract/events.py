@@ -23,6 +23,7 @@ from kg.extract.syntax import (
     modality_of,
     names,
     orphan_subject,
+    preparing,
     purpose_clauses,
     ultimatum,
 )
@@ -139,6 +140,8 @@ class EventExtractor:
         if future:
             if rule.opt("on_future"):
                 cls = rule.opt("on_future")
+                if cls == "Threat" and rule.event_class == "Assault" and preparing(tok):
+                    cls = "Mobilization"  # "prepared to attack": forces readied, not a threat
             else:
                 modality = "hypothetical"
         for refine in rule.opt("refine", []):

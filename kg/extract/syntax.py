@@ -139,6 +139,19 @@ def modality_of(tok: Token, sent: Span, lex: Lexicon) -> tuple[str, bool]:
     return "asserted", future
 
 
+PREPARATION = {"prepare", "prepared", "ready", "poised", "gear", "mobilize", "mobilise"}
+
+
+def preparing(tok: Token) -> bool:
+    """Whether the trigger is what its actor gets ready to do ("prepared to resume shelling")."""
+    node = tok
+    while node.dep_ in {"xcomp", "advcl", "prep", "pcomp", "pobj"} and node.head.i != node.i:
+        node = node.head
+        if lemma(node) in PREPARATION:
+            return True
+    return False
+
+
 def ultimatum(tok: Token) -> bool:
     """Whether the trigger's clause is made conditional on the other side ("unless ...")."""
     clause = tok
