@@ -205,3 +205,18 @@ def test_vowed_attacks_are_threats() -> None:
     asserted = triples(events("Somali militants vowed to bomb Kenyan cities."))
     assert "SOM THREATEN KEN" in asserted
     assert "SOM ASSAULT KEN" not in asserted
+
+
+def test_reported_would_is_the_speakers_will() -> None:
+    assert "GHA CONCEDE MLI" in triples(events("Ghana said it would withdraw its troops from "
+                                                "Mali."))
+    assert "MLI THREATEN FRA" in triples(events("Mali said it would expel the French "
+                                                 "ambassador."))
+    announced = triples(events("Chad announced it would prohibit all aid to Sudanese rebels."))
+    assert "TCD SANCTION SDN" in announced
+
+
+def test_an_if_clause_makes_its_main_clause_hypothetical() -> None:
+    evs = events("Ghana will withdraw its troops from Mali if the talks fail.")
+    asserted = triples(evs)
+    assert "GHA RETREAT MLI" not in asserted and "GHA CONCEDE MLI" not in asserted

@@ -15,6 +15,7 @@ from kg.extract.actors import FORCE_SECTORS, ActorResolver, is_forces
 from kg.extract.attributes import normalise_date, quantity
 from kg.extract.rules import Lexicon, Rule
 from kg.extract.syntax import (
+    announced,
     event_scope,
     experiencer,
     has_prep,
@@ -32,8 +33,6 @@ from kg.records import Actor, Article, Entity, Event, Evidence, Quantity, TimeVa
 
 KEEP_SAME_COUNTRY = {"COUP", "COERCE", "ASSAULT", "PROTEST"}
 RELATIVE_PRONOUNS = {"that", "which", "who", "whom"}
-# Verbs whose object is done by being named: "announced new sanctions" imposes them.
-PERFORMATIVE = {"announce", "declare", "unveil", "proclaim"}
 OBJECT_CONTROL = {"ask", "urge", "lobby", "press", "call", "persuade", "force", "order", "tell",
                   "request", "encourage", "allow", "invite", "pressure", "push", "implore"}
 
@@ -133,9 +132,7 @@ class EventExtractor:
             cls, modality = rule.opt("on_negated"), "asserted"  # "will not accept" rejects
         if ultimatum(tok):  # "will withdraw its force unless ...": a threat
             cls, modality, future = "Threat", "asserted", False
-        if future and rule.opt("on_future") == "Threat" and tok.dep_ == "dobj" \
-                and lemma(tok.head) in PERFORMATIVE and not any(
-                    c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll"} for c in tok.head.children):
+        if future and rule.opt("on_future") == "Threat" and announced(tok):
             future = False  # a measure announced is a measure taken; a threat is still to come
         if future:
             if rule.opt("on_future"):

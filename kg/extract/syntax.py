@@ -92,21 +92,37 @@ def orphan_subject(verb: Token) -> Token | None:
     return None
 
 
+def reported(tok: Token, lex: Lexicon) -> bool:
+    """Whether a verb is reported in the past ("announced it would cut aid"), where "would"
+    stands for the speaker's "will"."""
+    node = tok
+    while node.dep_ == "conj" and node.head.i != node.i:  # "would cut aid and would deny ..."
+        node = node.head
+    head = node.head
+    return node.dep_ == "ccomp" and head.tag_ in {"VBD", "VBN"} and (
+        lemma(head) in lex.speech_verbs or lemma(head) in lex.modality["future_heads"])
+
+
 def modality_of(tok: Token, sent: Span, lex: Lexicon) -> tuple[str, bool]:
     """(asserted|negated|hypothetical, whether it is announced future action)."""
     mod = lex.modality
     if sent.text.rstrip().endswith("?"):
         return "hypothetical", False
+    backshifted = reported(tok, lex)
     for c in tok.children:
         if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no"):
             return "negated", False
-        if c.dep_ == "aux" and c.lower_ in mod["hypothetical_aux"]:
+        if c.dep_ == "aux" and c.lower_ in mod["hypothetical_aux"] and not (
+                backshifted and c.lower_ == "would"):
             return "hypothetical", False
         if c.dep_ == "mark" and c.lower_ in mod["conditional_marks"]:
             return "hypothetical", False
         if c.dep_ == "amod" and c.lower_ in mod["hypothetical_adj"]:
             return "hypothetical", False
-    future = any(c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll"} for c in tok.children)
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "if" for m in c.children):
+            return "hypothetical", False  # "will withdraw if attacked"
+    future = any(c.dep_ == "aux" and (c.lower_ in {"will", "shall", "'ll"} or (
+        backshifted and c.lower_ == "would")) for c in tok.children)
     node, steps = tok, 0
     while node.head.i != node.i and steps < 4 and node.dep_ in {
             "xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "nsubjpass", "advcl"}:
@@ -137,6 +153,24 @@ def modality_of(tok: Token, sent: Span, lex: Lexicon) -> tuple[str, bool]:
                 "conditional_marks"] for c in node.children):
             return "hypothetical", False
     return "asserted", future
+
+
+# Verbs whose object is done by being named: "announced new sanctions" imposes them, and
+# "announced it would cut aid" cuts it.
+PERFORMATIVE = {"announce", "declare", "unveil", "proclaim"}
+
+
+def announced(tok: Token) -> bool:
+    """Whether a measure is announced as taken: the object of "announced" (not "will
+    announce"), or its reported "would" clause."""
+    node = tok
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    head = node.head
+    if lemma(head) not in PERFORMATIVE or any(
+            c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll", "would"} for c in head.children):
+        return False
+    return node.dep_ == "dobj" or (node.dep_ == "ccomp" and head.tag_ in {"VBD", "VBN"})
 
 
 PREPARATION = {"prepare", "prepared", "ready", "poised", "gear", "mobilize", "mobilise"}
