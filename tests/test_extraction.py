@@ -220,3 +220,10 @@ def test_an_if_clause_makes_its_main_clause_hypothetical() -> None:
     evs = events("Ghana will withdraw its troops from Mali if the talks fail.")
     asserted = triples(evs)
     assert "GHA RETREAT MLI" not in asserted and "GHA CONCEDE MLI" not in asserted
+
+
+def test_where_protesters_are_at_home_is_not_whom_they_protest_against() -> None:
+    assert "KEN PROTEST KEN" not in triples(events("Kenyan prisoners rioted at a jail in Nairobi "
+                                                   "on Monday."))
+    assert "SOM PROTEST KEN" in triples(events("Somali prisoners rioted at a jail in northern "
+                                               "Kenya on Monday."))

@@ -157,7 +157,7 @@ class EventExtractor:
             foreign = None
         for src in source.actors:
             target = source if pairs_from_target else foreign if foreign is not None else \
-                self._first(rule.target, tok, sent, src, keep_same)
+                self._target(rule, tok, sent, src, keep_same)
             if not target.actors and not rule.opt("target_optional"):
                 continue
             targets: list[Actor | None] = [src] if pairs_from_target else \
@@ -165,7 +165,7 @@ class EventExtractor:
             for tgt in targets:
                 if pairs_from_target and not src.country:
                     continue  # "dissolved the government and the assembly": the assembly is no side
-                if pairs_from_target and src.entity.type != "State":
+                if pairs_from_target and src.country and src.entity.type != "State":
                     # a coup that ousted President X was staged in X's state, by that state's side
                     src = Actor(self.res.gazetteer.state(src.country) or src.entity)
                 if tgt is not None and same_party(src, tgt) and target.role != "own_state" \
@@ -228,9 +228,21 @@ class EventExtractor:
                 return False
         return True
 
+    def _target(self, rule: Rule, tok: Token, sent: Span, src: Actor, keep_same: bool) -> Found:
+        if self.classes[rule.event_class].plover != "PROTEST":
+            return self._first(rule.target, tok, sent, src, keep_same)
+        # Where protesters are is not whom they protest against ("rioted at a jail in Dili"),
+        # unless it is abroad ("at a jail in Israel", "outside the French embassy").
+        target = self._first(rule.target, tok, sent, src, keep_same, places=False)
+        if not target.actors:
+            placed = self._first(rule.target, tok, sent, src, keep_same)
+            if placed.actors and all(a.country != src.country for a in placed.actors):
+                return placed
+        return target
+
     # -- roles -------------------------------------------------------------------------------
     def _first(self, roles: tuple[str, ...], tok: Token, sent: Span, src: Actor | None,
-               keep_same: bool = False) -> Found:
+               keep_same: bool = False, places: bool = True) -> Found:
         # "what the people have asked for": the recipient is named, by a pronoun we cannot resolve
         named_but_unknown = any(g.lower_ == "what" for c in tok.children if c.dep_ == "prep"
                                 for g in c.children)
@@ -239,7 +251,7 @@ class EventExtractor:
                 return Found([], None, role)
             if role == "same_as_target" or (role in {"sentence", "salient"} and named_but_unknown):
                 continue  # the text names a recipient we cannot resolve: do not guess another
-            actors, at = self._role(role, tok, sent, src, keep_same)
+            actors, at = self._role(role, tok, sent, src, keep_same, places)
             if role.startswith("prep:") and role != "prep:of" and not actors \
                     and has_prep(tok, role[5:]):
                 named_but_unknown = True
@@ -252,7 +264,8 @@ class EventExtractor:
         return Found([], None, "")
 
     def _role(self, role: str, tok: Token, sent: Span, src: Actor | None,
-              keep_same: bool = False) -> tuple[list[Actor], Token | None]:
+              keep_same: bool = False, places: bool = True) -> tuple[list[Actor], Token | None]:
+        """Actors a role names; with `places` off, a place ("at a jail in Dili") names none."""
         res = self.res
         # coreference may pick the source's own state where a type allows (protests, coups)
         exclude = src.country if src is not None and not keep_same else None
@@ -265,7 +278,8 @@ class EventExtractor:
                     if child.dep_ in {"prep", "agent", "prt"} and child.lower_ == prep:
                         for pobj in child.children:
                             if pobj.dep_ in {"pobj", "pcomp"}:
-                                found = (res.place_actor(pobj) if locative else []) or \
+                                found = res.resolve(pobj, exclude=exclude) if not places \
+                                    else (res.place_actor(pobj) if locative else []) or \
                                     res.resolve(pobj, exclude=exclude) or \
                                     res.place_actor(pobj) or self._place_within(pobj)
                                 if found:
@@ -276,8 +290,8 @@ class EventExtractor:
             return (res.resolve(at), at) if at is not None else ([], None)
         if role == "patient":
             at = self._patient_token(tok)
-            return ((res.resolve(at, exclude=exclude) or res.place_actor(at), at)
-                    if at is not None else ([], None))
+            return ((res.resolve(at, exclude=exclude) or (res.place_actor(at) if places else []),
+                     at) if at is not None else ([], None))
         if role == "attr":  # "there are armed groups including JNIM in Mali"
             at = next((c for c in tok.children if c.dep_ == "attr"), None)
             return (res.resolve(at), at) if at is not None else ([], None)
