@@ -112,9 +112,10 @@ def triple(e: Event) -> Triple | None:
 
 
 def extract(records: Iterable[Record], batch_size: int) -> dict[str, list[Event]]:
-    """All events kg extracts from each record's sentence, by record id."""
+    """All events kg extracts from each record's sentence, by sentence (not by record id: two
+    records with different sentences share the id COERCE-0004)."""
     articles = (Article(id=r.id, path=r.id, text=r.text) for r in records)
-    return {x.article.id: list(x.events) for x in extract_articles(articles, batch_size)}
+    return {x.article.text: list(x.events) for x in extract_articles(articles, batch_size)}
 
 
 def show(actor: Actor | None) -> str:
@@ -162,14 +163,14 @@ class Tally:
             by_text[r.text].append(r)
         # Records sharing a sentence (a few are coded twice) share its predictions.
         for group in by_text.values():
-            triples = {t for r in group for t in map(triple, events[r.id]) if t}
+            triples = {t for r in group for t in map(triple, events[r.text]) if t}
             for r in group:
                 n.records[r.type] += 1
                 n.labels[r.type][r.label] += 1
                 if any(r.found_by(t) for t in triples):
                     n.found[r.type] += 1
                 else:
-                    n.misses[r.type].append((r, why_missed(r, events[r.id])))
+                    n.misses[r.type].append((r, why_missed(r, events[r.text])))
             for t in triples:
                 n.predicted[t[0]] += 1
                 n.correct[t[0]] += any(r.found_by(t) for r in group)
@@ -227,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         # Examples of the commonest reasons first.
         for r, why in sorted(missed, key=lambda m: -reasons[m[1]])[: args.examples]:
             got = "; ".join(sorted({f"{e.event_type} {e.modality} {show(e.source)}>{show(e.target)}"
-                                    for e in events[r.id]})) or "nothing"
+                                    for e in events[r.text]})) or "nothing"
             print(f"    {r.id} [{why}] gold {'|'.join(sorted(r.types))} "
                   f"{'|'.join(sorted(r.sources))}>{'|'.join(sorted(r.targets)) or '-'}; "
                   f"kg: {got}\n      {r.text}")
