@@ -227,3 +227,25 @@ def test_where_protesters_are_at_home_is_not_whom_they_protest_against() -> None
                                                    "on Monday."))
     assert "SOM PROTEST KEN" in triples(events("Somali prisoners rioted at a jail in northern "
                                                "Kenya on Monday."))
+
+
+def test_a_demonym_of_a_demonym_is_the_outer_state() -> None:
+    asserted = triples(events("Bosnian Serbs said their forces had withdrawn from Croatia."))
+    assert "BIH RETREAT HRV" in asserted  # and "their forces" are theirs
+    assert not {t for t in asserted if t.startswith("SRB ")}
+
+
+def test_troops_on_alert_are_mobilized_and_a_border_names_its_neighbour() -> None:
+    asserted = triples(events("Kenyan troops remained on alert along the border with Somalia."))
+    assert "KEN MOBILIZE SOM" in asserted
+
+
+def test_the_state_in_a_place_named_after_of() -> None:
+    asserted = triples(events("Residents of the Malian capital threatened to block the roads "
+                              "unless Algeria reopened the border."))
+    assert "MLI THREATEN DZA" in asserted
+
+
+def test_speeding_up_a_withdrawal_is_withdrawing() -> None:
+    asserted = triples(events("France accelerated the withdrawal of some forces from Chad."))
+    assert "FRA RETREAT TCD" in asserted

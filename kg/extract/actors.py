@@ -171,6 +171,12 @@ class ActorResolver:
             state = self._state_in_modifiers(tok)
             if state:
                 return [Actor(state, sector)]
+            owner = next((c for c in tok.children if c.dep_ == "poss"
+                          and c.lower_ in self.lexicon.third_person), None)
+            if owner is not None:  # "their forces": the forces of whom "their" refers to
+                owners = self._pronoun_antecedent(owner, depth)
+                if owners and all(a.entity.type == "State" for a in owners):
+                    return [Actor(a.entity, sector) for a in owners]
             org = self._org_in_modifiers(tok)
             if org is not None:
                 return [Actor(org)]  # "leaders of ECOWAS" act for ECOWAS
@@ -279,6 +285,11 @@ class ActorResolver:
         if ent.type == "State":
             if is_ethnic(tok):
                 return []
+            outer = next((self.mention(c) for c in tok.children if c.dep_ in {"amod", "compound"}
+                          and (o := self.mention(c)) is not None and o is not m
+                          and o.entity.type == "State"), None)
+            if outer is not None and tok.tag_ in {"NNPS", "NNS"}:
+                return [Actor(outer.entity)]  # "Bosnian Serbs" are Bosnians, "Kosovo Albanians"
             # A demonym modifying a sector noun is handled from the noun; alone it is the state.
             head = tok
             while head.dep_ in {"compound", "amod"} and self.mention(head.head) is m:
@@ -384,6 +395,8 @@ class ActorResolver:
                     cands += [g for g in child.children if g.dep_ in {"npadvmod", "amod", "nmod"}]
             elif child.dep_ == "prep" and child.lower_ in OF_PREPS:
                 cands = [c for c in child.children if c.dep_ == "pobj"]
+                # "residents of the Syrian Golan": the state named in the place's modifiers
+                cands += [g for c in cands for g in c.children if g.dep_ in {"amod", "compound"}]
             for c in cands:
                 m = self.mention(c)
                 if m is None and c.dep_ in {"compound", "amod", "nmod"} and c.pos_ in {"NOUN", "ADJ"}:

@@ -318,7 +318,7 @@ class EventExtractor:
             if tok.dep_ in {"dobj", "nsubjpass"} and lemma(head) in self.lex.light_verbs:
                 at = self._agent_token(head)
                 return (res.resolve(at), at) if at is not None else ([], None)
-            if tok.dep_ == "pobj" and head.lower_ in {"in", "into"} and \
+            if tok.dep_ == "pobj" and head.lower_ in {"in", "into", "on"} and \
                     lemma(head.head) in self.lex.participation_verbs:
                 at = self._agent_token(head.head)  # "we are in talks with", "took part in"
                 return (res.resolve(at), at) if at is not None else ([], None)
@@ -393,9 +393,12 @@ class EventExtractor:
         return Found(states, patient, "patient") if states else None
 
     def _place_within(self, tok: Token) -> list[Actor]:
-        """The state of a place named inside a phrase ("events in Burkina Faso")."""
+        """The state of a place named inside a phrase ("events in Burkina Faso", "the border
+        with Somalia")."""
+        preps = {"in", "at", "inside", "across"} | (
+            {"with"} if lemma(tok) in {"border", "frontier", "boundary"} else set())
         for child in tok.children:
-            if child.dep_ == "prep" and child.lower_ in {"in", "at", "inside", "across"}:
+            if child.dep_ == "prep" and child.lower_ in preps:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj" and (found := self.res.place_actor(pobj)):
                         return found
