@@ -229,6 +229,7 @@ class EventExtractor:
         return True
 
     def _target(self, rule: Rule, tok: Token, sent: Span, src: Actor, keep_same: bool) -> Found:
+        """The recipient of an event whose source is `src`."""
         if self.classes[rule.event_class].plover != "PROTEST":
             return self._first(rule.target, tok, sent, src, keep_same)
         # Where protesters are is not whom they protest against ("rioted at a jail in Dili"),
@@ -278,10 +279,12 @@ class EventExtractor:
                     if child.dep_ in {"prep", "agent", "prt"} and child.lower_ == prep:
                         for pobj in child.children:
                             if pobj.dep_ in {"pobj", "pcomp"}:
-                                found = res.resolve(pobj, exclude=exclude) if not places \
-                                    else (res.place_actor(pobj) if locative else []) or \
-                                    res.resolve(pobj, exclude=exclude) or \
-                                    res.place_actor(pobj) or self._place_within(pobj)
+                                if not places:
+                                    found = res.resolve(pobj, exclude=exclude)
+                                else:
+                                    found = (res.place_actor(pobj) if locative else []) or \
+                                        res.resolve(pobj, exclude=exclude) or \
+                                        res.place_actor(pobj) or self._place_within(pobj)
                                 if found:
                                     return found, pobj
             return [], None
