@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import pyoxigraph as ox
 from rdflib import URIRef
 
 from kg import analyze
@@ -22,7 +23,7 @@ from kg.export.serialise import RDF_FORMATS, write_graphml, write_rdf
 from kg.export.table import write_events_csv
 from kg.extract.pipeline import extract_articles
 from kg.rdf import corrections
-from kg.rdf.build import build_graphs
+from kg.rdf.build import ArticleRDF, build_article
 from kg.rdf.named import named_queries, run_named
 from kg.rdf.queries import run_query, select
 from kg.rdf.store import Store, open_store
@@ -58,27 +59,48 @@ def _good_articles(paths: Iterable[str], date: dt.date | None, report: BatchRepo
         yield item
 
 
+WRITE_BATCH = 16  # articles per transaction on the embedded store
+
+
 def _run(articles: Iterable[Article], report: BatchReport, store: Store,
          progress: Callable[[Article], None] | None, keep: bool, workers: int = 1
          ) -> BatchReport:
     start = time.perf_counter()
     entities: set[str] = set()
-    merged = corrections.merges(store)  # analysts' merges survive re-ingest
+    described: set[ox.NamedNode] = set()  # entities, actors, rules already described this run
+    merged = {ox.NamedNode(str(a)): ox.NamedNode(str(b))  # analysts' merges survive re-ingest
+              for a, b in corrections.merges(store).items()}
+    pending: list[tuple[Extraction, ArticleRDF]] = []
+
+    def flush() -> None:
+        """Write the pending articles: on the embedded store in one transaction (each article
+        wholly in or out whatever happens), on a server one article graph per request."""
+        if isinstance(store, Store):
+            store.write_articles([rdf for _, rdf in pending])
+        else:
+            for _, rdf in pending:
+                store.replace_graph(*rdf.as_rdflib())
+        for extraction, rdf in pending:
+            report.articles += 1
+            report.events += sum(1 for e in extraction.events if e.modality == "asserted")
+            report.triples += len(rdf)
+            if progress:
+                progress(extraction.article)
+        pending.clear()
+
     for extraction in extract_articles(articles, workers=workers):
-        graph, shared = build_graphs(extraction)
-        graph, shared = corrections.apply(graph, merged), corrections.apply(shared, merged)
-        store.replace_graph(graph, shared)
-        report.articles += 1
-        report.events += sum(1 for e in extraction.events if e.modality == "asserted")
-        report.triples += len(graph) + len(shared)
+        rdf = build_article(extraction, described).renamed(merged)
+        described.update(s for s, _, _ in rdf.shared)  # written with this article
+        pending.append((extraction, rdf))
         for e in extraction.events:
             entities.update(a.entity.id for a in (e.source, e.target) if a is not None)
             if e.location is not None:
                 entities.add(e.location.id)
         if keep:
             report.extractions.append(extraction)
-        if progress:
-            progress(extraction.article)
+        if len(pending) >= (WRITE_BATCH if isinstance(store, Store) else 1):
+            flush()
+    flush()
     report.entities = len(entities)
     report.seconds = time.perf_counter() - start
     return report

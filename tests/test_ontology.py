@@ -25,14 +25,15 @@ KG_TOKEN = re.compile(r"(?<![\w<])kg:([A-Za-z_][\w-]*)")
 
 
 def _python_terms() -> set[tuple[str, str]]:
-    """(file:line, name) of every term("X") call with a literal name and every KG.X / KG["X"]."""
+    """(file:line, name) of every term("X") or kg_iri("X") call with a literal name and every
+    KG.X / KG["X"]."""
     found = set()
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
             where = f"{path.relative_to(PACKAGE.parent)}:{getattr(node, 'lineno', 0)}"
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id == "term" and node.args
+                    and node.func.id in {"term", "kg_iri"} and node.args
                     and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)):
                 found.add((where, node.args[0].value))

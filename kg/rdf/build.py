@@ -8,9 +8,13 @@ are the same whichever article names them, go once in the shared graph ENTITIES_
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
+import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
@@ -26,6 +30,31 @@ ENTITY_CLASS = {"State": "State", "City": "City", "MilitaryBase": "MilitaryBase"
                 "MilitaryContractor": "MilitaryContractor", "Person": "Person",
                 "UnknownActor": "UnknownActor", "Institution": "Government"}
 PRECISION_TYPE = {"year": XSD.gYear, "month": XSD.gYearMonth, "week": XSD.date, "day": XSD.date}
+
+Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
+
+
+@functools.lru_cache(maxsize=4096)
+def iri(value: str) -> ox.NamedNode:
+    """An Oxigraph IRI (cached: vocabulary and entity IRIs recur in every article)."""
+    return ox.NamedNode(value)
+
+
+def kg_iri(name: str) -> ox.NamedNode:
+    """The kg: term `name` as an Oxigraph IRI (DataError if the ontology lacks it)."""
+    return iri(str(term(name)))
+
+
+def text(value: str, lang: str | None = None) -> ox.Literal:
+    return ox.Literal(value, language=lang) if lang else ox.Literal(value)
+
+
+def typed(value: object, datatype: URIRef) -> ox.Literal:
+    return ox.Literal(str(value), datatype=iri(str(datatype)))
+
+
+A, LABEL, ALT_LABEL, SAME_AS = (iri(str(RDF.type)), iri(str(RDFS.label)), iri(str(SKOS.altLabel)),
+                                iri(str(OWL.sameAs)))
 
 
 def digest(*parts: object) -> str:
@@ -64,121 +93,187 @@ def event_iri(event: Event) -> URIRef:
                                  event.target and actor_iri(event.target))]
 
 
-class GraphBuilder:
-    """Accumulates the triples of one article's named graph."""
+@dataclass
+class ArticleRDF:
+    """What one article adds: the triples of its named graph, and descriptions of the entities,
+    actors, rules and canonical events it names for the shared graph ENTITIES_GRAPH."""
 
-    def __init__(self, article: Article) -> None:
+    graph: ox.NamedNode
+    triples: list[Triple]
+    shared: list[Triple]
+
+    def quads(self) -> list[ox.Quad]:
+        """Every quad, the article's then the shared ones, for one atomic write."""
+        shared = iri(str(ENTITIES_GRAPH))
+        return ([ox.Quad(s, p, o, self.graph) for s, p, o in self.triples]
+                + [ox.Quad(s, p, o, shared) for s, p, o in self.shared])
+
+    def renamed(self, mapping: dict[ox.NamedNode, ox.NamedNode]) -> ArticleRDF:
+        """The same with merged entities' IRIs replaced (kg.rdf.corrections records merges); a
+        merged entity's label lives on as an alias of the entity it was merged into."""
+        if not mapping:
+            return self
+
+        def rename(triples: list[Triple]) -> list[Triple]:
+            return [(mapping.get(s, s), ALT_LABEL if p == LABEL and s in mapping else p,
+                     mapping.get(o, o) if isinstance(o, ox.NamedNode) else o)
+                    for s, p, o in triples]
+        return ArticleRDF(self.graph, rename(self.triples), rename(self.shared))
+
+    def as_rdflib(self) -> tuple[Graph, Graph]:
+        """The article graph and the shared descriptions as rdflib graphs (for other stores)."""
+        graph, shared = Graph(identifier=URIRef(self.graph.value)), Graph(identifier=ENTITIES_GRAPH)
+        for target, triples in ((graph, self.triples), (shared, self.shared)):
+            for t in triples:
+                target.add((URIRef(t[0].value), URIRef(t[1].value), to_rdflib(t[2])))
+        return graph, shared
+
+    def __len__(self) -> int:
+        return len(self.triples) + len(self.shared)
+
+
+class GraphBuilder:
+    """Accumulates the triples of one article's named graph and its shared descriptions.
+
+    `described` holds the subjects whose shared descriptions were already written (by earlier
+    articles of the same run): they are not described again.
+    """
+
+    def __init__(self, article: Article, described: Iterable[ox.NamedNode] = ()) -> None:
         self.article = article
-        self.graph = Graph(identifier=graph_iri(article.id))
-        self.entities = Graph(identifier=ENTITIES_GRAPH)
-        self.add = self.graph.add
-        self.describe = self.entities.add
+        self.triples: dict[Triple, None] = {}  # insertion-ordered set
+        self.shared: dict[Triple, None] = {}
+        self.described = set(described)
         self._article()
 
-    def _article(self) -> None:
-        a, node = self.article, article_iri(self.article.id)
-        self.add((node, RDF.type, term("Article")))
-        self.add((node, term("articleId"), Literal(a.id)))
-        self.add((node, term("path"), Literal(a.path)))
-        if a.title:
-            self.add((node, DCTERMS.title, Literal(a.title)))
-        if a.url:
-            self.add((node, term("url"), Literal(a.url, datatype=XSD.anyURI)))
-        if a.date:
-            self.add((node, DCTERMS.date, Literal(a.date.isoformat(), datatype=XSD.date)))
-        if a.source:
-            self.add((node, DCTERMS.source, Literal(a.source)))
-        if a.author:
-            self.add((node, DCTERMS.creator, Literal(a.author)))
+    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
+        self.triples[(s, p, o)] = None
 
-    def entity(self, entity: Entity) -> URIRef:
-        node = entity_iri(entity)
-        self.describe((node, RDF.type, term(ENTITY_CLASS[entity.type])))
+    def describe(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
+        self.shared[(s, p, o)] = None
+
+    def _new(self, node: ox.NamedNode) -> bool:
+        """Whether `node` still needs its shared description (and mark it described)."""
+        if node in self.described:
+            return False
+        self.described.add(node)
+        return True
+
+    def result(self) -> ArticleRDF:
+        return ArticleRDF(iri(str(graph_iri(self.article.id))), list(self.triples),
+                          list(self.shared))
+
+    def _article(self) -> None:
+        a, node = self.article, iri(str(article_iri(self.article.id)))
+        self.add(node, A, kg_iri("Article"))
+        self.add(node, kg_iri("articleId"), text(a.id))
+        self.add(node, kg_iri("path"), text(a.path))
+        if a.title:
+            self.add(node, iri(str(DCTERMS.title)), text(a.title))
+        if a.url:
+            self.add(node, kg_iri("url"), typed(a.url, XSD.anyURI))
+        if a.date:
+            self.add(node, iri(str(DCTERMS.date)), typed(a.date.isoformat(), XSD.date))
+        if a.source:
+            self.add(node, iri(str(DCTERMS.source)), text(a.source))
+        if a.author:
+            self.add(node, iri(str(DCTERMS.creator)), text(a.author))
+
+    def entity(self, entity: Entity) -> ox.NamedNode:
+        node = iri(str(entity_iri(entity)))
+        if not self._new(node):
+            return node
+        self.describe(node, A, kg_iri(ENTITY_CLASS[entity.type]))
         if entity.type in {"City", "MilitaryBase"}:
-            self.describe((node, RDF.type, term("Place")))
-        self.describe((node, RDFS.label, Literal(entity.label, lang="en")))
+            self.describe(node, A, kg_iri("Place"))
+        self.describe(node, LABEL, text(entity.label, "en"))
         for alias in entity.aliases:
-            self.describe((node, SKOS.altLabel, Literal(alias, lang="en")))
+            self.describe(node, ALT_LABEL, text(alias, "en"))
         if entity.type == "State":
-            self.describe((node, term("iso3"), Literal(entity.id)))
+            self.describe(node, kg_iri("iso3"), text(entity.id))
         if entity.wikidata:
-            self.describe((node, term("wikidata"), Literal(entity.wikidata)))
-            self.describe((node, OWL.sameAs, WD[entity.wikidata]))
+            self.describe(node, kg_iri("wikidata"), text(entity.wikidata))
+            self.describe(node, SAME_AS, iri(str(WD[entity.wikidata])))
         if entity.office:
-            self.describe((node, term("office"), Literal(entity.office)))
+            self.describe(node, kg_iri("office"), text(entity.office))
         if entity.country and entity.type != "State":
-            self.describe((node, term("country"), KGR[f"state/{entity.country}"]))
+            self.describe(node, kg_iri("country"), iri(str(KGR[f"state/{entity.country}"])))
         return node
 
-    def actor(self, actor: Actor) -> URIRef:
+    def actor(self, actor: Actor) -> ox.NamedNode:
         base = self.entity(actor.entity)
         if actor.sector is None:
             return base
-        node = actor_iri(actor)
-        self.describe((node, RDF.type, term(SECTOR_CLASS[actor.sector])))
-        self.describe((node, RDFS.label, Literal(actor.label, lang="en")))
-        self.describe((node, term("sector"), Literal(actor.sector)))
-        self.describe((node, term("actsFor"), base))
+        node = iri(str(actor_iri(actor)))
+        if not self._new(node):
+            return node
+        self.describe(node, A, kg_iri(SECTOR_CLASS[actor.sector]))
+        self.describe(node, LABEL, text(actor.label, "en"))
+        self.describe(node, kg_iri("sector"), text(actor.sector))
+        self.describe(node, kg_iri("actsFor"), base)
         if actor.country:
-            self.describe((node, term("country"), KGR[f"state/{actor.country}"]))
+            self.describe(node, kg_iri("country"), iri(str(KGR[f"state/{actor.country}"])))
         return node
 
-    def evidence(self, ev: Evidence) -> URIRef:
-        node = KGR["evidence/" + digest(ev.article_id, ev.rule, ev.trigger_start, ev.tokens)]
-        rule = KGR[f"rule/{ev.rule}"]
-        self.add((node, RDF.type, term("Evidence")))
-        self.add((node, term("sentence"), Literal(ev.sentence)))
-        self.add((node, term("startOffset"), Literal(ev.start, datatype=XSD.integer)))
-        self.add((node, term("endOffset"), Literal(ev.end, datatype=XSD.integer)))
-        self.add((node, term("triggerText"), Literal(ev.trigger)))
-        self.add((node, term("triggerStart"), Literal(ev.trigger_start, datatype=XSD.integer)))
-        self.add((node, term("triggerEnd"), Literal(ev.trigger_end, datatype=XSD.integer)))
-        self.add((node, term("rule"), rule))
-        self.add((node, term("article"), article_iri(ev.article_id)))
-        self.add((node, PROV.wasQuotedFrom, article_iri(ev.article_id)))
-        self.describe((rule, RDF.type, term("Rule")))
-        self.describe((rule, term("ruleId"), Literal(ev.rule)))
+    def evidence(self, ev: Evidence) -> ox.NamedNode:
+        node = iri(str(KGR["evidence/" + digest(ev.article_id, ev.rule, ev.trigger_start,
+                                                ev.tokens)]))
+        rule = iri(str(KGR[f"rule/{ev.rule}"]))
+        article = iri(str(article_iri(ev.article_id)))
+        self.add(node, A, kg_iri("Evidence"))
+        self.add(node, kg_iri("sentence"), text(ev.sentence))
+        self.add(node, kg_iri("startOffset"), typed(ev.start, XSD.integer))
+        self.add(node, kg_iri("endOffset"), typed(ev.end, XSD.integer))
+        self.add(node, kg_iri("triggerText"), text(ev.trigger))
+        self.add(node, kg_iri("triggerStart"), typed(ev.trigger_start, XSD.integer))
+        self.add(node, kg_iri("triggerEnd"), typed(ev.trigger_end, XSD.integer))
+        self.add(node, kg_iri("rule"), rule)
+        self.add(node, kg_iri("article"), article)
+        self.add(node, iri(str(PROV.wasQuotedFrom)), article)
+        if self._new(rule):
+            self.describe(rule, A, kg_iri("Rule"))
+            self.describe(rule, kg_iri("ruleId"), text(ev.rule))
         return node
 
-    def quantity(self, owner: URIRef, q: Quantity, role: str) -> URIRef:
-        node = URIRef(f"{owner}/{role}")
-        self.add((node, RDF.type, term("Quantity")))
-        self.add((node, term("value"), Literal(Decimal(str(q.value)), datatype=XSD.decimal)))
-        self.add((node, term("unit"), Literal(q.unit)))
-        self.add((node, term("comparator"), Literal(q.comparator)))
-        self.add((node, term("text"), Literal(q.text)))
+    def quantity(self, owner: ox.NamedNode, q: Quantity, role: str) -> ox.NamedNode:
+        node = iri(f"{owner.value}/{role}")
+        self.add(node, A, kg_iri("Quantity"))
+        self.add(node, kg_iri("value"), typed(Decimal(str(q.value)), XSD.decimal))
+        self.add(node, kg_iri("unit"), text(q.unit))
+        self.add(node, kg_iri("comparator"), text(q.comparator))
+        self.add(node, kg_iri("text"), text(q.text))
         return node
 
-    def event(self, event: Event) -> URIRef:
-        node = event_iri(event)
+    def event(self, event: Event) -> ox.NamedNode:
+        node = iri(str(event_iri(event)))
         info = event_classes()[event.event_class]
-        self.add((node, RDF.type, term(event.event_class)))
-        self.add((node, term("eventType"), Literal(info.plover)))
-        self.add((node, term("modality"), Literal(event.modality)))
-        self.add((node, PROV.wasDerivedFrom, article_iri(self.article.id)))
+        self.add(node, A, kg_iri(event.event_class))
+        self.add(node, kg_iri("eventType"), text(info.plover))
+        self.add(node, kg_iri("modality"), text(event.modality))
+        self.add(node, iri(str(PROV.wasDerivedFrom)), iri(str(article_iri(self.article.id))))
         evidence = self.evidence(event.evidence)
-        self.add((node, term("evidence"), evidence))
+        self.add(node, kg_iri("evidence"), evidence)
         src = self.actor(event.source) if event.source else None
         tgt = self.actor(event.target) if event.target else None
         if src is not None:
-            self.add((node, term("source"), src))
+            self.add(node, kg_iri("source"), src)
         if tgt is not None:
-            self.add((node, term("target"), tgt))
+            self.add(node, kg_iri("target"), tgt)
         if event.date:
-            self.add((node, term("date"), Literal(event.date.iso,
-                                                  datatype=PRECISION_TYPE[event.date.precision])))
-            self.add((node, term("datePrecision"), Literal(event.date.precision)))
-            self.add((node, term("dateText"), Literal(event.date.text)))
+            self.add(node, kg_iri("date"), typed(event.date.iso,
+                                            PRECISION_TYPE[event.date.precision]))
+            self.add(node, kg_iri("datePrecision"), text(event.date.precision))
+            self.add(node, kg_iri("dateText"), text(event.date.text))
         if event.location:
-            self.add((node, term("location"), self.entity(event.location)))
+            self.add(node, kg_iri("location"), self.entity(event.location))
         if event.quantity:
-            self.add((node, term("quantity"), self.quantity(node, event.quantity, "quantity")))
+            self.add(node, kg_iri("quantity"), self.quantity(node, event.quantity, "quantity"))
         if event.money:
-            self.add((node, term("money"), self.quantity(node, event.money, "money")))
+            self.add(node, kg_iri("money"), self.quantity(node, event.money, "money"))
         if event.attributed_to:
-            self.add((node, term("attributedTo"), self.actor(event.attributed_to)))
+            self.add(node, kg_iri("attributedTo"), self.actor(event.attributed_to))
         if event.modality == "asserted":
-            self.add((node, term("reports"), self.canonical(event)))
+            self.add(node, kg_iri("reports"), self.canonical(event))
         # Direct relations only for facts; extraction already dropped same-party pairs except for
         # the types where they are meaningful (a coup, a government's arrests of its own people).
         if event.modality == "asserted" and src is not None and tgt is not None:
@@ -188,33 +283,56 @@ class GraphBuilder:
                 self.statement(node, evidence, tgt, info.inverse_relation, src)
         return node
 
-    def canonical(self, event: Event) -> URIRef:
+    def canonical(self, event: Event) -> ox.NamedNode:
         """The canonical event this one reports: the same type between the same parties (states
         where the actors belong to one), whichever article tells it."""
         info = event_classes()[event.event_class]
         ends = [(a.country or a.entity.id) if a is not None else "-"
                 for a in (event.source, event.target)]
-        node = KGR["canonical/" + digest(info.plover, *ends)]
-        self.describe((node, RDF.type, term("CanonicalEvent")))
-        self.describe((node, RDFS.label, Literal(f"{ends[0]} {info.plover} {ends[1]}")))
+        node = iri(str(KGR["canonical/" + digest(info.plover, *ends)]))
+        if self._new(node):
+            self.describe(node, A, kg_iri("CanonicalEvent"))
+            self.describe(node, LABEL, text(f"{ends[0]} {info.plover} {ends[1]}"))
         return node
 
-    def statement(self, event: URIRef, evidence: URIRef, s: URIRef, prop: str, o: URIRef) -> None:
+    def statement(self, event: ox.NamedNode, evidence: ox.NamedNode, s: ox.NamedNode,
+                  prop: str, o: ox.NamedNode) -> None:
         """The direct relation triple plus its reification carrying provenance."""
-        p = term(prop)
-        self.add((s, p, o))
-        node = KGR["statement/" + digest(s, p, o, event)]
-        self.add((node, RDF.type, term("RelationStatement")))
-        self.add((node, RDF.subject, s))
-        self.add((node, RDF.predicate, p))
-        self.add((node, RDF.object, o))
-        self.add((node, term("evidence"), evidence))
-        self.add((node, PROV.wasDerivedFrom, event))
+        p = kg_iri(prop)
+        self.add(s, p, o)
+        node = iri(str(KGR["statement/" + digest(s.value, p.value, o.value, event.value)]))
+        self.add(node, A, kg_iri("RelationStatement"))
+        self.add(node, iri(str(RDF.subject)), s)
+        self.add(node, iri(str(RDF.predicate)), p)
+        self.add(node, iri(str(RDF.object)), o)
+        self.add(node, kg_iri("evidence"), evidence)
+        self.add(node, iri(str(PROV.wasDerivedFrom)), event)
+
+
+def to_rdflib(node: ox.NamedNode | ox.Literal) -> URIRef | Literal:
+    """An rdflib term from an Oxigraph IRI or literal (plain strings stay plain, as rdflib
+    writes them)."""
+    if isinstance(node, ox.NamedNode):
+        return URIRef(node.value)
+    if node.language:
+        return Literal(node.value, lang=node.language)
+    if node.datatype.value == _XSD_STRING:
+        return Literal(node.value)
+    return Literal(node.value, datatype=URIRef(node.datatype.value))
+
+
+_XSD_STRING = str(XSD.string)
+
+
+def build_article(extraction: Extraction, described: Iterable[ox.NamedNode] = ()) -> ArticleRDF:
+    """The article's named graph and the shared descriptions it adds, leaving out those of the
+    subjects in `described` (already written)."""
+    builder = GraphBuilder(extraction.article, described)
+    for event in extraction.events:
+        builder.event(event)
+    return builder.result()
 
 
 def build_graphs(extraction: Extraction) -> tuple[Graph, Graph]:
-    """The article's named graph and the entity descriptions it adds to ENTITIES_GRAPH."""
-    builder = GraphBuilder(extraction.article)
-    for event in extraction.events:
-        builder.event(event)
-    return builder.graph, builder.entities
+    """The article's named graph and the entity descriptions it adds, as rdflib graphs."""
+    return build_article(extraction).as_rdflib()

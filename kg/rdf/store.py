@@ -1,8 +1,8 @@
 """The graph store: an embedded on-disk Oxigraph store opened through rdflib (oxrdflib).
 
 Each article lives in its own named graph, replaced as a unit: the old graph is removed, then the
-new one is added in one atomic batch, so a crash leaves every article either wholly in or wholly
-out (and ingesting it again completes it).
+new one is added in one atomic batch (with the other articles of its write batch), so a crash
+leaves every article either wholly in or wholly out (and ingesting it again completes it).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from rdflib import Dataset, Graph, URIRef, Variable
 from rdflib.query import Result
 
 from kg.errors import StoreError
+from kg.rdf.build import ArticleRDF
 from kg.rdf.vocab import PREFIXES
 
 DEFAULT_STORE = "kg-data"
@@ -99,18 +100,14 @@ class Store:
         """The underlying pyoxigraph store, for bulk and atomic writes."""
         return self.dataset.store._inner  # type: ignore[attr-defined,no-any-return]
 
-    def replace_graph(self, graph: Graph, shared: Graph | None = None) -> None:
-        """Replace the named graph `graph.identifier` with `graph`'s triples, adding `shared`'s
-        triples to their own (shared) graph in the same atomic batch."""
-        name = ox.NamedNode(str(graph.identifier))
-        quads = [_quad(t, name) for t in graph]
-        if shared is not None:
-            other = ox.NamedNode(str(shared.identifier))
-            quads += [_quad(t, other) for t in shared]
+    def write_articles(self, articles: list[ArticleRDF]) -> None:
+        """Replace each article's named graph with its triples and add the shared descriptions,
+        all in one atomic batch (terms are already Oxigraph's: nothing to convert)."""
         inner = self.oxigraph
-        if inner.contains_named_graph(name):
-            inner.remove_graph(name)
-        inner.extend(quads)  # one transaction: all of the article's quads or none
+        for rdf in articles:
+            if inner.contains_named_graph(rdf.graph):
+                inner.remove_graph(rdf.graph)  # a crash here leaves the article out, not half in
+        inner.extend([q for rdf in articles for q in rdf.quads()])  # one transaction
 
     def graphs(self) -> list[URIRef]:
         return [URIRef(g.value) for g in self.oxigraph.named_graphs()]
@@ -135,12 +132,6 @@ class _Converter:
         if done is None:
             done = self.seen[term] = from_ox(term)
         return done
-
-
-def _quad(triple: tuple[Any, Any, Any], graph: ox.NamedNode) -> ox.Quad:
-    """An Oxigraph quad from an rdflib triple."""
-    s, p, o = (cast(Any, to_ox(term)) for term in triple)
-    return ox.Quad(s, p, o, graph)
 
 
 @contextmanager
