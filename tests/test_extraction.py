@@ -249,3 +249,9 @@ def test_the_state_in_a_place_named_after_of() -> None:
 def test_speeding_up_a_withdrawal_is_withdrawing() -> None:
     asserted = triples(events("France accelerated the withdrawal of some forces from Chad."))
     assert "FRA RETREAT TCD" in asserted
+
+
+def test_he_refers_back_and_a_curfew_to_come_is_a_threat_at_home() -> None:
+    asserted = triples(events("The Ivorian president announced on Sunday that he will extend "
+                              "the night-time curfew in Abidjan."))
+    assert "CIV THREATEN CIV" in asserted

@@ -169,7 +169,8 @@ class EventExtractor:
                     # a coup that ousted President X was staged in X's state, by that state's side
                     src = Actor(self.res.gazetteer.state(src.country) or src.entity)
                 if tgt is not None and same_party(src, tgt) and target.role != "own_state" \
-                        and self.classes[cls].plover not in KEEP_SAME_COUNTRY:
+                        and not keep_same and self.classes[cls].plover not in KEEP_SAME_COUNTRY:
+                    # (a curfew threatened at home is still the state's own affair)
                     continue
                 qty, money = self._quantities(tok, source.token, target.token)
                 for c in classes:
