@@ -57,6 +57,7 @@ class EventExtractor:
             for word in rule.lemmas:
                 self.by_lemma.setdefault((rule.pos, word), []).append(rule)
         self.classes = event_classes()
+        self.ents = tuple(doc.ents)  # once: each read of Doc.ents builds every span again
 
     # -- entry point ------------------------------------------------------------------------
     def events(self) -> Iterator[Event]:
@@ -523,7 +524,7 @@ class EventExtractor:
     def _date(self, tok: Token) -> TimeValue | None:
         scope = tok if tok.pos_ == "VERB" else tok.head if tok.head.pos_ == "VERB" else tok
         idx = {t.i for t in scope.subtree}
-        for ent in self.doc.ents:
+        for ent in self.ents:
             if ent.label_ == "DATE" and ent.root.i in idx:
                 value = normalise_date(ent.text, self.article.date, self.lex)
                 if value:
@@ -544,7 +545,7 @@ class EventExtractor:
         anchors |= {c.i for t in (tok, *args) if t is not None for c in t.children
                     if c.dep_ in {"dobj", "nsubj", "nsubjpass"}}
         qty = money = None
-        for ent in self.doc.ents:
+        for ent in self.ents:
             if ent.label_ not in {"CARDINAL", "MONEY", "QUANTITY"}:
                 continue
             head, counted = ent.root, None
