@@ -254,12 +254,13 @@ def export(store_path: str | None, fmt: str, output: str | None, title: str,
         if focus:
             scope["depth"] = depth
         api.export(store, fmt, output or sys.stdout.buffer, title=title, scope=scope or None)
-        counts = api.stats(store) if output else None
-    if counts is None:
+        # counting events and entities costs memory that grows with the store: not for RDF
+        counts = api.stats(store) if output and fmt not in api.RDF_FORMATS else None
+    if output is None:
         return
-    click.echo(f"wrote {output} (the store holds {counts['events']} events, "
-               f"{counts['entities']} entities)",
-               err=fmt != "html")
+    held = f" (the store holds {counts['events']} events, {counts['entities']} entities)" \
+        if counts else ""
+    click.echo(f"wrote {output}{held}", err=fmt != "html")
     if open_browser and fmt == "html":
         webbrowser.open(Path(str(output)).resolve().as_uri())
 
