@@ -162,7 +162,12 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str] | BinaryIO | None
         _write(store, fmt, buf, title, scope)
         return buf.getvalue()
     if not isinstance(out, (str, os.PathLike)):
-        _write(store, fmt, out, title, scope)
+        try:
+            _write(store, fmt, out, title, scope)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise KGError(f"cannot write the export: {exc.strerror or exc}") from None
         return None
     target = Path(out)
     partial = target.with_name(f".{target.name}.partial")
@@ -170,6 +175,8 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str] | BinaryIO | None
         with open(partial, "wb") as stream:
             _write(store, fmt, stream, title, scope)
         os.replace(partial, target)
+    except OSError as exc:
+        raise KGError(f"{out}: cannot write the export: {exc.strerror or exc}") from None
     finally:
         partial.unlink(missing_ok=True)
     return None

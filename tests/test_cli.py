@@ -332,6 +332,16 @@ def test_nquads_export_to_stdout(runner: CliRunner, ingested_store: Path) -> Non
     assert len(exported) == len(set(exported)) and set(exported) == stored_quads(ingested_store)
 
 
+def test_export_to_a_missing_directory_is_one_error_line(runner: CliRunner, ingested_store: Path,
+                                                         tmp_path: Path) -> None:
+    out = tmp_path / "missing" / "graph.nq"
+    result = runner.invoke(main, ["export", "--store", str(ingested_store), "--format", "nquads",
+                                  "-o", str(out)])
+    assert result.exit_code == 1
+    assert one_error_line(result) == f"Error: {out}: cannot write the export: No such file or " \
+                                      "directory"
+
+
 def test_turtle_merges_the_graphs_with_kg_prefixes(runner: CliRunner, empty_store: Path) -> None:
     for update in (INSERT_NAMED, INSERT_NAMED.replace("urn:kg-test:g", "urn:kg-test:h"),
                    'INSERT DATA { GRAPH <urn:kg-test:h> { <urn:kg-test:x> a kg:Article } }'):
