@@ -255,3 +255,22 @@ def test_he_refers_back_and_a_curfew_to_come_is_a_threat_at_home() -> None:
     asserted = triples(events("The Ivorian president announced on Sunday that he will extend "
                               "the night-time curfew in Abidjan."))
     assert "CIV THREATEN CIV" in asserted
+
+
+def test_who_claims_an_attack_made_it() -> None:
+    asserted = triples(events("JNIM claimed responsibility for the attack on an army base in "
+                              "Burkina Faso."))
+    assert "jnim ASSAULT BFA" in asserted
+
+
+def test_killing_in_a_participle_clause_hits_the_main_clause_object() -> None:
+    asserted = triples(events("Islamic State fighters ambushed a Nigerien army patrol near the "
+                              "border with Mali, killing 12 soldiers."))
+    assert "islamic-state ASSAULT NER" in asserted
+    assert "islamic-state ASSAULT MLI" not in asserted
+
+
+def test_partners_in_an_attack_are_not_its_recipients() -> None:
+    asserted = triples(events("The Malian army and Russian mercenaries executed dozens of "
+                              "villagers, Human Rights Watch said."))
+    assert "MLI ASSAULT RUS" not in asserted and "RUS ASSAULT MLI" not in asserted

@@ -323,6 +323,10 @@ class EventExtractor:
             if tok.dep_ in {"dobj", "nsubjpass"} and lemma(head) in self.lex.light_verbs:
                 at = self._agent_token(head)
                 return (res.resolve(at), at) if at is not None else ([], None)
+            if tok.dep_ == "pobj" and head.lower_ == "for" and lemma(head.head) == "responsibility" \
+                    and lemma(head.head.head) in {"claim", "take", "accept", "assume"}:
+                at = self._agent_token(head.head.head)  # "JNIM claimed responsibility for ..."
+                return (res.resolve(at), at) if at is not None else ([], None)
             if tok.dep_ == "pobj" and head.lower_ in {"in", "into", "on"} and \
                     lemma(head.head) in self.lex.participation_verbs:
                 at = self._agent_token(head.head)  # "we are in talks with", "took part in"
@@ -352,7 +356,13 @@ class EventExtractor:
                         return found, t
             return [], None
         if role == "sentence":
-            return self._sentence_state(tok, sent, src)
+            if tok.dep_ in {"advcl", "conj"} and tok.tag_ == "VBG" and tok.head.pos_ == "VERB" \
+                    and (obj := self._patient_token(tok.head)) is not None:
+                # "ambushed a Nigerien patrol, killing 12 soldiers": the soldiers of the patrol
+                found = [a for a in res.resolve(obj) if src is None or not same_party(a, src)]
+                if found:
+                    return found, obj
+            return self._sentence_state(tok, sent, src, one_sided=keep_same)
         if role == "own_state":  # "Chad lifted its curfew", "police arrested protesters"
             state = res.gazetteer.state(src.country) if src is not None and src.country else None
             return ([Actor(state)], None) if state else ([], None)
@@ -468,15 +478,21 @@ class EventExtractor:
             return tok.head  # "troops stationed in Niger"
         return None
 
-    def _sentence_state(self, tok: Token, sent: Span, src: Actor | None
+    def _sentence_state(self, tok: Token, sent: Span, src: Actor | None, one_sided: bool = False
                         ) -> tuple[list[Actor], Token | None]:
-        """The state nearest the trigger in the same sentence, other than the source's."""
+        """The state nearest the trigger in the same sentence, other than the source's. In a
+        one-sided act (attack, arrest, protest, coup), no co-agent is a recipient ("the army
+        and its allies killed ..."); in a joint one ("the two countries agreed") they are."""
         best: tuple[int, list[Actor], Token] | None = None
         exclude = src.country if src is not None else None
         speaker = self._speaker_tokens(tok)
+        agent = self._agent_token(tok) if one_sided else None
+        actors = {t.i for t in agent.subtree} if agent is not None else set()
+        if tok.i in actors:  # not the trigger's own clause ("a junta that declared ...")
+            actors -= {t.i for t in tok.subtree}
         for t in sent:
-            if t.i in speaker:
-                continue  # who reports an event is rarely its recipient
+            if t.i in speaker or t.i in actors:
+                continue  # who reports an event, or acts in it, is rarely its recipient
             if self.res.mention(t):  # a state named alone or in a list ("Libya, CAR and Syria")
                 found = [a for c in (t, *t.conjuncts) for a in self.res.resolve(c, as_place=True)]
             elif lemma(t) in {"country", "place", "state", "nation"}:
