@@ -1,8 +1,11 @@
 """RDF serialisations of the whole store, written as they are read; GraphML of the drawn graph.
 
-Nothing is collected in memory first, so an export's memory stays flat however big the store:
-the embedded store is written by pyoxigraph (`Store.dump`); a remote store's quads are parsed as
-the server sends them and written straight out (pyoxigraph's serialisers, JSON-LD included).
+No graph is built in memory first, so an export's memory does not follow the store's size: the
+embedded store is written by pyoxigraph (`Store.dump`); a remote store's quads are parsed as the
+server sends them and written straight out (pyoxigraph's serialisers, JSON-LD included). Turtle
+merges the graphs and writes each triple once: on the embedded store subject by subject
+(pyoxigraph holds the set of distinct subjects, a few bytes each); a server answers a SELECT
+DISTINCT (its memory, not kg's). bench/export_memory.py measures all of this.
 """
 
 from __future__ import annotations
@@ -45,8 +48,7 @@ def write_rdf(store: Any, fmt: str, out: BinaryIO) -> None:
 
 def _merged_triples(inner: ox.Store) -> Iterator[ox.Triple]:
     """The distinct triples of all graphs, subject by subject: a triple stated in several graphs
-    is written once, holding only the distinct subjects (in pyoxigraph) and one subject's triples
-    to tell, not the whole graph."""
+    is given once, holding one subject's triples at a time to tell."""
     subjects = inner.query(_SUBJECTS)
     assert isinstance(subjects, ox.QuerySolutions)
     for row in subjects:

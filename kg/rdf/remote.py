@@ -10,7 +10,9 @@
 
 Credentials, if the server wants them, come from $KG_STORE_USER and $KG_STORE_PASSWORD and are
 never printed. Each article is written with one Graph Store PUT, which the server applies as a
-unit: a server that is down or refuses leaves no partial article.
+unit: a server that is down or refuses leaves no partial article. `kg merge` and `kg split` are one
+SPARQL Update request each (kg.rdf.corrections); `kg export` reads a SELECT's results as they
+arrive (`solutions`), never the whole answer at once.
 """
 
 from __future__ import annotations
