@@ -274,3 +274,9 @@ def test_partners_in_an_attack_are_not_its_recipients() -> None:
     asserted = triples(events("The Malian army and Russian mercenaries executed dozens of "
                               "villagers, Human Rights Watch said."))
     assert "MLI ASSAULT RUS" not in asserted and "RUS ASSAULT MLI" not in asserted
+
+
+def test_a_threat_with_a_condition_is_still_made() -> None:
+    asserted = triples(events("Nigeria threatened sanctions against Niger if the junta did not "
+                              "free the president."))
+    assert "NGA THREATEN NER" in asserted

@@ -119,8 +119,9 @@ def modality_of(tok: Token, sent: Span, lex: Lexicon) -> tuple[str, bool]:
             return "hypothetical", False
         if c.dep_ == "amod" and c.lower_ in mod["hypothetical_adj"]:
             return "hypothetical", False
-        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "if" for m in c.children):
-            return "hypothetical", False  # "will withdraw if attacked"
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "if" for m in c.children) \
+                and not (names(tok, mod["request_heads"]) or lemma(tok) in lex.speech_verbs):
+            return "hypothetical", False  # "will withdraw if attacked" (but "threatened ... if")
     future = any(c.dep_ == "aux" and (c.lower_ in {"will", "shall", "'ll"} or (
         backshifted and c.lower_ == "would")) for c in tok.children)
     node, steps = tok, 0
