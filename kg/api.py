@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from kg import analyze
-from kg.errors import InputError, KGError
+from kg.errors import InputError, KGError, StoreError
 from kg.export.graph_view import graph_view
 from kg.export.scope import scope_view
 from kg.export.serialise import RDF_FORMATS, write_graphml, write_rdf
@@ -131,6 +131,53 @@ def ingest(paths: Iterable[str], store_path: str | None = None, date: dt.date | 
     with open_store(store_path) as store:
         return _run(itertools.chain([first], articles), report, store, progress, keep=False,
                     workers=workers)
+
+
+@dataclass
+class LoadReport:
+    """What `load` did: files loaded, quads in the store before and after, bad files skipped."""
+
+    files: int = 0
+    before: int = 0
+    after: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+
+def load(paths: Iterable[str], store_path: str | None = None) -> LoadReport:
+    """Load RDF dumps (N-Quads or TriG, as `kg export` writes them) into the embedded store.
+
+    Into an empty store the files go through Oxigraph's bulk loader (streaming, the fastest way
+    to restore or move a store); a bad file is reported and skipped, and the store is rebuilt
+    from the good ones. Into a store that holds data, each file is one transaction, so a bad
+    file changes nothing.
+
+    Raises:
+        StoreError: the store cannot be opened, or it is a server (load dumps there with the
+            server's own loader, e.g. `oxigraph load` or a POST to its /store).
+    """
+    report, start = LoadReport(), time.perf_counter()
+    files = [Path(p) for p in paths]
+    with open_store(store_path) as store:
+        if not isinstance(store, Store):
+            raise StoreError(f"{store.path}: kg load writes to an embedded store; load dumps "
+                             "into a server with its own loader")
+        report.before = len(store)
+        bulk, loaded = report.before == 0, []
+        for path in files:
+            try:
+                store.load_dump(path, bulk=bulk)
+                loaded.append(path)
+            except InputError as exc:
+                report.errors.append(str(exc))
+                if bulk:  # the bulk loader may have written part of the bad file: start over
+                    store.clear()
+                    for good in loaded:
+                        store.load_dump(good, bulk=True)
+        report.files = len(loaded)
+        report.after = len(store)
+    report.seconds = time.perf_counter() - start
+    return report
 
 
 def extract(paths: Iterable[str], date: dt.date | None = None, fail_fast: bool = False,
@@ -321,12 +368,14 @@ __all__ = [
     "EXPORT_FORMATS",
     "BatchReport",
     "EntityRow",
+    "LoadReport",
     "analysis",
     "entities",
     "export",
     "extract",
     "find_entity",
     "ingest",
+    "load",
     "merge_entities",
     "named_queries",
     "open_store",

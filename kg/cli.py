@@ -117,6 +117,26 @@ def ingest(paths: tuple[str, ...], store_path: str | None, date: dt.date | None,
 
 
 @main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@store_option
+def load(paths: tuple[str, ...], store_path: str | None) -> None:
+    """Load RDF dumps (N-Quads .nq or TriG .trig, as `kg export` writes them) into the store.
+
+    Restores a backup or moves a graph between stores. Into an empty store the files go through
+    Oxigraph's bulk loader; into one that holds data, each file is loaded whole or not at all.
+    """
+    with errors():
+        report = api.load(paths, store_path)
+    for message in report.errors:
+        click.echo(f"skipped {message}", err=True)
+    click.echo(f"loaded {report.files} files, {report.after - report.before} quads in "
+               f"{report.seconds:.1f}s; {store_path or default_store_path()} holds "
+               f"{report.after} quads")
+    if report.errors and report.files == 0:
+        sys.exit(1)
+
+
+@main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["events-csv", "turtle", "table"]),
               default="table", show_default=True)

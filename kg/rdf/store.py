@@ -18,11 +18,13 @@ from oxrdflib._converter import from_ox, to_ox
 from rdflib import Dataset, Graph, URIRef, Variable
 from rdflib.query import Result
 
-from kg.errors import StoreError
+from kg.errors import InputError, StoreError
 from kg.rdf.build import ArticleRDF
 from kg.rdf.vocab import PREFIXES
 
 DEFAULT_STORE = "kg-data"
+DUMP_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS,
+                ".trig": ox.RdfFormat.TRIG}
 
 
 def default_store_path() -> str:
@@ -108,6 +110,34 @@ class Store:
             if inner.contains_named_graph(rdf.graph):
                 inner.remove_graph(rdf.graph)  # a crash here leaves the article out, not half in
         inner.extend([q for rdf in articles for q in rdf.quads()])  # one transaction
+
+    def load_dump(self, path: Path, bulk: bool) -> None:
+        """Load an N-Quads or TriG file (as `kg export` writes) into the store.
+
+        `bulk` uses Oxigraph's bulk loader: fastest, streams the file, but not one transaction,
+        so only for a store that may be emptied again if the file proves bad. Otherwise the
+        file is loaded in one transaction (held in memory): wholly or not at all.
+
+        Raises:
+            InputError: not a .nq/.trig file, or a syntax error (with its line).
+        """
+        fmt = DUMP_FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise InputError(str(path), "not an N-Quads (.nq) or TriG (.trig) file")
+        try:
+            if bulk:
+                self.oxigraph.bulk_load(path=str(path), format=fmt)
+            else:
+                self.oxigraph.load(path=str(path), format=fmt)
+        except SyntaxError as exc:
+            message = (exc.msg or "syntax error").splitlines()[0]
+            raise InputError(str(path), f"not valid {fmt.name}: {message}",
+                             exc.lineno or 1) from None
+        except OSError as exc:
+            raise InputError(str(path), str(exc.strerror or exc)) from None
+
+    def clear(self) -> None:
+        self.oxigraph.clear()
 
     def graphs(self) -> list[URIRef]:
         return [URIRef(g.value) for g in self.oxigraph.named_graphs()]
