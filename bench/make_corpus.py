@@ -95,6 +95,9 @@ class StateSwapper:
 def articles(n: int, seed: int, dev: Path) -> Iterator[tuple[str, str]]:
     """(file name, Markdown text) of synthetic articles 1..n."""
     pool, swapper = dev_sentences(dev), StateSwapper()
+    if len(pool) < 20:
+        raise SystemExit(f"{dev}: found {len(pool)} usable sentences (20 needed); point --dev at "
+                         f"the shared dev articles (../shared/eval/dev beside the repository)")
     for i in range(1, n + 1):
         rng = random.Random(f"{seed}:{i}")
         sentences = swapper.swap(rng.sample(pool, rng.randint(10, 20)), rng)
