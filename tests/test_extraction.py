@@ -280,3 +280,9 @@ def test_a_threat_with_a_condition_is_still_made() -> None:
     asserted = triples(events("Nigeria threatened sanctions against Niger if the junta did not "
                               "free the president."))
     assert "NGA THREATEN NER" in asserted
+
+
+def test_who_launches_a_bid_to_act_acts() -> None:
+    asserted = triples(events("In May, Sudanese rebels launched a bid to seize the capital of "
+                              "Chad."))
+    assert "SDN ASSAULT TCD" in asserted

@@ -457,7 +457,11 @@ class EventExtractor:
             verb = tok.head.head if tok.head.dep_ == "dobj" else tok.head.head.head
             return self._agent_token(verb)  # "X issued a declaration demanding ..."
         if tok.dep_ == "acl" and tok.tag_ == "VB":  # "ECOWAS's efforts to work with Niger"
-            return next((c for c in tok.head.children if c.dep_ == "poss"), None)
+            owner = next((c for c in tok.head.children if c.dep_ == "poss"), None)
+            if owner is None and tok.head.dep_ == "dobj" and \
+                    lemma(tok.head.head) in self.lex.light_verbs:
+                return self._agent_token(tok.head.head)  # "X launched a bid to seize Y"
+            return owner
         if tok.dep_ == "ROOT" and tok.tag_ in {"VBP", "VBZ", "VBD"}:
             return orphan_subject(tok)
         return None
