@@ -202,7 +202,8 @@ class EventExtractor:
             if patient is not None:
                 heads += [c for c in patient.children if c.dep_ == "prep" and c.lower_ == "of"
                           for c in c.children]
-                heads += [c for c in patient.children if c.dep_ == "compound"]
+                # "President Roch Marc Kabore": the title may sit on another name part
+                heads += [t for t in patient.subtree if t.dep_ == "compound" and t.i < patient.i]
                 heads += list(patient.conjuncts)  # "provided images and other intelligence"
             # "held civilians as human shields"
             heads += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "as"
