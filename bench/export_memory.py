@@ -1,6 +1,6 @@
 """Peak memory of `kg export` to the RDF formats at two store sizes: flat means it streams.
 
-    .venv/bin/python bench/export_memory.py [--triples 100000 400000] [--seed-articles 10]
+    .venv/bin/python bench/export_memory.py [--triples 75000 300000] [--seed-articles 10]
                                             [--formats nquads turtle trig jsonld]
                                             [--no-baseline] [--no-server]
 
@@ -110,7 +110,7 @@ def clear(base: str) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--triples", type=int, nargs=2, default=[100_000, 400_000],
+    ap.add_argument("--triples", type=int, nargs=2, default=[75_000, 300_000],
                     metavar=("SMALL", "LARGE"))
     ap.add_argument("--seed-articles", type=int, default=10)
     ap.add_argument("--formats", nargs="+", choices=list(OX_FORMATS), default=list(OX_FORMATS))
