@@ -137,6 +137,55 @@ def test_lexicon_bad_modality() -> None:
         parse_lexicon("lex.yaml", yaml.safe_dump(data))
 
 
+@pytest.mark.parametrize(("change", "reason"), [
+    (lambda d: d.update(performative_verbs="announce"),
+     "lex.yaml: performative_verbs: must be a non-empty list of words"),
+    (lambda d: d.update(preparation_heads=[]),
+     "lex.yaml: preparation_heads: must be a non-empty list of words"),
+    (lambda d: d.update(relative_pronouns=["that", 7]), "lex.yaml: relative_pronouns: 7 is not a word"),
+    (lambda d: d["object_control_verbs"].append("Urge"),
+     "lex.yaml: object_control_verbs: 'Urge' must be lower-case"),
+    # YAML reads a bare `on` as true: the word list says so instead of never matching "on"
+    (lambda d: d.update(participation_preps=["in", True]),
+     "lex.yaml: participation_preps: True is not a word"),
+    (lambda d: d["personnel_nouns"].append("service members"),
+     "lex.yaml: personnel_nouns: 'service members' has 2 words"),
+    (lambda d: d["modality"]["future_heads"].append("make up"),
+     "lex.yaml: modality.future_heads: 'make up' has 2 words"),
+    (lambda d: d["modality"]["request_heads"].append("call on for"),
+     "lex.yaml: modality.request_heads: 'call on for' has 3 words"),
+    (lambda d: d["sector_nouns"]["military"].append("elite special forces"),
+     "lex.yaml: sector_nouns.military: 'elite special forces' has 3 words"),
+    (lambda d: d.update(sector_nouns=["troops"]), "lex.yaml: sector_nouns: must be a non-empty mapping"),
+    (lambda d: d["modality"].update(future_aux=None),
+     "lex.yaml: modality.future_aux: must be a non-empty list of words"),
+    (lambda d: d["modality"].pop("future_aux"), "lex.yaml: modality must have exactly"),
+    (lambda d: d["lemma_fixes"].update(stag="stage"), "lex.yaml: lemma_fixes.stag: must be"),
+    (lambda d: d["lemma_fixes"].update(stag={"lemma": "stage"}), "lex.yaml: lemma_fixes.stag: must be"),
+    (lambda d: d["relative_dates"].update(yesterday=["fortnight", -1]),
+     "lex.yaml: relative_dates.yesterday: must be"),
+    (lambda d: d["comparators"].update(about="some"), "lex.yaml: comparators.about: must be"),
+], ids=["string-not-list", "empty-list", "number", "upper-case", "yaml-boolean",
+        "phrase-in-word-list", "phrase-in-modality", "three-word-request-head",
+        "three-word-sector-noun", "sectors-not-mapping", "modality-list-null",
+        "modality-missing-list", "lemma-fix-not-mapping", "lemma-fix-missing-form",
+        "bad-relative-date", "comparator-not-list"])
+def test_lexicon_bad_section_names_file_and_key(change: object, reason: str) -> None:
+    data = lexicon_data()
+    change(data)  # type: ignore[operator]
+    with pytest.raises(DataError) as info:
+        parse_lexicon("lex.yaml", yaml.safe_dump(data))
+    assert reason in str(info.value)
+
+
+def test_lexicon_sections_the_extractor_reads() -> None:
+    lexicon = parse_lexicon("lexicon.yaml", yaml.safe_dump(lexicon_data()))
+    assert lexicon.lemma_fixes["stag"] == ("stage", "stag")
+    assert "announce" in lexicon.performative_verbs
+    assert "on" in lexicon.participation_preps  # quoted in the YAML, not read as true
+    assert "will" in lexicon.modality["future_aux"]
+
+
 def test_lexicon_invalid_yaml() -> None:
     with pytest.raises(DataError, match=r"lex\.yaml: invalid YAML"):
         parse_lexicon("lex.yaml", "a: [unclosed\n")

@@ -22,11 +22,9 @@ ACTOR_TYPES = {"State", "Person", "Organisation", "Mission", "ArmedGroup", "Mili
 PLACE_TYPES = {"State", "City", "MilitaryBase"}
 FORCE_TYPES = {"Mission", "ArmedGroup", "MilitaryContractor"}
 MODIFIER_DEPS = {"poss", "compound", "amod", "nmod", "appos"}
-OF_PREPS = {"of", "from", "in", "throughout", "across"}
 
 
 FORCE_SECTORS = {"military", "instructors", "rebels"}
-REFLEXIVE = {"itself", "themselves", "himself", "herself", "ourselves"}
 
 
 def _reports_source(tok: Token) -> bool:
@@ -129,7 +127,7 @@ class ActorResolver:
         # officials, Russia, Egypt and the UAE arm ..."): that source is not one of them
         # nor is a reflexive joined to them ("killed eight people and themselves") another party
         for t in (tok, *(c for c in tok.conjuncts if not _reports_source(c) and not (
-                c.lower_ in REFLEXIVE and c.i != tok.i) or c.i == tok.i)):
+                c.lower_ in self.lexicon.reflexive_pronouns and c.i != tok.i) or c.i == tok.i)):
             for a in self._resolve_one(t, as_place, depth=0, exclude=exclude):
                 if a not in out:
                     out.append(a)
@@ -152,7 +150,7 @@ class ActorResolver:
             sector = self.sector_of(tok)
             return [Actor(e, sector if e.type == "State" else None) for e in listed]
         if tok.lemma_.lower() in self.lexicon.org_nouns and tok.tag_ != "NNS" and any(
-                c.dep_ in {"det", "poss"} and c.lower_ in {"the", "this", "that", "its", "their"}
+                c.dep_ in {"det", "poss"} and c.lower_ in self.lexicon.definite_determiners
                 for c in tok.children):
             org = self._org_antecedent(tok)
             if org is not None:
@@ -187,11 +185,12 @@ class ActorResolver:
                 state = self.antecedent(tok, exclude, people=sector == "government")
                 return [Actor(state, sector)] if state else []
             return []
-        if tok.lemma_.lower() in {"country", "state", "nation"} and any(
-                c.lower_ in {"both", "two"} for c in tok.children):
+        lex = self.lexicon
+        if tok.lemma_.lower() in lex.country_nouns and any(
+                c.lower_ in lex.pair_words for c in tok.children):
             return self._last_states(tok, 2)  # "the two countries", "both governments"
-        if tok.lemma_.lower() in {"place", "country", "state", "nation"} and any(
-                c.lower_ in {"these", "those"} for c in tok.children):
+        if tok.lemma_.lower() in lex.country_nouns | lex.place_nouns and any(
+                c.lower_ in lex.list_determiners for c in tok.children):
             return self._states_before(tok)  # "in these places": the states just listed
         if low == "country" and self._is_definite(tok):
             state = self.antecedent(tok, exclude)
@@ -203,7 +202,7 @@ class ActorResolver:
     def _pronoun_antecedent(self, tok: Token, depth: int) -> list[Actor]:
         """What "it", "its", "they" or "their" refers to: the subject of the clause a possessive
         sits in ("Mali revoked its agreements"), else the subject of the previous sentence."""
-        plural = tok.lower_ in {"they", "their", "them", "themselves"}
+        plural = tok.lower_ in self.lexicon.plural_pronouns
         candidates: list[Token] = []
         node = tok
         while node.head.i != node.i:  # subjects of the clauses it sits in, nearest first
@@ -382,7 +381,7 @@ class ActorResolver:
         return out
 
     def _is_definite(self, tok: Token) -> bool:
-        return any(c.dep_ in {"det", "poss"} and c.lower_ in {"the", "its", "their", "this", "that"}
+        return any(c.dep_ in {"det", "poss"} and c.lower_ in self.lexicon.definite_determiners
                    for c in tok.children)
 
     def _state_in_modifiers(self, tok: Token) -> Entity | None:
@@ -393,7 +392,7 @@ class ActorResolver:
                 cands = [child, *(g for g in child.children if g.dep_ == "compound")]
                 if child.lower_ == "led":  # "Saudi-led forces" (but "Saudi-backed" are not theirs)
                     cands += [g for g in child.children if g.dep_ in {"npadvmod", "amod", "nmod"}]
-            elif child.dep_ == "prep" and child.lower_ in OF_PREPS:
+            elif child.dep_ == "prep" and child.lower_ in self.lexicon.owner_preps:
                 cands = [c for c in child.children if c.dep_ == "pobj"]
                 # "residents of the Syrian Golan": the state named in the place's modifiers
                 cands += [g for c in cands for g in c.children if g.dep_ in {"amod", "compound"}]
@@ -423,7 +422,7 @@ class ActorResolver:
         for child in tok.children:
             cands = [child] if child.dep_ in MODIFIER_DEPS else \
                 [c for c in child.children if c.dep_ == "pobj"] \
-                if child.dep_ == "prep" and child.lower_ in OF_PREPS else []
+                if child.dep_ == "prep" and child.lower_ in self.lexicon.owner_preps else []
             for c in cands:
                 m = self.mention(c)
                 if m is not None and m.entity.type in {"Organisation", "Mission", "ArmedGroup",

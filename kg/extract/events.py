@@ -32,9 +32,6 @@ from kg.rdf.vocab import event_classes
 from kg.records import Actor, Article, Entity, Event, Evidence, Quantity, TimeValue
 
 KEEP_SAME_COUNTRY = {"COUP", "COERCE", "ASSAULT", "PROTEST"}
-RELATIVE_PRONOUNS = {"that", "which", "who", "whom"}
-OBJECT_CONTROL = {"ask", "urge", "lobby", "press", "call", "persuade", "force", "order", "tell",
-                  "request", "encourage", "allow", "invite", "pressure", "push", "implore"}
 
 
 @dataclass
@@ -81,7 +78,7 @@ class EventExtractor:
             m = self.res.mention(tok)
             if m is not None and m.entity.type != "Institution":
                 continue  # part of a name: the "Union" of "European Union"
-            keys = {lemma(tok), tok.lower_}
+            keys = {lemma(tok, self.lex), tok.lower_}
             rules = list({r.id: r for k in sorted(keys)
                           for r in self.by_lemma.get((pos, k), [])}.values())
             # a rule that needs a word beside its trigger ("hunger strike") is the more
@@ -133,12 +130,12 @@ class EventExtractor:
             cls, modality = rule.opt("on_negated"), "asserted"  # "will not accept" rejects
         if ultimatum(tok):  # "will withdraw its force unless ...": a threat
             cls, modality, future = "Threat", "asserted", False
-        if future and rule.opt("on_future") == "Threat" and announced(tok):
+        if future and rule.opt("on_future") == "Threat" and announced(tok, self.lex):
             future = False  # a measure announced is a measure taken; a threat is still to come
         if future:
             if rule.opt("on_future"):
                 cls = rule.opt("on_future")
-                if cls == "Threat" and rule.event_class == "Assault" and preparing(tok):
+                if cls == "Threat" and rule.event_class == "Assault" and preparing(tok, self.lex):
                     cls = "Mobilization"  # "prepared to attack": forces readied, not a threat
             else:
                 modality = "hypothetical"
@@ -186,7 +183,7 @@ class EventExtractor:
                     )
 
     def _constraints_hold(self, rule: Rule, tok: Token) -> bool:
-        lem = lemma(tok)
+        lem = lemma(tok, self.lex)
         particles = rule.opt("particle") or rule.opt("particle_for", {}).get(lem)
         if particles and not any(c.dep_ in {"prt", "prep"} and c.lower_ in particles
                                  for c in tok.children):
@@ -194,7 +191,7 @@ class EventExtractor:
         patient = self._patient_token(tok)
         excluded = rule.opt("patient_not_lemmas_for", {}).get(lem)
         if excluded and patient is not None and (
-                lemma(patient) in excluded or patient.lower_ in excluded):
+                lemma(patient, self.lex) in excluded or patient.lower_ in excluded):
             return False
         lemmas = rule.opt("patient_lemmas") or rule.opt("patient_lemmas_for", {}).get(lem)
         if lemmas:
@@ -208,7 +205,7 @@ class EventExtractor:
             # "held civilians as human shields"
             heads += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "as"
                       for g in c.children if g.dep_ == "pobj"]
-            if not any(lemma(h) in lemmas or h.lower_ in lemmas for h in heads):
+            if not any(lemma(h, self.lex) in lemmas or h.lower_ in lemmas for h in heads):
                 return False
         modals = rule.opt("requires_complement_modal")
         if modals and not any(a.dep_ == "aux" and a.lower_ in modals
@@ -220,7 +217,7 @@ class EventExtractor:
         words = rule.opt("requires_word")
         if words:
             near = [c for c in tok.children] + [g for c in tok.children for g in c.children]
-            if not any(lemma(t) in words or t.lower_ in words for t in near):
+            if not any(lemma(t, self.lex) in words or t.lower_ in words for t in near):
                 return False
         if rule.opt("requires_forces_patient") or rule.opt("not_if_forces"):
             actors = self.res.resolve(patient) if patient is not None else []
@@ -321,15 +318,16 @@ class EventExtractor:
             while node.dep_ == "conj" and node.head.i != node.i:  # "food and health assistance"
                 node = node.head
             tok, head = node, node.head
-            if tok.dep_ in {"dobj", "nsubjpass"} and lemma(head) in self.lex.light_verbs:
+            if tok.dep_ in {"dobj", "nsubjpass"} and lemma(head, self.lex) in self.lex.light_verbs:
                 at = self._agent_token(head)
                 return (res.resolve(at), at) if at is not None else ([], None)
-            if tok.dep_ == "pobj" and head.lower_ == "for" and lemma(head.head) == "responsibility" \
-                    and lemma(head.head.head) in {"claim", "take", "accept", "assume"}:
+            if tok.dep_ == "pobj" and head.lower_ == "for" and \
+                    lemma(head.head, self.lex) == "responsibility" and \
+                    lemma(head.head.head, self.lex) in self.lex.responsibility_verbs:
                 at = self._agent_token(head.head.head)  # "JNIM claimed responsibility for ..."
                 return (res.resolve(at), at) if at is not None else ([], None)
-            if tok.dep_ == "pobj" and head.lower_ in {"in", "into", "on"} and \
-                    lemma(head.head) in self.lex.participation_verbs:
+            if tok.dep_ == "pobj" and head.lower_ in self.lex.participation_preps and \
+                    lemma(head.head, self.lex) in self.lex.participation_verbs:
                 at = self._agent_token(head.head)  # "we are in talks with", "took part in"
                 return (res.resolve(at), at) if at is not None else ([], None)
             return [], None
@@ -350,7 +348,7 @@ class EventExtractor:
             return [], None
         if role == "place":
             for t in event_scope(tok):
-                if t.dep_ == "pobj" and t.head.lower_ in {"in", "at", "inside", "across"} \
+                if t.dep_ == "pobj" and t.head.lower_ in self.lex.scene_preps \
                         and abs(t.i - tok.i) < 25:
                     found = [a for c in (t, *t.conjuncts) for a in res.place_actor(c)]
                     if found:
@@ -386,7 +384,7 @@ class EventExtractor:
             return [], None  # handled by _first: the source falls back to the target's state
         if role == "demand":
             for t in event_scope(tok) + purpose_clauses(tok):
-                if t.i != tok.i and names(t, self.lex.modality["request_heads"]):
+                if t.i != tok.i and names(t, self.lex.modality["request_heads"], self.lex):
                     obj = self._patient_token(t) or next(
                         (g for c in t.children if c.dep_ == "prep" for g in c.children
                          if g.dep_ == "pobj"), None)
@@ -411,8 +409,8 @@ class EventExtractor:
     def _place_within(self, tok: Token) -> list[Actor]:
         """The state of a place named inside a phrase ("events in Burkina Faso", "the border
         with Somalia")."""
-        preps = {"in", "at", "inside", "across"} | (
-            {"with"} if lemma(tok) in {"border", "frontier", "boundary"} else set())
+        preps = self.lex.scene_preps | (
+            {"with"} if lemma(tok, self.lex) in self.lex.border_nouns else set())
         for child in tok.children:
             if child.dep_ == "prep" and child.lower_ in preps:
                 for pobj in child.children:
@@ -434,14 +432,14 @@ class EventExtractor:
             return None  # a passive names its agent only with "by"
         for c in tok.children:
             if c.dep_ in {"nsubj", "csubj"}:
-                if c.lower_ in RELATIVE_PRONOUNS and tok.dep_ == "relcl":
+                if c.lower_ in self.lex.relative_pronouns and tok.dep_ == "relcl":
                     return tok.head
                 if is_source_attribution(c):  # "According to officials, Russia arms ..."
                     return orphan_subject(tok)
                 return c
         if tok.dep_ == "xcomp" and tok.head.i != tok.i:
             head = tok.head
-            if lemma(head) in OBJECT_CONTROL:
+            if lemma(head, self.lex) in self.lex.object_control_verbs:
                 obj = next((c for c in head.children if c.dep_ in {"dobj", "nsubjpass"}), None)
                 if obj is not None:
                     return obj
@@ -460,7 +458,7 @@ class EventExtractor:
         if tok.dep_ == "acl" and tok.tag_ == "VB":  # "ECOWAS's efforts to work with Niger"
             owner = next((c for c in tok.head.children if c.dep_ == "poss"), None)
             if owner is None and tok.head.dep_ == "dobj" and \
-                    lemma(tok.head.head) in self.lex.light_verbs:
+                    lemma(tok.head.head, self.lex) in self.lex.light_verbs:
                 return self._agent_token(tok.head.head)  # "X launched a bid to seize Y"
             return owner
         if tok.dep_ == "ROOT" and tok.tag_ in {"VBP", "VBZ", "VBD"}:
@@ -475,7 +473,8 @@ class EventExtractor:
                     return next((g for g in c.children if g.dep_ == "pobj"), None)
             return None
         for c in tok.children:
-            if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd"} and c.lower_ not in RELATIVE_PRONOUNS:
+            if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd"} and \
+                    c.lower_ not in self.lex.relative_pronouns:
                 return c
             if c.dep_ == "nsubjpass" and tok.dep_ == "relcl":
                 return tok.head
@@ -500,7 +499,7 @@ class EventExtractor:
                 continue  # who reports an event, or acts in it, is rarely its recipient
             if self.res.mention(t):  # a state named alone or in a list ("Libya, CAR and Syria")
                 found = [a for c in (t, *t.conjuncts) for a in self.res.resolve(c, as_place=True)]
-            elif lemma(t) in {"country", "place", "state", "nation"}:
+            elif lemma(t, self.lex) in self.lex.country_nouns | self.lex.place_nouns:
                 found = self.res.resolve(t, exclude=exclude)  # "the country", "these places"
             else:
                 continue
@@ -528,7 +527,7 @@ class EventExtractor:
                     self.res.sector_of(subj) is not None
                 # "..., a spokesman for the embassy said": a reporter, even one we cannot resolve
                 if agentive and tok.i not in {t.i for t in subj.subtree} and (
-                        lemma(node) in self.lex.speech_verbs or self.res.resolve(subj)):
+                        lemma(node, self.lex) in self.lex.speech_verbs or self.res.resolve(subj)):
                     out |= {t.i for t in subj.subtree}
         return out
 
@@ -536,7 +535,7 @@ class EventExtractor:
         node, steps = tok, 0
         while node.head.i != node.i and steps < 4:
             dep, node, steps = node.dep_, node.head, steps + 1
-            if dep == "ccomp" and lemma(node) in self.lex.speech_verbs:
+            if dep == "ccomp" and lemma(node, self.lex) in self.lex.speech_verbs:
                 at = self._agent_token(node)
                 found = self.res.resolve(at) if at is not None else []
                 return found[0] if found else None
@@ -554,7 +553,7 @@ class EventExtractor:
 
     def _location(self, tok: Token) -> Entity | None:
         for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in {"in", "at", "to", "into"}:
+            if c.dep_ == "prep" and c.lower_ in self.lex.location_preps:
                 for pobj in c.children:
                     if pobj.dep_ == "pobj" and (place := self.res.place(pobj)):
                         return place

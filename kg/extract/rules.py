@@ -26,11 +26,28 @@ RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on
              "patient_not_lemmas_for", "source_not_forces", "on_negated",
              "requires_forces_or_person", "foreign_patient", "requires_dep",
              "requires_complement_modal", "patient_lemmas_for", "not_if_forces"}
-LEXICON_KEYS = {"sector_nouns", "partitive_nouns", "comparators", "personnel_nouns", "modality",
-                "locative_preps", "first_person", "relative_dates", "light_verbs", "speech_verbs",
-                "org_nouns", "third_person", "participation_verbs"}
-MODALITY_KEYS = {"negation", "hypothetical_aux", "hypothetical_adj", "conditional_marks",
-                 "future_heads", "request_heads", "refusal_heads", "continuing_heads"}
+# The lexicon's sections and their shapes: "words" is a list of lower-case single words (matched
+# against one token); "phrases2" also takes two-word entries; the others are checked by their own
+# parsers below.
+LEXICON_SECTIONS: dict[str, str] = {
+    "sector_nouns": "sectors", "partitive_nouns": "words", "comparators": "comparators",
+    "personnel_nouns": "words", "modality": "modality", "locative_preps": "words",
+    "first_person": "words", "relative_dates": "dates", "light_verbs": "words",
+    "speech_verbs": "words", "org_nouns": "words", "third_person": "words",
+    "participation_verbs": "words", "participation_preps": "words", "lemma_fixes": "lemma_fixes", "performative_verbs": "words",
+    "preparation_heads": "words", "object_control_verbs": "words",
+    "responsibility_verbs": "words", "relative_pronouns": "words", "reflexive_pronouns": "words",
+    "plural_pronouns": "words", "definite_determiners": "words", "country_nouns": "words",
+    "place_nouns": "words", "pair_words": "words", "list_determiners": "words",
+    "border_nouns": "words", "owner_preps": "words", "scene_preps": "words",
+    "location_preps": "words",
+}
+LEXICON_KEYS = set(LEXICON_SECTIONS)
+# modality lists; request_heads also takes "lemma particle" pairs ("call on")
+MODALITY_KEYS = {"negation": "words", "hypothetical_aux": "words", "hypothetical_adj": "words",
+                 "conditional_marks": "words", "future_aux": "words", "future_heads": "words",
+                 "request_heads": "phrases2", "refusal_heads": "words",
+                 "continuing_heads": "words"}
 
 
 @dataclass(frozen=True)
@@ -67,6 +84,24 @@ class Lexicon:
     org_nouns: frozenset[str]
     third_person: frozenset[str]
     participation_verbs: frozenset[str]
+    participation_preps: frozenset[str]
+    lemma_fixes: dict[str, tuple[str, str]]  # wrong lemma -> (right lemma, start of the form)
+    performative_verbs: frozenset[str]
+    preparation_heads: frozenset[str]
+    object_control_verbs: frozenset[str]
+    responsibility_verbs: frozenset[str]
+    relative_pronouns: frozenset[str]
+    reflexive_pronouns: frozenset[str]
+    plural_pronouns: frozenset[str]
+    definite_determiners: frozenset[str]
+    country_nouns: frozenset[str]
+    place_nouns: frozenset[str]
+    pair_words: frozenset[str]
+    list_determiners: frozenset[str]
+    border_nouns: frozenset[str]
+    owner_preps: frozenset[str]
+    scene_preps: frozenset[str]
+    location_preps: frozenset[str]
 
 
 def _check_role(where: str, role: str) -> None:
@@ -126,8 +161,57 @@ def parse_rules(fname: str, text: str) -> list[Rule]:
     return rules
 
 
+def single_words(where: str, value: Any, max_words: int = 1) -> frozenset[str]:
+    """A list of lower-case words (phrases of up to `max_words` words); DataError naming `where`
+    for anything else, such as a phrase in a list matched against single tokens."""
+    if not isinstance(value, list) or not value:
+        raise DataError(f"{where}: must be a non-empty list of words")
+    for word in value:
+        if not isinstance(word, str) or not word.strip():
+            raise DataError(f"{where}: {word!r} is not a word")
+        if word != word.lower():
+            raise DataError(f"{where}: {word!r} must be lower-case (tokens are matched "
+                            f"lower-cased)")
+        if len(word.split()) > max_words:
+            what = "a single token" if max_words == 1 else f"at most {max_words} tokens"
+            raise DataError(f"{where}: {word!r} has {len(word.split())} words, but the entries "
+                            f"are matched against {what}; it can never match")
+    return frozenset(value)
+
+
+def _mapping(where: str, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict) or not value:
+        raise DataError(f"{where}: must be a non-empty mapping")
+    for key in value:
+        if not isinstance(key, str):
+            raise DataError(f"{where}: key {key!r} is not a string")
+    return value
+
+
+def _phrases(where: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not value or not all(
+            isinstance(p, str) and p.strip() for p in value):
+        raise DataError(f"{where}: must be a non-empty list of phrases")
+    return [p.lower() for p in value]
+
+
+def _relative_date(where: str, value: Any) -> tuple[str, int]:
+    if not (isinstance(value, list) and len(value) == 2 and value[0] in {"year", "month", "week",
+            "day"} and isinstance(value[1], int) and not isinstance(value[1], bool)):
+        raise DataError(f"{where}: must be [year|month|week|day, whole number]")
+    return str(value[0]), int(value[1])
+
+
+def _lemma_fix(where: str, value: Any) -> tuple[str, str]:
+    if not isinstance(value, dict) or set(value) != {"lemma", "form"} or not all(
+            isinstance(v, str) and v and v == v.lower() and " " not in v for v in value.values()):
+        raise DataError(f"{where}: must be {{lemma: <word>, form: <start of the word>}}")
+    return value["lemma"], value["form"]
+
+
 def parse_lexicon(fname: str, text: str) -> Lexicon:
-    """Parse lexicon.yaml; DataError on unknown or missing sections."""
+    """Parse lexicon.yaml; DataError naming the file and section (and entry) on unknown or
+    missing sections, a section of the wrong shape, or a word list entry that cannot match."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -136,26 +220,45 @@ def parse_lexicon(fname: str, text: str) -> Lexicon:
         got = set(data) if isinstance(data, dict) else set()
         raise DataError(f"{fname}: sections must be {sorted(LEXICON_KEYS)}; "
                         f"unknown {sorted(got - LEXICON_KEYS)}, missing {sorted(LEXICON_KEYS - got)}")
-    if set(data["modality"]) != MODALITY_KEYS:
-        raise DataError(f"{fname}: modality must have exactly {sorted(MODALITY_KEYS)}")
-    sector_of = {str(w).lower(): sector for sector, words in data["sector_nouns"].items()
-                 for w in words}
-    comps = sorted(((str(p), c) for c, phrases in data["comparators"].items() for p in phrases),
+    words = {key: single_words(f"{fname}: {key}", data[key])
+             for key, shape in LEXICON_SECTIONS.items() if shape == "words"}
+    modality = _mapping(f"{fname}: modality", data["modality"])
+    if set(modality) != set(MODALITY_KEYS):
+        raise DataError(f"{fname}: modality must have exactly {sorted(MODALITY_KEYS)}; "
+                        f"unknown {sorted(set(modality) - set(MODALITY_KEYS))}, "
+                        f"missing {sorted(set(MODALITY_KEYS) - set(modality))}")
+    sector_of = {w: sector for sector, ws in _mapping(f"{fname}: sector_nouns",
+                                                      data["sector_nouns"]).items()
+                 for w in single_words(f"{fname}: sector_nouns.{sector}", ws, max_words=2)}
+    comps = sorted(((p, c) for c, phrases in _mapping(f"{fname}: comparators",
+                                                      data["comparators"]).items()
+                    for p in _phrases(f"{fname}: comparators.{c}", phrases)),
                    key=lambda pc: -len(pc[0]))
+    dates = _mapping(f"{fname}: relative_dates", data["relative_dates"])
+    fixes = _mapping(f"{fname}: lemma_fixes", data["lemma_fixes"])
     return Lexicon(
         sector_of=sector_of,
-        partitives=frozenset(data["partitive_nouns"]),
+        partitives=words["partitive_nouns"],
         comparators=tuple(comps),
-        personnel=frozenset(data["personnel_nouns"]),
-        modality={k: frozenset(str(w) for w in v) for k, v in data["modality"].items()},
-        locative_preps=frozenset(data["locative_preps"]),
-        first_person=frozenset(data["first_person"]),
-        relative_dates={k: (str(v[0]), int(v[1])) for k, v in data["relative_dates"].items()},
-        light_verbs=frozenset(data["light_verbs"]),
-        speech_verbs=frozenset(data["speech_verbs"]),
-        org_nouns=frozenset(data["org_nouns"]),
-        third_person=frozenset(data["third_person"]),
-        participation_verbs=frozenset(data["participation_verbs"]),
+        personnel=words["personnel_nouns"],
+        modality={k: single_words(f"{fname}: modality.{k}", modality[k],
+                                  max_words=2 if shape == "phrases2" else 1)
+                  for k, shape in MODALITY_KEYS.items()},
+        locative_preps=words["locative_preps"],
+        first_person=words["first_person"],
+        relative_dates={k.lower(): _relative_date(f"{fname}: relative_dates.{k}", v)
+                        for k, v in dates.items()},
+        light_verbs=words["light_verbs"],
+        speech_verbs=words["speech_verbs"],
+        org_nouns=words["org_nouns"],
+        third_person=words["third_person"],
+        participation_verbs=words["participation_verbs"],
+        lemma_fixes={k: _lemma_fix(f"{fname}: lemma_fixes.{k}", v) for k, v in fixes.items()},
+        **{key: words[key] for key in (
+            "participation_preps", "performative_verbs", "preparation_heads", "object_control_verbs",
+            "responsibility_verbs", "relative_pronouns", "reflexive_pronouns", "plural_pronouns",
+            "definite_determiners", "country_nouns", "place_nouns", "pair_words",
+            "list_determiners", "border_nouns", "owner_preps", "scene_preps", "location_preps")},
     )
 
 

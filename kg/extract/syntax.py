@@ -7,16 +7,12 @@ from spacy.tokens import Span, Token
 
 from kg.extract.rules import Lexicon
 
-# spaCy's lemmatizer gets these verbs wrong ("staged" -> "stag"); lemma -> (right lemma, form
-# the token must start with, so that "rapped" stays "rap").
-VERB_LEMMA_FIXES = {"stag": ("stage", "stag"), "instal": ("install", "install"),
-                    "rap": ("rape", "rape")}
 
-
-def lemma(tok: Token) -> str:
-    """A token's lower-cased lemma, with the lemmatizer's known errors on verbs mended."""
+def lemma(tok: Token, lex: Lexicon) -> str:
+    """A token's lower-cased lemma, with the lemmatizer's known errors on verbs (the lexicon's
+    lemma_fixes) mended."""
     low = tok.lemma_.lower()
-    fix = VERB_LEMMA_FIXES.get(low)
+    fix = lex.lemma_fixes.get(low)
     if fix is not None and tok.pos_ in {"VERB", "AUX"} and tok.lower_.startswith(fix[1]):
         return fix[0]
     return low
@@ -27,9 +23,9 @@ def is_source_attribution(tok: Token) -> bool:
     return any(a.lower_ == "according" for a in tok.ancestors)
 
 
-def names(tok: Token, words: frozenset[str]) -> bool:
+def names(tok: Token, words: frozenset[str], lex: Lexicon) -> bool:
     """Whether a token is one of `words`, by lemma or form, or as "lemma particle" ("call on")."""
-    lem = lemma(tok)
+    lem = lemma(tok, lex)
     if lem in words or tok.lower_ in words:
         return True
     return any(f"{lem} {c.lower_}" in words for c in tok.children if c.dep_ in {"prt", "prep"})
@@ -100,7 +96,7 @@ def reported(tok: Token, lex: Lexicon) -> bool:
         node = node.head
     head = node.head
     return node.dep_ == "ccomp" and head.tag_ in {"VBD", "VBN"} and (
-        lemma(head) in lex.speech_verbs or lemma(head) in lex.modality["future_heads"])
+        lemma(head, lex) in lex.speech_verbs or lemma(head, lex) in lex.modality["future_heads"])
 
 
 def modality_of(tok: Token, sent: Span, lex: Lexicon) -> tuple[str, bool]:
@@ -120,15 +116,15 @@ def modality_of(tok: Token, sent: Span, lex: Lexicon) -> tuple[str, bool]:
         if c.dep_ == "amod" and c.lower_ in mod["hypothetical_adj"]:
             return "hypothetical", False
         if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "if" for m in c.children) \
-                and not (names(tok, mod["request_heads"]) or lemma(tok) in lex.speech_verbs):
+                and not (names(tok, mod["request_heads"], lex) or lemma(tok, lex) in lex.speech_verbs):
             return "hypothetical", False  # "will withdraw if attacked" (but "threatened ... if")
-    future = any(c.dep_ == "aux" and (c.lower_ in {"will", "shall", "'ll"} or (
+    future = any(c.dep_ == "aux" and (c.lower_ in mod["future_aux"] or (
         backshifted and c.lower_ == "would")) for c in tok.children)
     node, steps = tok, 0
     while node.head.i != node.i and steps < 4 and node.dep_ in {
             "xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "nsubjpass", "advcl"}:
         below, node, steps = node, node.head, steps + 1
-        lem = lemma(node)
+        lem = lemma(node, lex)
         if any(c.dep_ == "neg" for c in node.children) and node.pos_ == "VERB":
             return "negated", False
         if lem in mod["refusal_heads"]:
@@ -140,14 +136,14 @@ def modality_of(tok: Token, sent: Span, lex: Lexicon) -> tuple[str, bool]:
                 c.dep_ == "det" and c.lower_ == "any" for c in node.children):
             return "hypothetical", False  # "any resumption of assistance"
         if node.pos_ in {"VERB", "AUX"} and lem not in mod["continuing_heads"] and any(
-                c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll"} for c in node.children):
+                c.dep_ == "aux" and c.lower_ in mod["future_aux"] for c in node.children):
             future = True  # "will join ministers to discuss" (but "will maintain aid" holds)
-        if names(node, mod["request_heads"]):
+        if names(node, mod["request_heads"], lex):
             return "hypothetical", False
         # "announced it will withdraw" or "plans to withdraw" is future action, but "announced
         # that they have agreed" reports a past fact
         if lem in mod["future_heads"] and not (below.dep_ == "ccomp" and not any(
-                c.dep_ == "aux" and c.lower_ in {"will", "shall", "would", "'ll"}
+                c.dep_ == "aux" and (c.lower_ in mod["future_aux"] or c.lower_ == "would")
                 for c in below.children)):
             return "asserted", True
         if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in mod[
@@ -156,33 +152,26 @@ def modality_of(tok: Token, sent: Span, lex: Lexicon) -> tuple[str, bool]:
     return "asserted", future
 
 
-# Verbs whose object is done by being named: "announced new sanctions" imposes them, and
-# "announced it would cut aid" cuts it.
-PERFORMATIVE = {"announce", "declare", "unveil", "proclaim"}
-
-
-def announced(tok: Token) -> bool:
-    """Whether a measure is announced as taken: the object of "announced" (not "will
-    announce"), or its reported "would" clause."""
+def announced(tok: Token, lex: Lexicon) -> bool:
+    """Whether a measure is announced as taken: the object of a performative verb ("announced",
+    not "will announce"), or its reported "would" clause."""
     node = tok
     while node.dep_ == "conj" and node.head.i != node.i:
         node = node.head
     head = node.head
-    if lemma(head) not in PERFORMATIVE or any(
-            c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll", "would"} for c in head.children):
+    if lemma(head, lex) not in lex.performative_verbs or any(
+            c.dep_ == "aux" and (c.lower_ in lex.modality["future_aux"] or c.lower_ == "would")
+            for c in head.children):
         return False
     return node.dep_ == "dobj" or (node.dep_ == "ccomp" and head.tag_ in {"VBD", "VBN"})
 
 
-PREPARATION = {"prepare", "prepared", "ready", "poised", "gear", "mobilize", "mobilise"}
-
-
-def preparing(tok: Token) -> bool:
+def preparing(tok: Token, lex: Lexicon) -> bool:
     """Whether the trigger is what its actor gets ready to do ("prepared to resume shelling")."""
     node = tok
     while node.dep_ in {"xcomp", "advcl", "prep", "pcomp", "pobj"} and node.head.i != node.i:
         node = node.head
-        if lemma(node) in PREPARATION:
+        if lemma(node, lex) in lex.preparation_heads:
             return True
     return False
 
