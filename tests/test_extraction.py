@@ -286,3 +286,14 @@ def test_who_launches_a_bid_to_act_acts() -> None:
     asserted = triples(events("In May, Sudanese rebels launched a bid to seize the capital of "
                               "Chad."))
     assert "SDN ASSAULT TCD" in asserted
+
+
+def test_martial_law_and_a_state_of_emergency_are_read_as_phrases() -> None:
+    # the trigger is one word of the phrase, and the rule requires the other beside it
+    assert "PHL COERCE PHL" in triples(events("The Philippine army imposed martial law on the "
+                                              "island of Mindanao."))
+    assert "PER COERCE PER" in triples(events("Peru extended the state of emergency in Lima by "
+                                              "thirty days."))
+    # the same heads without the phrase are no coercion
+    assert not triples(events("The state of the Peruvian economy worried lawmakers."))
+    assert not triples(events("Peru passed a law on fishing quotas."))

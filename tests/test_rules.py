@@ -90,9 +90,27 @@ def test_good_rule_parses() -> None:
     ('{"id": "b", "class": ', 3, "invalid JSON"),
     ("[1, 2]", 3, "must be a JSON object"),
     (GOOD_RULE, 3, "duplicate rule id 'test.withdraw'"),
+    ({**GOOD_RULE, "id": "b", "source": "agent"}, 3, "source must be a non-empty list of roles"),
+    # a phrase in a list matched against one token can never match
+    ({**GOOD_RULE, "id": "b", "lemmas": ["withdraw", "pull back"]}, 3,
+     "lemmas: 'pull back' has 2 words"),
+    ({**GOOD_RULE, "id": "b", "patient_lemmas": ["troops", "armed forces"]}, 3,
+     "patient_lemmas: 'armed forces' has 2 words"),
+    ({**GOOD_RULE, "id": "b", "requires_word": ["martial law"]}, 3,
+     "requires_word: 'martial law' has 2 words"),
+    ({**GOOD_RULE, "id": "b", "patient_lemmas_for": {"withdraw": ["peacekeeping troops"]}}, 3,
+     "patient_lemmas_for.withdraw: 'peacekeeping troops' has 2 words"),
+    ({**GOOD_RULE, "id": "b", "particle_for": {"withdraw": "from"}}, 3,
+     "particle_for.withdraw: must be a non-empty list of words"),
+    ({**GOOD_RULE, "id": "b", "patient_not_lemmas_for": {"pull": ["troops"]}}, 3,
+     "patient_not_lemmas_for: 'pull' is not one of the rule's lemmas"),
+    ({**GOOD_RULE, "id": "b", "lemmas": ["Withdraw"]}, 3, "lemmas: 'Withdraw' must be lower-case"),
+    ({**GOOD_RULE, "id": "b", "lemmas": []}, 3, "lemmas: must be a non-empty list of words"),
 ], ids=["unknown-key", "unknown-class", "unknown-on-future", "unknown-implies",
         "unknown-refine", "missing-examples", "empty-examples", "unknown-role", "bad-pos",
-        "bad-json", "not-object", "duplicate-id"])
+        "bad-json", "not-object", "duplicate-id", "source-not-list", "phrase-lemma",
+        "phrase-patient-lemma", "phrase-required-word", "phrase-patient-lemma-for",
+        "particle-not-list", "by-lemma-key-not-a-lemma", "upper-case-lemma", "no-lemmas"])
 def test_bad_rule_names_file_and_line(bad: dict | str, line: int, reason: str) -> None:
     # line 2 is blank, so the line number must count it
     with pytest.raises(DataError) as info:

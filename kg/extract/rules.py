@@ -112,6 +112,27 @@ def _check_role(where: str, role: str) -> None:
         raise DataError(f"{where}: role 'prep:' needs a preposition")
 
 
+# Word lists of a rule, each entry matched against one token (its form or lemma): a phrase there
+# can never match. A phrase is a trigger with `requires_word` ("state" needing "emergency").
+TOKEN_LISTS = ("lemmas", "patient_lemmas", "requires_word", "particle")
+TOKEN_LISTS_BY_LEMMA = ("patient_lemmas_for", "patient_not_lemmas_for", "particle_for")
+
+
+def _check_words(where: str, data: dict[str, Any]) -> None:
+    for key in TOKEN_LISTS:
+        if key in data:
+            single_words(f"{where}: {key}", data[key])
+    for key in TOKEN_LISTS_BY_LEMMA:
+        if key not in data:
+            continue
+        if not isinstance(data[key], dict):
+            raise DataError(f"{where}: {key} must map trigger lemmas to word lists")
+        for lem, words in data[key].items():
+            if lem not in data["lemmas"]:
+                raise DataError(f"{where}: {key}: {lem!r} is not one of the rule's lemmas")
+            single_words(f"{where}: {key}.{lem}", words)
+
+
 def parse_rule(where: str, data: Any) -> Rule:
     """Validate one rule object; DataError naming `where` (file:line) on any problem."""
     if not isinstance(data, dict):
@@ -131,8 +152,13 @@ def parse_rule(where: str, data: Any) -> Rule:
             raise DataError(f"{where}: {cls!r} is not an event class of the ontology")
     if data["pos"] not in {"VERB", "NOUN"}:
         raise DataError(f"{where}: pos must be VERB or NOUN")
+    for key in ("source", "target"):
+        if not isinstance(data[key], list) or not data[key] or not all(
+                isinstance(r, str) for r in data[key]):
+            raise DataError(f"{where}: {key} must be a non-empty list of roles")
     for role in data["source"] + data["target"]:
         _check_role(where, role)
+    _check_words(where, data)
     if not data["examples"]:
         raise DataError(f"{where}: a rule needs at least one example sentence")
     options = {k: v for k, v in data.items()
