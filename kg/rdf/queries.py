@@ -21,8 +21,11 @@ _PROLOGUE = re.compile(r"^\s*(#[^\n]*|PREFIX\s+\S*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*
 
 
 def packaged_query(name: str) -> str:
-    """The text of kg/data/queries/NAME.rq."""
-    res = resources.files("kg") / "data" / "queries" / f"{name}.rq"
+    """The text of kg/data/queries/NAME.rq (NAME may be a relative path; with a suffix such as
+    `.ru`, for updates, it is used as given)."""
+    res = resources.files("kg") / "data" / "queries"
+    for part in (name if "." in name.rsplit("/", 1)[-1] else f"{name}.rq").split("/"):
+        res = res / part
     if not res.is_file():
         raise DataError(f"no packaged query named {name!r}")
     return res.read_text(encoding="utf-8")
