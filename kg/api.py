@@ -59,7 +59,7 @@ def _good_articles(paths: Iterable[str], date: dt.date | None, report: BatchRepo
         yield item
 
 
-WRITE_BATCH = 16  # articles per transaction on the embedded store
+WRITE_BATCH = 16  # articles written together (one transaction on the embedded store)
 
 
 def _run(articles: Iterable[Article], report: BatchReport, store: Store,
@@ -73,13 +73,9 @@ def _run(articles: Iterable[Article], report: BatchReport, store: Store,
     pending: list[tuple[Extraction, ArticleRDF]] = []
 
     def flush() -> None:
-        """Write the pending articles: on the embedded store in one transaction (each article
-        wholly in or out whatever happens), on a server one article graph per request."""
-        if isinstance(store, Store):
-            store.write_articles([rdf for _, rdf in pending])
-        else:
-            for _, rdf in pending:
-                store.replace_graph(*rdf.as_rdflib())
+        """Write the pending articles: on the embedded store in one transaction, on a server one
+        article graph per request (each article wholly in or out whatever happens)."""
+        store.write_articles([rdf for _, rdf in pending])
         for extraction, rdf in pending:
             report.articles += 1
             report.events += sum(1 for e in extraction.events if e.modality == "asserted")
@@ -98,7 +94,7 @@ def _run(articles: Iterable[Article], report: BatchReport, store: Store,
                 entities.add(e.location.id)
         if keep:
             report.extractions.append(extraction)
-        if len(pending) >= (WRITE_BATCH if isinstance(store, Store) else 1):
+        if len(pending) >= WRITE_BATCH:
             flush()
     flush()
     report.entities = len(entities)

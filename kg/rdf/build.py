@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pyoxigraph as ox
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from kg.link.mentions import slug
@@ -119,14 +119,6 @@ class ArticleRDF:
                      mapping.get(o, o) if isinstance(o, ox.NamedNode) else o)
                     for s, p, o in triples]
         return ArticleRDF(self.graph, rename(self.triples), rename(self.shared))
-
-    def as_rdflib(self) -> tuple[Graph, Graph]:
-        """The article graph and the shared descriptions as rdflib graphs (for other stores)."""
-        graph, shared = Graph(identifier=URIRef(self.graph.value)), Graph(identifier=ENTITIES_GRAPH)
-        for target, triples in ((graph, self.triples), (shared, self.shared)):
-            for t in triples:
-                target.add((URIRef(t[0].value), URIRef(t[1].value), to_rdflib(t[2])))
-        return graph, shared
 
     def __len__(self) -> int:
         return len(self.triples) + len(self.shared)
@@ -309,21 +301,6 @@ class GraphBuilder:
         self.add(node, iri(str(PROV.wasDerivedFrom)), event)
 
 
-def to_rdflib(node: ox.NamedNode | ox.Literal) -> URIRef | Literal:
-    """An rdflib term from an Oxigraph IRI or literal (plain strings stay plain, as rdflib
-    writes them)."""
-    if isinstance(node, ox.NamedNode):
-        return URIRef(node.value)
-    if node.language:
-        return Literal(node.value, lang=node.language)
-    if node.datatype.value == _XSD_STRING:
-        return Literal(node.value)
-    return Literal(node.value, datatype=URIRef(node.datatype.value))
-
-
-_XSD_STRING = str(XSD.string)
-
-
 def build_article(extraction: Extraction, described: Iterable[ox.NamedNode] = ()) -> ArticleRDF:
     """The article's named graph and the shared descriptions it adds, leaving out those of the
     subjects in `described` (already written)."""
@@ -331,8 +308,3 @@ def build_article(extraction: Extraction, described: Iterable[ox.NamedNode] = ()
     for event in extraction.events:
         builder.event(event)
     return builder.result()
-
-
-def build_graphs(extraction: Extraction) -> tuple[Graph, Graph]:
-    """The article's named graph and the entity descriptions it adds, as rdflib graphs."""
-    return build_article(extraction).as_rdflib()

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 import yaml
@@ -38,6 +38,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from kg.errors import StoreError
+from kg.rdf.build import ENTITIES_GRAPH, ArticleRDF, Triple
 from kg.rdf.vocab import PREFIXES
 
 TIMEOUT = 60.0
@@ -187,14 +188,16 @@ class RemoteStore:
     def _graph_url(self, name: URIRef) -> str:
         return f"{self.endpoints.store}?{urllib.parse.urlencode({'graph': str(name)})}"
 
-    def replace_graph(self, graph: Graph, shared: Graph | None = None) -> None:
-        """PUT the article graph (replacing it as a unit), then POST the shared descriptions."""
+    def write_articles(self, articles: list[ArticleRDF]) -> None:
+        """Per article, PUT its graph (replacing it as a unit), then POST its shared
+        descriptions: a server that fails mid-way leaves no article half written."""
         headers = {"Content-Type": "application/n-triples"}
-        data = graph.serialize(format="nt", encoding="utf-8")
-        self._request(self._graph_url(URIRef(str(graph.identifier))), data, headers, "PUT")
-        if shared is not None and len(shared):
-            self._request(self._graph_url(URIRef(str(shared.identifier))),
-                          shared.serialize(format="nt", encoding="utf-8"), headers, "POST")
+        for rdf in articles:
+            self._request(self._graph_url(URIRef(rdf.graph.value)), _ntriples(rdf.triples),
+                          headers, "PUT")
+            if rdf.shared:
+                self._request(self._graph_url(ENTITIES_GRAPH), _ntriples(rdf.shared), headers,
+                              "POST")
 
     def quads(self) -> Iterator[tuple[Node, Node, Node, Node]]:
         for row in self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
@@ -207,3 +210,9 @@ class RemoteStore:
 
     def close(self) -> None:
         """Nothing to release: every request is its own connection."""
+
+
+def _ntriples(triples: list[Triple]) -> bytes:
+    """N-Triples of Oxigraph triples, serialised by pyoxigraph."""
+    return cast(bytes, ox.serialize([ox.Triple(*t) for t in triples],
+                                    format=ox.RdfFormat.N_TRIPLES))
