@@ -297,3 +297,17 @@ def test_martial_law_and_a_state_of_emergency_are_read_as_phrases() -> None:
     # the same heads without the phrase are no coercion
     assert not triples(events("The state of the Peruvian economy worried lawmakers."))
     assert not triples(events("Peru passed a law on fishing quotas."))
+
+
+def test_seizing_ground_is_an_assault_and_seizing_power_a_coup() -> None:
+    town = triples(events("Chadian rebels seized control of a town in southern Libya."))
+    assert "TCD ASSAULT LBY" in town
+    assert not {t for t in town if " COUP " in t or " COERCE " in t}
+    base = triples(events("Ethiopian troops seized an Eritrean army base near the border."))
+    assert "ETH ASSAULT ERI" in base and not {t for t in base if " COUP " in t}
+    assert "GIN COUP GIN" in triples(events("The Guinean army seized power on Sunday."))
+    government = triples(events("Officers seized control of the government in Burkina Faso."))
+    assert "BFA COUP BFA" in government and not {t for t in government if " COERCE " in t}
+    # a modifier is not what is seized: a power plant is no power
+    plant = triples(events("Sudanese militiamen seized the power plant outside El Obeid."))
+    assert not {t for t in plant if " COUP " in t}

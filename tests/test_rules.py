@@ -247,3 +247,12 @@ def test_gazetteer_loads() -> None:
     # Nigeria is a different state; its names must not fall to Niger
     assert [e.entity.id for e in gaz.lookup("Nigeria")] == ["NGA"]
     assert gaz.demonyms.get("Nigerian") == "NGA"
+
+
+def test_ground_seized_by_an_assault_is_no_coercion() -> None:
+    rules = {rule.id: rule for rule in load_rules()}
+    ground = set(rules["assault.verb"].opt("patient_lemmas_for")["seize"])
+    assert ground <= set(rules["coerce.verb"].opt("patient_not_lemmas_for")["seize"])
+    power = set(rules["coup.seize-power.verb"].opt("patient_lemmas"))
+    assert power <= set(rules["coerce.verb"].opt("patient_not_lemmas_for")["seize"])
+    assert not power & ground

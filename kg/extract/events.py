@@ -189,18 +189,24 @@ class EventExtractor:
                                  for c in tok.children):
             return False
         patient = self._patient_token(tok)
+        # what the verb acts on: its object, or what that is "of" ("control of the town",
+        # "dozens of diplomats")
+        heads = [patient] if patient is not None else []
+        if patient is not None:
+            heads += [c for c in patient.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for c in c.children]
         excluded = rule.opt("patient_not_lemmas_for", {}).get(lem)
-        if excluded and patient is not None and (
-                lemma(patient, self.lex) in excluded or patient.lower_ in excluded):
+        if excluded and any(lemma(h, self.lex) in excluded or h.lower_ in excluded
+                            for h in heads):
             return False
         lemmas = rule.opt("patient_lemmas") or rule.opt("patient_lemmas_for", {}).get(lem)
         if lemmas:
-            heads = [patient] if patient is not None else []
             if patient is not None:
-                heads += [c for c in patient.children if c.dep_ == "prep" and c.lower_ == "of"
-                          for c in c.children]
-                # "President Roch Marc Kabore": the title may sit on another name part
-                heads += [t for t in patient.subtree if t.dep_ == "compound" and t.i < patient.i]
+                # "President Roch Marc Kabore": the title may sit on another name part; with
+                # patient_head_only a modifier does not count (a "power plant" is no power)
+                if not rule.opt("patient_head_only"):
+                    heads += [t for t in patient.subtree
+                              if t.dep_ == "compound" and t.i < patient.i]
                 heads += list(patient.conjuncts)  # "provided images and other intelligence"
             # "held civilians as human shields"
             heads += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "as"

@@ -25,7 +25,8 @@ RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on
              "requires_word", "patient_lemmas", "target_optional",
              "patient_not_lemmas_for", "source_not_forces", "on_negated",
              "requires_forces_or_person", "foreign_patient", "requires_dep",
-             "requires_complement_modal", "patient_lemmas_for", "not_if_forces"}
+             "requires_complement_modal", "patient_lemmas_for", "not_if_forces",
+             "patient_head_only"}
 # The lexicon's sections and their shapes: "words" is a list of lower-case single words (matched
 # against one token); "phrases2" also takes two-word entries; the others are checked by their own
 # parsers below.
