@@ -311,3 +311,28 @@ def test_seizing_ground_is_an_assault_and_seizing_power_a_coup() -> None:
     # a modifier is not what is seized: a power plant is no power
     plant = triples(events("Sudanese militiamen seized the power plant outside El Obeid."))
     assert not {t for t in plant if " COUP " in t}
+
+
+def test_what_an_authority_orders_its_own_side_to_do_is_done() -> None:
+    # no one else named: the order is the act, and who orders it acts
+    assert "NER SANCTION BEN" in triples(events("The Nigerien junta ordered the closure of the "
+                                                "border with Benin."))
+    assert "KEN RETREAT SOM" in triples(events("The Kenyan president ordered his troops to "
+                                               "withdraw from Somalia."))
+    # its unnamed agents act for it
+    assert "NER COERCE NER" in triples(events("The Nigerien junta ordered gendarmes to disperse "
+                                              "the protesters in Niamey."))
+    # an order not given, or one that might be, is no act
+    assert not triples(events("The Chadian government did not order the closure of the border "
+                              "with Sudan."))
+    assert not triples(events("Nigeria could order the closure of its border with Niger."))
+
+
+def test_an_order_to_another_party_is_a_request_not_the_act() -> None:
+    evs = events("The Malian junta ordered Danish troops to leave the country.")
+    assert triples(evs) == {"MLI REQUEST DNK"}
+    assert "DNK RETREAT MLI" in triples(evs, "hypothetical")
+    # an order for something bought is no aid, and what is not an act is no request
+    assert not triples(events("Morocco ordered new weapons from the United States."))
+    asked = triples(events("Uganda urged Kenya to close the border with Somalia."))
+    assert asked == {"UGA REQUEST KEN"}

@@ -32,6 +32,8 @@ from kg.rdf.vocab import event_classes
 from kg.records import Actor, Article, Entity, Event, Evidence, Quantity, TimeValue
 
 KEEP_SAME_COUNTRY = {"COUP", "COERCE", "ASSAULT", "PROTEST"}
+# sectors of a state's own agents, whom its orders set to act ("ordered police to disperse ...")
+AUTHORITY_SECTORS = {"government", "junta", "military", "instructors"}
 
 
 @dataclass
@@ -124,7 +126,7 @@ class EventExtractor:
             unnamed = patient is not None and self.res.sector_of(patient) in FORCE_SECTORS
             if not (unnamed or (moved and all(is_forces(a) for a in moved))):
                 return
-        modality, future = modality_of(tok, sent, self.lex)
+        modality, future = modality_of(tok, sent, self.lex, self._own_order(rule, tok))
         cls = rule.event_class
         if modality == "negated" and rule.opt("on_negated"):
             cls, modality = rule.opt("on_negated"), "asserted"  # "will not accept" rejects
@@ -401,6 +403,34 @@ class EventExtractor:
             return [], None
         return [], None
 
+    def _own_order(self, rule: Rule, tok: Token) -> Token | None:
+        """The order verb under which an `orderable` act is done, not asked for: an authority's
+        order to its own side or to no one named ("the junta ordered the closure of the border",
+        "ordered its troops to withdraw", "ordered police to disperse the crowd"). An order to
+        another party ("ordered French troops to leave") is a request, and None."""
+        if not rule.opt("orderable"):
+            return None
+        node = tok
+        while node.dep_ == "conj" and node.head.i != node.i:
+            node = node.head
+        head = node.head
+        if node.dep_ not in {"dobj", "xcomp"} or head.i == node.i or \
+                lemma(head, self.lex) not in self.lex.order_verbs:
+            return None
+        orderer = self._agent_token(head)
+        authority = self.res.resolve(orderer) if orderer is not None else []
+        if not authority:
+            return None
+        told = next((c for c in head.children if c.dep_ == "dobj"), None)
+        if node.dep_ == "xcomp" and told is not None:
+            parties = self.res.resolve(told)
+            if not parties and self.res.sector_of(told) not in AUTHORITY_SECTORS:
+                return None  # "ordered residents to leave": not its agents
+            if not all(any(same_party(p, a) or (p.country is not None and p.country == a.country)
+                           for a in authority) for p in parties):
+                return None
+        return head
+
     def _foreign_patient(self, rule: Rule, tok: Token) -> Found | None:
         """For rules with `foreign_patient`: the forces the verb acts on, with their states."""
         if not rule.opt("foreign_patient"):
@@ -447,6 +477,10 @@ class EventExtractor:
             head = tok.head
             if lemma(head, self.lex) in self.lex.object_control_verbs:
                 obj = next((c for c in head.children if c.dep_ in {"dobj", "nsubjpass"}), None)
+                if obj is not None and lemma(head, self.lex) in self.lex.order_verbs and \
+                        not self.res.resolve(obj) and self.res.sector_of(obj) in AUTHORITY_SECTORS:
+                    # "the junta ordered police to ...": unnamed agents act for who orders them
+                    return self._agent_token(head) or obj
                 if obj is not None:
                     return obj
             if head.dep_ == "acomp" and head.head.i != head.i:

@@ -2,6 +2,8 @@
 
 A rule (one JSON object per line of events.jsonl) names its trigger lemmas and part of speech, the
 ontology event class it produces, and ordered lists of argument roles to try for source and target.
+Options narrow where it fires or change what it yields: `orderable` marks an act an authority can
+order its own side to do (close a border, arrest, deploy): an order to do it reports it done.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on
              "patient_not_lemmas_for", "source_not_forces", "on_negated",
              "requires_forces_or_person", "foreign_patient", "requires_dep",
              "requires_complement_modal", "patient_lemmas_for", "not_if_forces",
-             "patient_head_only"}
+             "patient_head_only", "orderable"}
 # The lexicon's sections and their shapes: "words" is a list of lower-case single words (matched
 # against one token); "phrases2" also takes two-word entries; the others are checked by their own
 # parsers below.
@@ -41,7 +43,7 @@ LEXICON_SECTIONS: dict[str, str] = {
     "plural_pronouns": "words", "definite_determiners": "words", "country_nouns": "words",
     "place_nouns": "words", "pair_words": "words", "list_determiners": "words",
     "border_nouns": "words", "owner_preps": "words", "scene_preps": "words",
-    "location_preps": "words",
+    "location_preps": "words", "order_verbs": "words",
 }
 LEXICON_KEYS = set(LEXICON_SECTIONS)
 # modality lists; request_heads also takes "lemma particle" pairs ("call on")
@@ -103,6 +105,7 @@ class Lexicon:
     owner_preps: frozenset[str]
     scene_preps: frozenset[str]
     location_preps: frozenset[str]
+    order_verbs: frozenset[str]
 
 
 def _check_role(where: str, role: str) -> None:
@@ -285,7 +288,7 @@ def parse_lexicon(fname: str, text: str) -> Lexicon:
             "participation_preps", "performative_verbs", "preparation_heads", "object_control_verbs",
             "responsibility_verbs", "relative_pronouns", "reflexive_pronouns", "plural_pronouns",
             "definite_determiners", "country_nouns", "place_nouns", "pair_words",
-            "list_determiners", "border_nouns", "owner_preps", "scene_preps", "location_preps")},
+            "list_determiners", "border_nouns", "owner_preps", "scene_preps", "location_preps", "order_verbs")},
     )
 
 

@@ -99,8 +99,10 @@ def reported(tok: Token, lex: Lexicon) -> bool:
         lemma(head, lex) in lex.speech_verbs or lemma(head, lex) in lex.modality["future_heads"])
 
 
-def modality_of(tok: Token, sent: Span, lex: Lexicon) -> tuple[str, bool]:
-    """(asserted|negated|hypothetical, whether it is announced future action)."""
+def modality_of(tok: Token, sent: Span, lex: Lexicon, ordered_by: Token | None = None
+                ) -> tuple[str, bool]:
+    """(asserted|negated|hypothetical, whether it is announced future action). `ordered_by` is an
+    order verb above the trigger that reports it done rather than asked for."""
     mod = lex.modality
     if sent.text.rstrip().endswith("?"):
         return "hypothetical", False
@@ -138,7 +140,8 @@ def modality_of(tok: Token, sent: Span, lex: Lexicon) -> tuple[str, bool]:
         if node.pos_ in {"VERB", "AUX"} and lem not in mod["continuing_heads"] and any(
                 c.dep_ == "aux" and c.lower_ in mod["future_aux"] for c in node.children):
             future = True  # "will join ministers to discuss" (but "will maintain aid" holds)
-        if names(node, mod["request_heads"], lex):
+        if names(node, mod["request_heads"], lex) and not (
+                ordered_by is not None and node.i == ordered_by.i):
             return "hypothetical", False
         # "announced it will withdraw" or "plans to withdraw" is future action, but "announced
         # that they have agreed" reports a past fact
