@@ -106,11 +106,13 @@ def test_good_rule_parses() -> None:
      "patient_not_lemmas_for: 'pull' is not one of the rule's lemmas"),
     ({**GOOD_RULE, "id": "b", "lemmas": ["Withdraw"]}, 3, "lemmas: 'Withdraw' must be lower-case"),
     ({**GOOD_RULE, "id": "b", "lemmas": []}, 3, "lemmas: must be a non-empty list of words"),
+    ({**GOOD_RULE, "id": "b", "orderable": "yes"}, 3, "orderable must be true or false"),
 ], ids=["unknown-key", "unknown-class", "unknown-on-future", "unknown-implies",
         "unknown-refine", "missing-examples", "empty-examples", "unknown-role", "bad-pos",
         "bad-json", "not-object", "duplicate-id", "source-not-list", "phrase-lemma",
         "phrase-patient-lemma", "phrase-required-word", "phrase-patient-lemma-for",
-        "particle-not-list", "by-lemma-key-not-a-lemma", "upper-case-lemma", "no-lemmas"])
+        "particle-not-list", "by-lemma-key-not-a-lemma", "upper-case-lemma", "no-lemmas",
+        "flag-not-bool"])
 def test_bad_rule_names_file_and_line(bad: dict | str, line: int, reason: str) -> None:
     # line 2 is blank, so the line number must count it
     with pytest.raises(DataError) as info:

@@ -29,23 +29,17 @@ RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on
              "requires_forces_or_person", "foreign_patient", "requires_dep",
              "requires_complement_modal", "patient_lemmas_for", "not_if_forces",
              "patient_head_only", "orderable"}
-# The lexicon's sections and their shapes: "words" is a list of lower-case single words (matched
-# against one token); "phrases2" also takes two-word entries; the others are checked by their own
-# parsers below.
-LEXICON_SECTIONS: dict[str, str] = {
-    "sector_nouns": "sectors", "partitive_nouns": "words", "comparators": "comparators",
-    "personnel_nouns": "words", "modality": "modality", "locative_preps": "words",
-    "first_person": "words", "relative_dates": "dates", "light_verbs": "words",
-    "speech_verbs": "words", "org_nouns": "words", "third_person": "words",
-    "participation_verbs": "words", "participation_preps": "words", "lemma_fixes": "lemma_fixes", "performative_verbs": "words",
-    "preparation_heads": "words", "object_control_verbs": "words",
-    "responsibility_verbs": "words", "relative_pronouns": "words", "reflexive_pronouns": "words",
-    "plural_pronouns": "words", "definite_determiners": "words", "country_nouns": "words",
-    "place_nouns": "words", "pair_words": "words", "list_determiners": "words",
-    "border_nouns": "words", "owner_preps": "words", "scene_preps": "words",
-    "location_preps": "words", "order_verbs": "words",
-}
-LEXICON_KEYS = set(LEXICON_SECTIONS)
+# Lexicon sections that are lists of lower-case single words, each matched against one token.
+WORD_SECTIONS = (
+    "partitive_nouns", "personnel_nouns", "locative_preps", "first_person", "third_person",
+    "light_verbs", "speech_verbs", "org_nouns", "participation_verbs", "participation_preps",
+    "performative_verbs", "preparation_heads", "object_control_verbs", "order_verbs",
+    "responsibility_verbs", "relative_pronouns", "reflexive_pronouns", "plural_pronouns",
+    "definite_determiners", "country_nouns", "place_nouns", "pair_words", "list_determiners",
+    "border_nouns", "owner_preps", "scene_preps", "location_preps")
+# Sections of other shapes, each checked by its own parser in parse_lexicon.
+SHAPED_SECTIONS = ("sector_nouns", "comparators", "modality", "relative_dates", "lemma_fixes")
+LEXICON_KEYS = set(WORD_SECTIONS) | set(SHAPED_SECTIONS)
 # modality lists; request_heads also takes "lemma particle" pairs ("call on")
 MODALITY_KEYS = {"negation": "words", "hypothetical_aux": "words", "hypothetical_adj": "words",
                  "conditional_marks": "words", "future_aux": "words", "future_heads": "words",
@@ -118,11 +112,20 @@ def _check_role(where: str, role: str) -> None:
 
 # Word lists of a rule, each entry matched against one token (its form or lemma): a phrase there
 # can never match. A phrase is a trigger with `requires_word` ("state" needing "emergency").
-TOKEN_LISTS = ("lemmas", "patient_lemmas", "requires_word", "particle")
+TOKEN_LISTS = ("lemmas", "patient_lemmas", "requires_word", "particle",
+               "requires_complement_modal")
 TOKEN_LISTS_BY_LEMMA = ("patient_lemmas_for", "patient_not_lemmas_for", "particle_for")
 
 
-def _check_words(where: str, data: dict[str, Any]) -> None:
+FLAG_OPTIONS = ("requires_forces", "requires_forces_patient", "target_optional",
+                "source_not_forces", "requires_forces_or_person", "not_if_forces",
+                "patient_head_only", "orderable")
+
+
+def _check_options(where: str, data: dict[str, Any]) -> None:
+    for key in FLAG_OPTIONS:
+        if key in data and not isinstance(data[key], bool):
+            raise DataError(f"{where}: {key} must be true or false")
     for key in TOKEN_LISTS:
         if key in data:
             single_words(f"{where}: {key}", data[key])
@@ -162,7 +165,7 @@ def parse_rule(where: str, data: Any) -> Rule:
             raise DataError(f"{where}: {key} must be a non-empty list of roles")
     for role in data["source"] + data["target"]:
         _check_role(where, role)
-    _check_words(where, data)
+    _check_options(where, data)
     if not data["examples"]:
         raise DataError(f"{where}: a rule needs at least one example sentence")
     options = {k: v for k, v in data.items()
@@ -250,8 +253,7 @@ def parse_lexicon(fname: str, text: str) -> Lexicon:
         got = set(data) if isinstance(data, dict) else set()
         raise DataError(f"{fname}: sections must be {sorted(LEXICON_KEYS)}; "
                         f"unknown {sorted(got - LEXICON_KEYS)}, missing {sorted(LEXICON_KEYS - got)}")
-    words = {key: single_words(f"{fname}: {key}", data[key])
-             for key, shape in LEXICON_SECTIONS.items() if shape == "words"}
+    words = {key: single_words(f"{fname}: {key}", data[key]) for key in WORD_SECTIONS}
     modality = _mapping(f"{fname}: modality", data["modality"])
     if set(modality) != set(MODALITY_KEYS):
         raise DataError(f"{fname}: modality must have exactly {sorted(MODALITY_KEYS)}; "
@@ -266,29 +268,17 @@ def parse_lexicon(fname: str, text: str) -> Lexicon:
                    key=lambda pc: -len(pc[0]))
     dates = _mapping(f"{fname}: relative_dates", data["relative_dates"])
     fixes = _mapping(f"{fname}: lemma_fixes", data["lemma_fixes"])
+    renamed = {"partitive_nouns": "partitives", "personnel_nouns": "personnel"}
     return Lexicon(
         sector_of=sector_of,
-        partitives=words["partitive_nouns"],
         comparators=tuple(comps),
-        personnel=words["personnel_nouns"],
         modality={k: single_words(f"{fname}: modality.{k}", modality[k],
                                   max_words=2 if shape == "phrases2" else 1)
                   for k, shape in MODALITY_KEYS.items()},
-        locative_preps=words["locative_preps"],
-        first_person=words["first_person"],
         relative_dates={k.lower(): _relative_date(f"{fname}: relative_dates.{k}", v)
                         for k, v in dates.items()},
-        light_verbs=words["light_verbs"],
-        speech_verbs=words["speech_verbs"],
-        org_nouns=words["org_nouns"],
-        third_person=words["third_person"],
-        participation_verbs=words["participation_verbs"],
         lemma_fixes={k: _lemma_fix(f"{fname}: lemma_fixes.{k}", v) for k, v in fixes.items()},
-        **{key: words[key] for key in (
-            "participation_preps", "performative_verbs", "preparation_heads", "object_control_verbs",
-            "responsibility_verbs", "relative_pronouns", "reflexive_pronouns", "plural_pronouns",
-            "definite_determiners", "country_nouns", "place_nouns", "pair_words",
-            "list_determiners", "border_nouns", "owner_preps", "scene_preps", "location_preps", "order_verbs")},
+        **{renamed.get(key, key): words[key] for key in WORD_SECTIONS},
     )
 
 
