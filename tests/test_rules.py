@@ -177,6 +177,8 @@ def test_lexicon_bad_modality() -> None:
     (lambda d: d["sector_nouns"]["military"].append("elite special forces"),
      "lex.yaml: sector_nouns.military: 'elite special forces' has 3 words"),
     (lambda d: d.update(sector_nouns=["troops"]), "lex.yaml: sector_nouns: must be a non-empty mapping"),
+    (lambda d: d["sector_nouns"].update(navy=["sailors"]),
+     "lex.yaml: sector_nouns: unknown sectors ['navy']"),
     (lambda d: d["modality"].update(future_aux=None),
      "lex.yaml: modality.future_aux: must be a non-empty list of words"),
     (lambda d: d["modality"].pop("future_aux"), "lex.yaml: modality must have exactly"),
@@ -187,7 +189,7 @@ def test_lexicon_bad_modality() -> None:
     (lambda d: d["comparators"].update(about="some"), "lex.yaml: comparators.about: must be"),
 ], ids=["string-not-list", "empty-list", "number", "upper-case", "yaml-boolean",
         "phrase-in-word-list", "phrase-in-modality", "three-word-request-head",
-        "three-word-sector-noun", "sectors-not-mapping", "modality-list-null",
+        "three-word-sector-noun", "sectors-not-mapping", "unknown-sector", "modality-list-null",
         "modality-missing-list", "lemma-fix-not-mapping", "lemma-fix-missing-form",
         "bad-relative-date", "comparator-not-list"])
 def test_lexicon_bad_section_names_file_and_key(change: object, reason: str) -> None:

@@ -18,6 +18,7 @@ import yaml
 
 from kg.errors import DataError
 from kg.rdf.vocab import event_classes
+from kg.records import SECTOR_LABELS
 
 ROLES = {"attr", "agent", "patient", "experiencer", "poss", "mod", "of", "by", "governor", "between",
          "place", "sentence", "salient", "same_as_target", "demand", "dative", "none",
@@ -259,8 +260,11 @@ def parse_lexicon(fname: str, text: str) -> Lexicon:
         raise DataError(f"{fname}: modality must have exactly {sorted(MODALITY_KEYS)}; "
                         f"unknown {sorted(set(modality) - set(MODALITY_KEYS))}, "
                         f"missing {sorted(set(MODALITY_KEYS) - set(modality))}")
-    sector_of = {w: sector for sector, ws in _mapping(f"{fname}: sector_nouns",
-                                                      data["sector_nouns"]).items()
+    sectors = _mapping(f"{fname}: sector_nouns", data["sector_nouns"])
+    if set(sectors) - set(SECTOR_LABELS):
+        raise DataError(f"{fname}: sector_nouns: unknown sectors "
+                        f"{sorted(set(sectors) - set(SECTOR_LABELS))}; known {sorted(SECTOR_LABELS)}")
+    sector_of = {w: sector for sector, ws in sectors.items()
                  for w in single_words(f"{fname}: sector_nouns.{sector}", ws, max_words=2)}
     comps = sorted(((p, c) for c, phrases in _mapping(f"{fname}: comparators",
                                                       data["comparators"]).items()
