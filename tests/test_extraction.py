@@ -336,3 +336,8 @@ def test_an_order_to_another_party_is_a_request_not_the_act() -> None:
     assert not triples(events("Morocco ordered new weapons from the United States."))
     asked = triples(events("Uganda urged Kenya to close the border with Somalia."))
     assert asked == {"UGA REQUEST KEN"}
+
+
+def test_an_order_urged_on_another_is_not_given() -> None:
+    assert triples(events("Ecuador urged the Peruvian junta to order the closure of the "
+                          "border.")) == {"ECU REQUEST PER"}
