@@ -85,9 +85,9 @@ def _run(articles: Iterable[Article], report: BatchReport, store: Store,
         pending.clear()
 
     for extraction in extract_articles(articles, workers=workers):
-        rdf = build_article(extraction, described).renamed(merged)
+        rdf = build_article(extraction, described)
         described.update(s for s, _, _ in rdf.shared)  # written with this article
-        pending.append((extraction, rdf))
+        pending.append((extraction, rdf.renamed(merged)))
         for e in extraction.events:
             entities.update(a.entity.id for a in (e.source, e.target) if a is not None)
             if e.location is not None:
