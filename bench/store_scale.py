@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/store_scale.py [--triples 1000000] [--rdflib-triples 200000]
                                           [--seed-articles 40] [--runs 5] [--rdflib-runs 1]
-                                          [--no-server]
+                                          [--no-server] [--queries presence,timeline,...]
 
 Builds the data without spaCy at scale: it ingests --seed-articles generated articles
 (bench/make_corpus.py) into a throwaway embedded store, reads back each article's named graph,
@@ -267,6 +267,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--rdflib-runs", type=int, default=1)
     ap.add_argument("--no-server", action="store_true", help="skip oxigraph serve")
+    ap.add_argument("--queries", default=",".join(n for n, _ in QUERIES),
+                    help="which named queries to time (comma-separated)")
     args = ap.parse_args()
     print(f"store_scale: {run_stamp()}")
 
@@ -334,8 +336,9 @@ def main() -> None:
         print(f"{'query':<24}{'values':>7}{'median':>9}{'p90':>9}{'max':>9}  "
               f"{'slowest (rows)':<22}{'server median':>14}{'server max':>11}")
         swept: list[tuple[str, float]] = []
-        for name, values in [(n, sweep_params(n, states)) for n, _ in QUERIES] + [
-                ("events-between", sweep_years())]:
+        chosen = [(n, p) for n, p in QUERIES if n in args.queries.split(",")]
+        years = [("events-between", sweep_years())] if "events-between" in args.queries else []
+        for name, values in [(n, sweep_params(n, states)) for n, _ in chosen] + years:
             local = sweep(big, name, values, args.runs)
             med, p90, top = spread(local)
             server_cells = ("-", "-")
@@ -343,7 +346,7 @@ def main() -> None:
                 r_med, _, r_top = spread(sweep(remote, name, values, max(1, args.runs // 2)))
                 server_cells = (f"{r_med:.1f}", f"{r_top:.0f}")
             slowest = f"{label(local[-1][2])} ({local[-1][1]})"
-            if len(swept) == len(QUERIES):
+            if len(swept) == len(chosen):
                 name += " 1y"
             swept.append((name, med))
             print(f"{name:<24}{len(values):>7}{med:>9.1f}{p90:>9.1f}{top:>9.0f}  {slowest:<22}"
@@ -355,7 +358,7 @@ def main() -> None:
               f"{f'embedded {small // 1000}k':>16}{f'rdflib {small // 1000}k':>16}"
               f"{'same-size':>11}{'lower bound':>13}")
         ratios = []
-        for name, params in QUERIES:
+        for name, params in chosen:
             e_ms, e_rows = timings(kg_query(big, name, params), args.runs)
             o_ms, o_rows = timings(oxigraph_query(big, name, params), args.runs)
             es_ms, es_rows = timings(kg_query(little, name, params), args.runs)
