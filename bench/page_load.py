@@ -27,15 +27,13 @@ from pathlib import Path
 
 from _common import run_stamp
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
 
+from kg.export.browser import CHROMEDRIVER, CHROMIUM, have_chromium, offline_chromium
 from kg.export.html import load_page_style, render_html
 from kg.export.scope import event_types
 from kg.export.view import EdgeView, GraphView, NodeView, SourceRef
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 COUNTRIES = ("NER", "MLI", "BFA", "TCD", "NGA", "SDN", "LBY", "DZA", "FRA", "USA", "RUS", "CHN",
              "TUR", "ARE", "UKR", "GBR", "DEU", "ITA", "EGY", "ETH", None)
 SELECT_JS = """
@@ -104,27 +102,7 @@ def synthetic_view(n_nodes: int, n_edges: int, seed: int = 1) -> GraphView:
 
 def chrome(profile: Path) -> webdriver.Chrome:
     """Headless Chromium as the browser tests start it, network requests made to fail."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1400,900",
-        f"--user-data-dir={profile}",
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
-        "--proxy-server=127.0.0.1:9",
-    ):
-        options.add_argument(arg)
-    drv = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    drv.set_window_size(1400, 900)
-    return drv
+    return offline_chromium(profile)
 
 
 def measure(driver: webdriver.Chrome, view: GraphView, out: Path, runs: int) -> dict[str, float]:
@@ -160,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--small", type=int, default=500, help="nodes of the comparison page")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+    if not have_chromium():
         print(f"needs {CHROMIUM} and {CHROMEDRIVER}", file=sys.stderr)
         return 2
     print(f"page load benchmark ({run_stamp()})")

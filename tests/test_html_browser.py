@@ -9,16 +9,15 @@ from typing import Any
 
 import pytest
 
+from kg.export.browser import CHROMEDRIVER, CHROMIUM, have_chromium, offline_chromium
 from kg.export.html import write_html
 from kg.export.view import EdgeView, GraphView, NodeView, SourceRef
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
-if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):  # CI installs both; this is for dev machines
+if not have_chromium():  # CI installs both; this is for dev machines
     pytest.skip(
         f"browser tests need {CHROMIUM} and {CHROMEDRIVER}"
         " (apt-get install chromium chromium-driver)",
@@ -26,7 +25,6 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):  # CI installs both; this 
     )
 
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -197,28 +195,7 @@ def xss_view() -> GraphView:
 
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1400,900",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-        # any request the page made would fail: no name resolves and the proxy port is closed
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
-        "--proxy-server=127.0.0.1:9",
-    ):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    drv = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    drv.set_window_size(1400, 900)
+    drv = offline_chromium(tmp_path_factory.mktemp("chromium-profile"), browser_logs=True)
     try:
         yield drv
     finally:
