@@ -146,6 +146,25 @@ def test_large_graph_gets_fixed_positions_without_physics() -> None:
     assert render_html(view) == page
 
 
+def test_few_nodes_with_many_edges_are_laid_out_without_physics() -> None:
+    # in-browser physics simulates every curved edge too: edges count as well as nodes
+    style = load_page_style()
+    n = 40
+    assert n <= style.physics_max_nodes
+    nodes = tuple(NodeView(f"n{i:02}", f"Node {i}", "City") for i in range(n))
+
+    def view(edge_count: int) -> GraphView:
+        return GraphView(nodes, tuple(
+            EdgeView(f"e{i:03}", f"n{i % n:02}", f"n{(i * 7 + 1) % n:02}", f"r{i}", "r",
+                     "PRESENCE") for i in range(edge_count)))
+
+    few = page_data(render_html(view(style.physics_max_edges)))
+    assert few["options"]["physics"]["enabled"] is True
+    many = page_data(render_html(view(style.physics_max_edges + 1)))
+    assert many["options"]["physics"] == {"enabled": False}
+    assert all(isinstance(node["x"], int) for node in many["nodes"])
+
+
 def test_huge_graph_gets_a_fast_radial_layout_and_straight_edges() -> None:
     n = 600  # above layout.force_max_nodes
     nodes = tuple(

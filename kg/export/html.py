@@ -6,9 +6,10 @@ a CDN). Article-derived text travels only inside a JSON data block, and the page
 every element from it with ``textContent``, so no label, sentence, title or url can run as code.
 A Content-Security-Policy runs only the page's two scripts (by hash) and allows no network access.
 
-Graphs above ``layout.physics_max_nodes`` get positions computed here and no physics; above
-``layout.force_max_nodes`` those positions come from a fast radial layout instead of a force
-layout, so a page of thousands of nodes renders in seconds and opens without a layout pass.
+Graphs above ``layout.physics_max_nodes`` nodes or ``layout.physics_max_edges`` edges get
+positions computed here and no physics; above ``layout.force_max_nodes`` those positions come
+from a fast radial layout instead of a force layout, so a page of thousands of nodes renders in
+seconds and opens without a layout pass.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 _TOP_KEYS = {"node_types", "event_types", "edges", "layout"}
 _NODE_KEYS = {"color", "shape", "size"}
 _EDGE_KEYS = {"default_color", "min_width", "per_source", "max_width", "label_max_edges"}
-_LAYOUT_KEYS = {"physics_max_nodes", "force_max_nodes", "seed"}
+_LAYOUT_KEYS = {"physics_max_nodes", "physics_max_edges", "force_max_nodes", "seed"}
 # \u2028/\u2029 end a line in old JavaScript; "<", ">" and "&" could end the <script> block.
 _JSON_ESCAPES = {
     "<": "\\u003c",
@@ -109,6 +110,7 @@ class PageStyle:
     max_width: float
     label_max_edges: int
     physics_max_nodes: int
+    physics_max_edges: int
     force_max_nodes: int
     seed: int
 
@@ -173,7 +175,7 @@ def render_html(view: GraphView, title: str = "kg graph", style: PageStyle | Non
     nodes = sorted(view.nodes, key=lambda n: n.id)
     edges = sorted(view.edges, key=lambda e: e.id)
     _check_ids(nodes, edges)
-    physics = len(nodes) <= style.physics_max_nodes
+    physics = len(nodes) <= style.physics_max_nodes and len(edges) <= style.physics_max_edges
     huge = len(nodes) > style.force_max_nodes
     positions = {} if physics else _layout(nodes, edges, style.seed, huge)
     dense = len(edges) > style.label_max_edges
@@ -273,6 +275,7 @@ def _parse_style(raw: Any, where: str) -> PageStyle:
         max_width=widths["max_width"],
         label_max_edges=edges["label_max_edges"],
         physics_max_nodes=layout["physics_max_nodes"],
+        physics_max_edges=layout["physics_max_edges"],
         force_max_nodes=layout["force_max_nodes"],
         seed=layout["seed"],
     )
