@@ -15,6 +15,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from click.testing import CliRunner, Result
+from rdflib import RDF, Graph, URIRef
 
 from kg.cli import main
 from kg.extract.rules import load_rules
@@ -211,6 +212,21 @@ def test_query_formats(runner: CliRunner, ingested_store: Path) -> None:
                   COUNT_EVENTS)
     assert as_json.exit_code == 0, as_json.output
     assert json.loads(as_json.stdout) == [{"n": str(events)}]
+
+
+def test_construct_and_ask_queries(runner: CliRunner, ingested_store: Path) -> None:
+    construct = run(runner, "query", "--store", str(ingested_store),
+                    "CONSTRUCT { ?s a kg:State } WHERE { ?s a kg:State }")
+    assert construct.exit_code == 0, construct.output
+    graph = Graph().parse(data=construct.stdout, format="turtle")
+    assert (URIRef("https://w3id.org/kg-security/id/state/NER"), RDF.type,
+            URIRef("https://w3id.org/kg-security/ontology#State")) in graph
+    assert "@prefix kg: <https://w3id.org/kg-security/ontology#>" in construct.stdout
+    for text, answer in (("ASK { kgr:state\\/NER a kg:State }", "true"),
+                         ("ASK { kgr:state\\/NER a kg:Person }", "false")):
+        ask = run(runner, "query", "--store", str(ingested_store), text)
+        assert ask.exit_code == 0, ask.output
+        assert ask.stdout.strip() == answer
 
 
 def test_query_file(runner: CliRunner, ingested_store: Path, tmp_path: Path) -> None:

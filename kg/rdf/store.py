@@ -86,6 +86,8 @@ class Store:
             return out
         out = Result("CONSTRUCT")
         out.graph = Graph()
+        for prefix, ns in PREFIXES.items():
+            out.graph.bind(prefix, ns)
         out.graph += ((convert(t.subject), convert(t.predicate), convert(t.object))
                       for t in answer)
         return out
