@@ -40,6 +40,7 @@ def iri(value: str) -> ox.NamedNode:
     return ox.NamedNode(value)
 
 
+@functools.cache
 def kg_iri(name: str) -> ox.NamedNode:
     """The kg: term `name` as an Oxigraph IRI (DataError if the ontology lacks it)."""
     return iri(str(term(name)))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from importlib import resources
-from typing import Any
 
 from rdflib.query import Result
 from rdflib.term import Node
@@ -39,8 +38,8 @@ def is_update(text: str) -> bool:
     return bool(_UPDATE.match(body))
 
 
-def run_query(store: Store, text: str, source: str = "query", allow_update: bool = False,
-              bindings: dict[str, Any] | None = None) -> Result | None:
+def run_query(store: Store, text: str, source: str = "query", allow_update: bool = False
+              ) -> Result | None:
     """Run a SPARQL query (or, if allowed, an update) with the project's prefixes bound.
 
     Raises:
@@ -52,7 +51,7 @@ def run_query(store: Store, text: str, source: str = "query", allow_update: bool
                 raise QueryError(f"{source}: this is a SPARQL update; pass --update to run it")
             store.update(text)
             return None
-        return store.query(text, bindings)
+        return store.query(text)
     except SyntaxError as exc:
         raise QueryError(f"{source}: SPARQL syntax error: {_first_line(exc)}") from None
     except (ValueError, OSError) as exc:

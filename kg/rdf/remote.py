@@ -21,7 +21,6 @@ import base64
 import io
 import json
 import os
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -137,18 +136,9 @@ class RemoteStore:
             "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
 
     # -- the Store interface ----------------------------------------------------------------
-    def query(self, text: str, bindings: dict[str, Node] | None = None) -> Result:
-        """Run a SELECT, ASK or CONSTRUCT query; bindings become a VALUES block."""
-        if bindings:
-            # A VALUES block opening the outer WHERE group binds the parameters for every
-            # pattern and FILTER of that group (terms serialised by rdflib, never raw text).
-            names = list(bindings)
-            values = (f"VALUES ({' '.join('?' + n for n in names)}) "
-                      f"{{ ({' '.join(bindings[n].n3() for n in names)}) }}\n")
-            where = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
-            if where is None:
-                raise StoreError("a parameterised query needs a WHERE clause")
-            text = text[:where.end()] + "\n" + values + text[where.end():]
+    def query(self, text: str) -> Result:
+        """Run a SELECT, ASK or CONSTRUCT query (parameters come bound by
+        kg.rdf.queries.with_values, as on the embedded store)."""
         head = text.lstrip().upper()
         if "CONSTRUCT" in head.split("WHERE")[0] or head.startswith("DESCRIBE"):
             graph = Graph()

@@ -11,10 +11,10 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pyoxigraph as ox
-from oxrdflib._converter import from_ox, to_ox
+from oxrdflib._converter import from_ox
 from rdflib import Dataset, Graph, URIRef, Variable
 from rdflib.query import Result
 
@@ -63,16 +63,15 @@ class Store:
         for prefix, ns in PREFIXES.items():
             self.dataset.bind(prefix, ns, override=True)
 
-    def query(self, text: str, bindings: dict[str, Any] | None = None) -> Result:
-        """Run a SPARQL query with the kg prefixes bound, over the union of the graphs.
+    def query(self, text: str) -> Result:
+        """Run a SPARQL query with the kg prefixes bound, over the union of the graphs
+        (parameters come bound by kg.rdf.queries.with_values).
 
         Straight on pyoxigraph rather than through oxrdflib, converting each distinct term of
         the answer to rdflib once: labels, types and dates repeat down a result, and building
         rdflib Literals is most of the cost of reading a large one.
         """
-        answer = self.oxigraph.query(
-            text, prefixes=PREFIXES, use_default_graph_as_union=True,
-            substitutions={ox.Variable(k): cast(Any, to_ox(v)) for k, v in (bindings or {}).items()})
+        answer = self.oxigraph.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
         if isinstance(answer, ox.QueryBoolean):
             out = Result("ASK")
             out.askAnswer = bool(answer)
