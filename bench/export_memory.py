@@ -30,7 +30,6 @@ the in-memory export grows (without the baseline: at most 4 MB per 100k more tha
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -42,7 +41,7 @@ import pyoxigraph as ox
 from _common import run_stamp
 from _perf import machine_check
 from make_corpus import ensure_corpus
-from store_scale import head_lines, post_nquads, seed_graphs, start_server, write_nquads
+from store_scale import clean_up, head_lines, post_nquads, seed_graphs, start_server, write_nquads
 
 OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
               "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
@@ -186,8 +185,8 @@ def main() -> None:
               f"({large / small:.1f}x)")
         print(f"{'export':<40}{'small':>8}{'large':>8}{'ratio':>8}{'MB/100k':>9}"
               f"{'s small':>9}{'s large':>9}")
-        for label, cells in rows:
-            (p_small, s_small), (p_large, s_large) = cells["small"], cells["large"]
+        for label, measures in rows:
+            (p_small, s_small), (p_large, s_large) = measures["small"], measures["large"]
             print(f"{label:<40}{p_small:8.0f}{p_large:8.0f}{p_large / p_small:8.2f}"
                   f"{(p_large - p_small) / per:9.1f}{s_small:9.1f}{s_large:9.1f}")
         growth = {label: (c["large"][0] - c["small"][0]) / per for label, c in rows}
@@ -219,10 +218,7 @@ def main() -> None:
         print(summary + f"; streamed exports grow at most {worst:.1f} MB per 100k triples, "
               f"reading the store alone {floor_growth:.1f}")
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        shutil.rmtree(workdir, ignore_errors=True)
+        clean_up(server, workdir)
 
 
 if __name__ == "__main__":

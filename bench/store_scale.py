@@ -156,6 +156,14 @@ def start_server(location: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("oxigraph serve did not start")
 
 
+def clean_up(server: subprocess.Popen[bytes] | None, workdir: Path) -> None:
+    """Stop the server (if one was started) and remove the benchmark's working directory."""
+    if server is not None:
+        server.terminate()
+        server.wait(timeout=30)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
 def post_nquads(base: str, path: Path) -> None:
     with open(path, "rb") as body:
         request = urllib.request.Request(
@@ -389,10 +397,7 @@ def main() -> None:
               + "; largest answers " + ", ".join(f"{n} {e:.0f} ms" for n, e, _, _ in ratios)
               + f" on {total:,} triples")
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        shutil.rmtree(workdir, ignore_errors=True)
+        clean_up(server, workdir)
 
 
 if __name__ == "__main__":
