@@ -12,7 +12,8 @@ rehashed with the replica number) and a new `kg:articleId`, `kg:path` and `kg:ur
 state and rule IRIs stay shared, and the shared entities graph is included once. The result is
 written as one N-Quads file, then:
 
-- bulk load: `pyoxigraph.Store(dir).bulk_load(path=file)` into a new embedded store, and one
+- bulk load: `kg load` of the file into a new embedded store (Oxigraph's bulk loader, timed apart
+  from the compaction `kg load` then runs so that queries visit fewer files), and one
   `POST /store` (application/n-quads) of the same file to an `oxigraph serve` started here on
   127.0.0.1 (a free port, a temporary directory); triples/s for each;
 - named queries, every row read through kg (`kg.rdf.named.run_named` on `kg.rdf.store.Store(dir)`,
@@ -299,18 +300,20 @@ def main() -> None:
         big_dir = workdir / "embedded"
         start = time.perf_counter()
         load_report = api.load([str(nq)], str(big_dir))  # what `kg load FILE` does
-        embedded_load = time.perf_counter() - start
+        end_to_end = time.perf_counter() - start
+        embedded_load = end_to_end - load_report.compact_seconds
         loaded = load_report.after
         if load_report.errors:
             raise SystemExit(f"kg load: {load_report.errors[0]}")
         small_dir = workdir / "embedded-small"
-        ostore = ox.Store(str(small_dir))
-        ostore.bulk_load(path=str(small_nq), format=ox.RdfFormat.N_QUADS)
-        del ostore
+        api.load([str(small_nq)], str(small_dir))
         gc.collect()
         print(f"\nbulk load, embedded (kg load of the file, Oxigraph's bulk loader): {loaded} quads in "
               f"{embedded_load:.1f}s = {loaded / embedded_load:,.0f} triples/s   "
-              f"target >= {MIN_LOAD:,}: {'met' if loaded / embedded_load >= MIN_LOAD else 'MISSED'}")
+              f"target >= {MIN_LOAD:,}: {'met' if loaded / embedded_load >= MIN_LOAD else 'MISSED'}"
+              f"\n  then compacting the store for queries (Oxigraph's optimize, as kg load does): "
+              f"{load_report.compact_seconds:.1f}s; kg load end to end "
+              f"{loaded / end_to_end:,.0f} triples/s")
 
         # bulk load, server
         base = ""
@@ -392,7 +395,8 @@ def main() -> None:
         for name, med in swept[len(ratios):]:
             print(f"  {name:<18} median {med:6.1f} ms: "
                   f"{'met' if med <= MAX_MEDIAN_MS else 'MISSED'}")
-        print(f"summary: bulk load {loaded / embedded_load:,.0f} triples/s embedded; median over "
+        print(f"summary: bulk load {loaded / embedded_load:,.0f} triples/s embedded "
+              f"({loaded / end_to_end:,.0f} with the compaction); median over "
               f"parameter values " + ", ".join(f"{n} {m:.0f} ms" for n, m in swept)
               + "; largest answers " + ", ".join(f"{n} {e:.0f} ms" for n, e, _, _ in ratios)
               + f" on {total:,} triples")

@@ -27,6 +27,7 @@ from kg.rdf.build import ArticleRDF, build_article
 from kg.rdf.named import named_queries, run_named
 from kg.rdf.queries import run_query, select
 from kg.rdf.store import Store, open_store
+from kg.rdf.store_format import upgrade
 from kg.rdf.vocab import ontology_text
 from kg.read import read_articles
 from kg.records import Article, Extraction
@@ -138,15 +139,18 @@ class LoadReport:
     after: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    upgraded: bool = False  # some file came from an older kg: its events were brought up to date
+    compact_seconds: float = 0.0  # of `seconds`, compacting the store after a bulk load
 
 
 def load(paths: Iterable[str], store_path: str | None = None) -> LoadReport:
     """Load RDF dumps (N-Quads or TriG, as `kg export` writes them) into the embedded store.
 
     Into an empty store the files go through Oxigraph's bulk loader (streaming, the fastest way
-    to restore or move a store); a bad file is reported and skipped, and the store is rebuilt
-    from the good ones. Into a store that holds data, each file is one transaction, so a bad
-    file changes nothing.
+    to restore or move a store), then the store is compacted for querying; a bad file is
+    reported and skipped, and the store is rebuilt from the good ones. Into a store that holds
+    data, each file is one transaction, so a bad file changes nothing. Dumps written by an older
+    kg (no format record) are upgraded once loaded (kg.rdf.store_format).
 
     Raises:
         StoreError: the store cannot be opened, or it is a server (load dumps there with the
@@ -170,10 +174,29 @@ def load(paths: Iterable[str], store_path: str | None = None) -> LoadReport:
                     store.clear()
                     for good in loaded:
                         store.load_dump(good, bulk=True)
+        if not all(_records_format(path) for path in loaded):
+            upgrade(store, force=True)
+            report.upgraded = True
+        if bulk and loaded:
+            compacting = time.perf_counter()
+            store.optimize()
+            report.compact_seconds = time.perf_counter() - compacting
         report.files = len(loaded)
         report.after = len(store)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _records_format(path: Path) -> bool:
+    """Whether a dump carries kg's store-format record (kg.rdf.store_format): dumps of stores
+    written by kg since records began do; a plain scan of the file, much faster than loading."""
+    needle, tail = b"formatVersion", b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            if needle in tail + chunk:
+                return True
+            tail = chunk[-len(needle):]
+    return False
 
 
 def extract(paths: Iterable[str], date: dt.date | None = None, fail_fast: bool = False,
@@ -339,6 +362,16 @@ def split_entities(store: Store, source: str, target: str) -> bool:
     return corrections.split(store, iri(source), iri(target))
 
 
+def upgrade_store(store: Store) -> tuple[int | None, int]:
+    """Bring a store written by an older kg up to this kg's format, in place; returns the
+    store format before (None: no events and no record) and after (kg.rdf.store_format).
+
+    Raises:
+        StoreError: the store is of a newer format, or a server refuses the update.
+    """
+    return upgrade(store)
+
+
 def validate(store: Store) -> tuple[bool, str]:
     """Check the store's graph against ontologies/shapes.ttl with pySHACL.
 
@@ -379,5 +412,6 @@ __all__ = [
     "run_named",
     "split_entities",
     "stats",
+    "upgrade_store",
     "validate",
 ]

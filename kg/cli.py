@@ -129,9 +129,13 @@ def load(paths: tuple[str, ...], store_path: str | None) -> None:
         report = api.load(paths, store_path)
     for message in report.errors:
         click.echo(f"skipped {message}", err=True)
+    compacted = f" (compacting for queries: {report.compact_seconds:.1f}s)" \
+        if report.compact_seconds else ""
     click.echo(f"loaded {report.files} files, {report.after - report.before} quads in "
-               f"{report.seconds:.1f}s; {store_path or default_store_path()} holds "
+               f"{report.seconds:.1f}s{compacted}; {store_path or default_store_path()} holds "
                f"{report.after} quads")
+    if report.upgraded:
+        click.echo("the data came from an older kg: its events were brought up to date")
     if report.errors and report.files == 0:
         sys.exit(1)
 
@@ -349,6 +353,22 @@ def stats(store_path: str | None) -> None:
         counts = api.stats(store)
     for key, value in counts.items():
         click.echo(f"{key:10} {value}")
+
+
+@main.command()
+@store_option
+def upgrade(store_path: str | None) -> None:
+    """Bring a store written by an older kg up to date, in place (one SPARQL update per step).
+
+    Other commands refuse such a store with a message naming this command.
+    """
+    with errors(), open_store(store_path, must_exist=True, check_format=False) as store:
+        before, after = api.upgrade_store(store)
+    where = store_path or default_store_path()
+    if before == after:
+        click.echo(f"{where} is up to date (store format {after})")
+    else:
+        click.echo(f"upgraded {where} from store format {before or 'none'} to {after}")
 
 
 @main.command()

@@ -64,6 +64,10 @@ def digest(*parts: object) -> str:
 
 
 ENTITIES_GRAPH = KGR["graph/entities"]
+STORE_NODE = KGR["store"]
+# The layout of kg's data in a store; raise it (and add an upgrade to
+# kg/data/queries/upgrade/) whenever a change would leave an older store's data unreadable.
+FORMAT_VERSION = 2
 
 
 def article_iri(article_id: str) -> URIRef:
@@ -151,6 +155,12 @@ class GraphBuilder:
             return False
         self.described.add(node)
         return True
+
+    def store_format(self) -> None:
+        """Record the store's format (kg.rdf.store_format), with the first article written."""
+        node = iri(str(STORE_NODE))
+        if self._new(node):
+            self.describe(node, kg_iri("formatVersion"), typed(FORMAT_VERSION, XSD.integer))
 
     def result(self) -> ArticleRDF:
         return ArticleRDF(iri(str(graph_iri(self.article.id))), list(self.triples),
@@ -246,6 +256,13 @@ class GraphBuilder:
         self.add(node, iri(str(PROV.wasDerivedFrom)), iri(str(article_iri(self.article.id))))
         evidence = self.evidence(event.evidence)
         self.add(node, kg_iri("evidence"), evidence)
+        # shortcuts, so that queries listing events read them off the event (no joins)
+        self.add(node, kg_iri("evidenceSentence"), text(event.evidence.sentence))
+        self.add(node, kg_iri("fromArticle"), text(self.article.id))
+        when = event.date.iso if event.date else (
+            self.article.date.isoformat() if self.article.date else None)
+        if when:
+            self.add(node, kg_iri("timelineDate"), text(when))
         src = self.actor(event.source) if event.source else None
         tgt = self.actor(event.target) if event.target else None
         if src is not None:
@@ -306,6 +323,9 @@ def build_article(extraction: Extraction, described: Iterable[ox.NamedNode] = ()
     """The article's named graph and the shared descriptions it adds, leaving out those of the
     subjects in `described` (already written)."""
     builder = GraphBuilder(extraction.article, described)
+    builder.store_format()
     for event in extraction.events:
         builder.event(event)
     return builder.result()
+
+

@@ -1,0 +1,147 @@
+"""Store formats: a store records its format, a store written by an older kg is refused with a
+message naming `kg upgrade`, and the upgrade (or loading an old dump) gives exactly the data a
+fresh ingest writes, on the embedded store and on a real `oxigraph serve`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_remote_store import server_quads, serving
+
+from kg import api
+from kg.cli import main
+from kg.rdf.build import FORMAT_VERSION
+from kg.rdf.store import open_store
+from kg.rdf.store_format import stored_format
+
+# What kg wrote before store formats were recorded (format 1): no record, and none of the
+# shortcuts format 2 keeps on each event.
+TO_FORMAT_1 = """
+DELETE WHERE { GRAPH ?g { ?s kg:formatVersion ?v } } ;
+DELETE WHERE { GRAPH ?g { ?e kg:evidenceSentence ?o } } ;
+DELETE WHERE { GRAPH ?g { ?e kg:fromArticle ?o } } ;
+DELETE WHERE { GRAPH ?g { ?e kg:timelineDate ?o } }
+"""
+
+
+@pytest.fixture(scope="module")
+def dated_store(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Path:
+    """The seed article ingested with a publication date (it has none of its own), so that
+    events carry timeline dates, from the text or from the article."""
+    path = tmp_path_factory.mktemp("dated") / "kg-data"
+    report = api.ingest([str(seed_path)], str(path), date=dt.date(2024, 5, 1))
+    assert report.articles == 1 and not report.errors
+    return path
+
+
+def _quads(store_path: str) -> set[str]:
+    with open_store(store_path, must_exist=True, check_format=False) as store:
+        return {str(q) for q in store.oxigraph}
+
+
+def _old_copy(dated_store: Path, tmp_path: Path) -> Path:
+    """A copy of the ingested seed store as kg wrote it before formats were recorded."""
+    old = tmp_path / "old"
+    shutil.copytree(dated_store, old)
+    with open_store(str(old), must_exist=True, check_format=False) as store:
+        store.update(TO_FORMAT_1)
+        assert stored_format(store) == 1
+    return old
+
+
+def test_an_dated_store_records_its_format_and_event_shortcuts(dated_store: Path) -> None:
+    with open_store(str(dated_store), must_exist=True) as store:
+        assert stored_format(store) == FORMAT_VERSION
+        rows = list(store.query(
+            "SELECT ?e ?s ?sentence ?id ?article ?when ?date ?published WHERE { "
+            "?e kg:eventType ?t ; kg:evidenceSentence ?s ; kg:evidence/kg:sentence ?sentence ; "
+            "kg:fromArticle ?id ; prov:wasDerivedFrom/kg:articleId ?article . "
+            "OPTIONAL { ?e kg:timelineDate ?when } OPTIONAL { ?e kg:date ?date } "
+            "OPTIONAL { ?e prov:wasDerivedFrom/dcterms:date ?published } }"))
+        events = {str(r[0]) for r in store.query("SELECT ?e WHERE { ?e kg:eventType ?t }")}
+    assert {str(r[0]) for r in rows} == events and len(events) > 10  # every event has them
+    for _, short, sentence, short_id, article, when, date, published in rows:
+        assert str(short) == str(sentence) and str(short_id) == str(article)
+        assert str(when) == str(date if date is not None else published)
+
+
+def test_an_old_store_is_refused_until_upgraded(runner: CliRunner, dated_store: Path,
+                                                tmp_path: Path) -> None:
+    old = _old_copy(dated_store, tmp_path)
+    for command in (["stats"], ["query", "--name", "timeline", "--param", "country=NER"]):
+        result = runner.invoke(main, [*command, "--store", str(old)])
+        assert result.exit_code != 0
+        assert "written by an older kg (store format 1" in result.output
+        assert f"kg upgrade --store {old}" in result.output and "Traceback" not in result.output
+
+    result = runner.invoke(main, ["upgrade", "--store", str(old)])
+    assert result.exit_code == 0, result.output
+    assert f"upgraded {old} from store format 1 to {FORMAT_VERSION}" in result.output
+    assert _quads(str(old)) == _quads(str(dated_store))  # exactly what an ingest writes
+    result = runner.invoke(main, ["upgrade", "--store", str(old)])
+    assert result.exit_code == 0 and "is up to date" in result.output
+    result = runner.invoke(main, ["query", "--store", str(old), "--name", "events-between",
+                                  "--param", "type=RETREAT", "--param", "from=2024-01-01",
+                                  "--param", "to=2024-05-31", "--format", "csv"])
+    assert result.exit_code == 0 and "France" in result.output, result.output
+
+
+def test_a_store_from_a_newer_kg_is_refused(runner: CliRunner, dated_store: Path,
+                                            tmp_path: Path) -> None:
+    newer = tmp_path / "newer"
+    shutil.copytree(dated_store, newer)
+    with open_store(str(newer), must_exist=True) as store:
+        store.update(f"DELETE WHERE {{ GRAPH ?g {{ ?s kg:formatVersion ?v }} }} ; INSERT DATA "
+                     f"{{ GRAPH kgr:graph\\/entities {{ kgr:store kg:formatVersion "
+                     f"{FORMAT_VERSION + 1} }} }}")
+    before = _quads(str(newer))
+    for command in (["stats"], ["upgrade"]):
+        result = runner.invoke(main, [*command, "--store", str(newer)])
+        assert result.exit_code != 0
+        assert f"written by a newer kg (store format {FORMAT_VERSION + 1}" in result.output
+    assert _quads(str(newer)) == before  # nothing touched
+
+
+def test_loading_an_old_dump_upgrades_it(runner: CliRunner, dated_store: Path,
+                                         tmp_path: Path) -> None:
+    old, dump = _old_copy(dated_store, tmp_path), tmp_path / "old.nq"
+    with open_store(str(old), must_exist=True, check_format=False) as store:
+        dump.write_bytes(b"".join(f"{q} .\n".encode() for q in store.oxigraph))
+    for target, first in ((tmp_path / "empty", None), (tmp_path / "current", dated_store)):
+        if first is not None:  # a current store without the article (it keeps its record)
+            shutil.copytree(first, target)
+            with open_store(str(target), must_exist=True) as store:
+                store.update("DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o }"
+                             " FILTER(?g != kgr:graph\\/entities) }")
+                assert stored_format(store) == FORMAT_VERSION
+        result = runner.invoke(main, ["load", str(dump), "--store", str(target)])
+        assert result.exit_code == 0, result.output
+        assert "came from an older kg" in result.output
+        assert _quads(str(target)) == _quads(str(dated_store))
+
+
+def test_upgrade_on_a_server(runner: CliRunner, seed_path: Path, tmp_path: Path) -> None:
+    with serving(tmp_path / "fresh") as fresh, serving(tmp_path / "old") as old:
+        for url in (fresh, old):
+            assert runner.invoke(main, ["ingest", "--store", url, str(seed_path)]).exit_code == 0
+        assert runner.invoke(main, ["query", "--store", old, "--update", TO_FORMAT_1]
+                             ).exit_code == 0
+        result = runner.invoke(main, ["stats", "--store", old])
+        assert result.exit_code != 0 and f"kg upgrade --store {old}" in result.output
+        result = runner.invoke(main, ["upgrade", "--store", old])
+        assert result.exit_code == 0, result.output
+        assert server_quads(old) == server_quads(fresh)
+
+
+@pytest.mark.parametrize("name", ["timeline", "movements", "presence"])
+def test_named_queries_read_the_shortcuts(runner: CliRunner, dated_store: Path,
+                                          name: str) -> None:
+    """The named queries that list dated events take their dates from kg:timelineDate."""
+    result = runner.invoke(main, ["query", "--store", str(dated_store), "--name", name,
+                                  "--param", "country=NER", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "2024-" in result.output
