@@ -22,7 +22,7 @@ from kg.export.scope import scope_view
 from kg.export.serialise import RDF_FORMATS, write_graphml, write_rdf
 from kg.export.table import write_events_csv
 from kg.extract.pipeline import extract_articles
-from kg.rdf import corrections
+from kg.rdf import corrections, dumps
 from kg.rdf.build import ArticleRDF, build_article
 from kg.rdf.named import named_queries, run_named
 from kg.rdf.queries import run_query, select
@@ -174,7 +174,7 @@ def load(paths: Iterable[str], store_path: str | None = None) -> LoadReport:
                     store.clear()
                     for good in loaded:
                         store.load_dump(good, bulk=True)
-        if not all(_records_format(path) for path in loaded):
+        if not all(dumps.scan(path).records_format for path in loaded):
             upgrade(store, force=True)
             report.upgraded = True
         if bulk and loaded:
@@ -185,18 +185,6 @@ def load(paths: Iterable[str], store_path: str | None = None) -> LoadReport:
         report.after = len(store)
     report.seconds = time.perf_counter() - start
     return report
-
-
-def _records_format(path: Path) -> bool:
-    """Whether a dump carries kg's store-format record (kg.rdf.store_format): dumps of stores
-    written by kg since records began do; a plain scan of the file, much faster than loading."""
-    needle, tail = b"formatVersion", b""
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            if needle in tail + chunk:
-                return True
-            tail = chunk[-len(needle):]
-    return False
 
 
 def extract(paths: Iterable[str], date: dt.date | None = None, fail_fast: bool = False,
