@@ -163,18 +163,19 @@ def load(paths: Iterable[str], store_path: str | None = None) -> LoadReport:
             raise StoreError(f"{store.path}: kg load writes to an embedded store; load dumps "
                              "into a server with its own loader")
         report.before = len(store)
-        bulk, loaded = report.before == 0, []
+        bulk, loaded = report.before == 0, {}
         for path in files:
             try:
-                store.load_dump(path, bulk=bulk)
-                loaded.append(path)
+                scan = dumps.scan(path)
+                store.load_dump(path, bulk=bulk, scan=scan)
+                loaded[path] = scan
             except InputError as exc:
                 report.errors.append(str(exc))
                 if bulk:  # the bulk loader may have written part of the bad file: start over
                     store.clear()
-                    for good in loaded:
-                        store.load_dump(good, bulk=True)
-        if not all(dumps.scan(path).records_format for path in loaded):
+                    for good, good_scan in loaded.items():
+                        store.load_dump(good, bulk=True, scan=good_scan)
+        if not all(scan.records_format for scan in loaded.values()):
             upgrade(store, force=True)
             report.upgraded = True
         if bulk and loaded:

@@ -327,5 +327,3 @@ def build_article(extraction: Extraction, described: Iterable[ox.NamedNode] = ()
     for event in extraction.events:
         builder.event(event)
     return builder.result()
-
-

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.errors import InputError
+
 PART_BYTES = 16 << 20  # no part smaller than this: threads are not worth it for small files
 _CHUNK = 1 << 20
 
@@ -32,15 +34,22 @@ class DumpScan:
 
 
 def scan(path: Path) -> DumpScan:
-    """Scan a dump's bytes (much faster than parsing them)."""
+    """Scan a dump's bytes (much faster than parsing them).
+
+    Raises:
+        InputError: the file cannot be read.
+    """
     found = {b"formatVersion": False, b"_:": False}
     tail = b""
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            window = tail + chunk
-            for needle, seen in found.items():
-                found[needle] = seen or needle in window
-            tail = chunk[-16:]
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                window = tail + chunk
+                for needle, seen in found.items():
+                    found[needle] = seen or needle in window
+                tail = chunk[-16:]
+    except OSError as exc:
+        raise InputError(str(path), str(exc.strerror or exc)) from None
     return DumpScan(found[b"formatVersion"], found[b"_:"])
 
 
