@@ -341,3 +341,20 @@ def test_an_order_to_another_party_is_a_request_not_the_act() -> None:
 def test_an_order_urged_on_another_is_not_given() -> None:
     assert triples(events("Ecuador urged the Peruvian junta to order the closure of the "
                           "border.")) == {"ECU REQUEST PER"}
+
+
+def test_forces_sent_to_a_border_are_not_present_beyond_it() -> None:
+    """Troops sent to "the border with X" are mobilised towards X, not stationed in it."""
+    found = triples(events("Nigeria deployed 2,000 troops to the border with Niger."))
+    assert not any(t.endswith("PRESENCE NER") for t in found), found
+    found = triples(events("Nigeria deployed 2,000 troops to Niger."))
+    assert "NGA PRESENCE NER" in found, found  # into the country itself: present there
+
+
+def test_expelling_diplomats_is_a_sanction_and_expelling_forces_a_coercion() -> None:
+    assert "MLI SANCTION FRA" in triples(events(
+        "Mali announced the expulsion of the French ambassador on Monday."))
+    found = triples(events("Mali's junta ordered the French troops out of the country."))
+    assert "MLI COERCE FRA" in found and "MLI SANCTION FRA" not in found, found
+    found = triples(events("Mali ordered the French envoy out of the country."))
+    assert "MLI SANCTION FRA" in found and "MLI COERCE FRA" not in found, found

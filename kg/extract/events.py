@@ -174,8 +174,10 @@ class EventExtractor:
                     continue
                 qty, money = self._quantities(tok, source.token, target.token)
                 for c in classes:
-                    if c != cls and tgt is None:
-                        continue  # an implied relation (presence) needs both parties
+                    if c != cls and (tgt is None or self._at_border(target.token)):
+                        # an implied relation (presence) needs both parties, and forces sent
+                        # to "the border with X" are on their own side of it, not in X
+                        continue
                     info = self.classes[c]
                     yield Event(
                         event_type=info.plover, event_class=c, source=src, target=tgt,
@@ -441,6 +443,15 @@ class EventExtractor:
         actors = [a for a in self.res.resolve(patient) if a.country]
         states = [Actor(s) for a in actors if (s := self.res.gazetteer.state(a.country or ""))]
         return Found(states, patient, "patient") if states else None
+
+    def _at_border(self, tok: Token | None) -> bool:
+        """Whether a target was found as the far side of a border ("the border with Mali")."""
+        if tok is None:
+            return False
+        if lemma(tok, self.lex) in self.lex.border_nouns:
+            return True
+        head = tok.head if tok.dep_ == "pobj" and tok.head.lower_ == "with" else None
+        return head is not None and lemma(head.head, self.lex) in self.lex.border_nouns
 
     def _place_within(self, tok: Token) -> list[Actor]:
         """The state of a place named inside a phrase ("events in Burkina Faso", "the border
