@@ -262,3 +262,14 @@ def test_a_merge_the_server_fails_changes_nothing(fresh_server: str, tmp_path: P
     with open_store(fresh_server) as store, pytest.raises(StoreError, match="refused"):
         api.merge_entities(store, "Mali", "Niger")
     assert server_quads(fresh_server) == before
+
+
+def test_validate_reads_a_server(server: str, seed_path: Path) -> None:
+    """`kg validate` reads every quad from the server (streamed) and checks the shapes."""
+    assert run("ingest", "--store", server, str(seed_path)).exit_code == 0
+    result = run("validate", "--store", server)
+    assert result.exit_code == 0, result.output
+    assert "conforms" in result.output
+    with open_store(server) as store:
+        quads = set(store.quads())
+    assert len(quads) == len(server_quads(server)) > 100

@@ -32,6 +32,7 @@ from typing import Any, cast
 
 import pyoxigraph as ox
 import yaml
+from oxrdflib._converter import from_ox
 from rdflib import Graph, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
@@ -190,8 +191,9 @@ class RemoteStore:
                               "POST")
 
     def quads(self) -> Iterator[tuple[Node, Node, Node, Node]]:
-        for row in self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
-            s, p, o, g = tuple(row)  # type: ignore[arg-type]
+        """Every quad of every graph, read as the server sends them (never held whole)."""
+        for row in self.solutions("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+            s, p, o, g = (cast(Node, from_ox(term)) for term in row)
             yield s, p, o, g
 
     def __len__(self) -> int:
