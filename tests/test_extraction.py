@@ -358,3 +358,13 @@ def test_expelling_diplomats_is_a_sanction_and_expelling_forces_a_coercion() -> 
     assert "MLI COERCE FRA" in found and "MLI SANCTION FRA" not in found, found
     found = triples(events("Mali ordered the French envoy out of the country."))
     assert "MLI SANCTION FRA" in found and "MLI COERCE FRA" not in found, found
+
+
+def test_a_recipient_is_not_sought_in_a_coordinated_clause() -> None:
+    """The nearest state of another act joined by "and" is not the trigger's recipient."""
+    first = "Mali's junta expelled the foreign correspondents and pursued closer ties to Russia."
+    second = "Mali's junta pursued closer ties to Russia and expelled the foreign correspondents."
+    for text in (first, second):
+        found = triples(events(text))
+        assert "MLI COOPERATE RUS" in found, (text, found)
+        assert "MLI COERCE RUS" not in found, (text, found)

@@ -545,8 +545,9 @@ class EventExtractor:
         actors = {t.i for t in agent.subtree} if agent is not None else set()
         if tok.i in actors:  # not the trigger's own clause ("a junta that declared ...")
             actors -= {t.i for t in tok.subtree}
+        other = self._coordinated_clauses(tok)
         for t in sent:
-            if t.i in speaker or t.i in actors:
+            if t.i in speaker or t.i in actors or t.i in other:
                 continue  # who reports an event, or acts in it, is rarely its recipient
             if self.res.mention(t):  # a state named alone or in a list ("Libya, CAR and Syria")
                 found = [a for c in (t, *t.conjuncts) for a in self.res.resolve(c, as_place=True)]
@@ -564,6 +565,20 @@ class EventExtractor:
             if best is None or dist < best[0]:
                 best = (dist, states, t)
         return (best[1], best[2]) if best else ([], None)
+
+    def _coordinated_clauses(self, tok: Token) -> set[int]:
+        """Indices of the verb phrases coordinated with the trigger's, but for their shared
+        subject: "expelled French troops and pursued closer ties to Russia" is no act on Russia."""
+        out: set[int] = set()
+        for c in tok.children:
+            if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}:
+                out |= {t.i for t in c.subtree}
+        if tok.dep_ == "conj" and tok.pos_ in {"VERB", "AUX"} and tok.head.pos_ in {"VERB", "AUX"}:
+            out.add(tok.head.i)
+            for c in tok.head.children:
+                if c.i != tok.i and c.dep_ not in self.lex.shared_clause_deps:
+                    out |= {t.i for t in c.subtree}
+        return out
 
     # -- modality, attribution, attributes --------------------------------------------------
     def _speaker_tokens(self, tok: Token) -> set[int]:
