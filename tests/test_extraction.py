@@ -368,3 +368,12 @@ def test_a_recipient_is_not_sought_in_a_coordinated_clause() -> None:
         found = triples(events(text))
         assert "MLI COOPERATE RUS" in found, (text, found)
         assert "MLI COERCE RUS" not in found, (text, found)
+
+
+def test_who_an_agent_joins_in_an_act_acts_too() -> None:
+    found = triples(events("Ghana joined Nigeria and Senegal in condemning the coup in Guinea."))
+    assert {"GHA ACCUSE GIN", "NGA ACCUSE GIN", "SEN ACCUSE GIN"} <= found, found
+    found = triples(events("We join our partners at the African Union and the European Union in "
+                           "condemning the attacks in Mali.", source="U.S. Department of State"))
+    assert {"USA ACCUSE MLI", "african-union ACCUSE MLI", "european-union ACCUSE MLI"} <= found, found
+    assert "USA ACCUSE USA" not in found  # "our partners" are not the publisher

@@ -300,7 +300,10 @@ class EventExtractor:
             return [], None
         if role in {"agent", "experiencer"}:
             at = self._agent_token(tok) if role == "agent" else experiencer(tok)
-            return (res.resolve(at), at) if at is not None else ([], None)
+            found = res.resolve(at) if at is not None else []
+            if role == "agent":
+                found = list(dict.fromkeys(found + self._joined(tok, found)))
+            return (found, at) if found else ([], None)
         if role == "patient":
             at = self._patient_token(tok)
             return ((res.resolve(at, exclude=exclude) or (res.place_actor(at) if places else []),
@@ -464,6 +467,28 @@ class EventExtractor:
                     if pobj.dep_ == "pobj" and (found := self.res.place_actor(pobj)):
                         return found
         return []
+
+    def _joined(self, tok: Token, agents: list[Actor]) -> list[Actor]:
+        """Who the agents join in an act ("Ghana joined Nigeria and Senegal in condemning ...",
+        "we join our partners at ECOWAS and the AU in condemning ..."): co-agents of it."""
+        prep = tok.head if tok.dep_ == "pcomp" else None
+        if prep is None or prep.lower_ not in self.lex.joining_preps or \
+                lemma(prep.head, self.lex) not in self.lex.joining_verbs:
+            return []
+        verb, found = prep.head, []
+        for obj in (c for c in verb.children if c.dep_ == "dobj"):
+            for part in (obj, *obj.conjuncts):
+                # "our partners" are not us
+                actors = [a for a in self.res.resolve(part)
+                          if not any(same_party(a, b) for b in agents)]
+                if not actors:  # "our partners at ECOWAS, the AU and the EU" (the "at" phrase
+                    # on the partners or, as parsed, on the verb)
+                    actors = [a for c in (*part.children, *verb.children)
+                              if c.dep_ == "prep" and c.i != prep.i
+                              for g in c.children if g.dep_ == "pobj"
+                              for x in (g, *g.conjuncts) for a in self.res.resolve(x)]
+                found += actors
+        return found
 
     def _agent_token(self, tok: Token) -> Token | None:
         """The token naming who does what a verb (or noun) says."""

@@ -37,7 +37,8 @@ WORD_SECTIONS = (
     "performative_verbs", "preparation_heads", "object_control_verbs", "order_verbs",
     "responsibility_verbs", "relative_pronouns", "reflexive_pronouns", "plural_pronouns",
     "definite_determiners", "country_nouns", "place_nouns", "pair_words", "list_determiners",
-    "border_nouns", "owner_preps", "scene_preps", "location_preps", "shared_clause_deps")
+    "border_nouns", "owner_preps", "scene_preps", "location_preps", "shared_clause_deps", "joining_verbs",
+    "joining_preps")
 # Sections of other shapes, each checked by its own parser in parse_lexicon.
 SHAPED_SECTIONS = ("sector_nouns", "comparators", "modality", "relative_dates", "lemma_fixes")
 LEXICON_KEYS = set(WORD_SECTIONS) | set(SHAPED_SECTIONS)
@@ -98,6 +99,8 @@ class Lexicon:
     list_determiners: frozenset[str]
     border_nouns: frozenset[str]
     shared_clause_deps: frozenset[str]
+    joining_verbs: frozenset[str]
+    joining_preps: frozenset[str]
     owner_preps: frozenset[str]
     scene_preps: frozenset[str]
     location_preps: frozenset[str]
