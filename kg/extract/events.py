@@ -592,13 +592,19 @@ class EventExtractor:
         return (best[1], best[2]) if best else ([], None)
 
     def _coordinated_clauses(self, tok: Token) -> set[int]:
-        """Indices of the verb phrases coordinated with the trigger's, but for their shared
-        subject: "expelled French troops and pursued closer ties to Russia" is no act on Russia."""
+        """Indices of the verb phrases that share the trigger's subject, but for the subject:
+        "the junta expelled French troops and pursued closer ties to Russia" is no act on Russia.
+        A clause with a subject of its own is left alone: "Niger asked the US to leave and the
+        US agreed" (to Niger)."""
+        def own_subject(verb: Token) -> bool:
+            return any(c.dep_ in {"nsubj", "nsubjpass", "csubj", "expl"} for c in verb.children)
+
         out: set[int] = set()
         for c in tok.children:
-            if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}:
+            if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"} and not own_subject(c):
                 out |= {t.i for t in c.subtree}
-        if tok.dep_ == "conj" and tok.pos_ in {"VERB", "AUX"} and tok.head.pos_ in {"VERB", "AUX"}:
+        if tok.dep_ == "conj" and tok.pos_ in {"VERB", "AUX"} and not own_subject(tok) \
+                and tok.head.pos_ in {"VERB", "AUX"}:
             out.add(tok.head.i)
             for c in tok.head.children:
                 if c.i != tok.i and c.dep_ not in self.lex.shared_clause_deps:
