@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kg.extract.pipeline import extract_article
+from kg.nlp.pipeline import load_nlp
 from kg.records import Article, Event
 
 DAY = dt.date(2024, 3, 20)
@@ -377,3 +378,11 @@ def test_who_an_agent_joins_in_an_act_acts_too() -> None:
                            "condemning the attacks in Mali.", source="U.S. Department of State"))
     assert {"USA ACCUSE MLI", "african-union ACCUSE MLI", "european-union ACCUSE MLI"} <= found, found
     assert "USA ACCUSE USA" not in found  # "our partners" are not the publisher
+
+
+def test_two_states_joined_by_a_hyphen_after_an_abbreviation() -> None:
+    """"U.S.-Iraq" names two states, as "Mali-Russia" does; "U.S.-backed" stays one word."""
+    found = triples(events("The U.S.-Iraq security agreement was signed in Baghdad."))
+    assert found & {"USA AGREE IRQ", "IRQ AGREE USA"}, found
+    words = [t.text for t in load_nlp()("A U.S.-backed force met U.S.-Iraq envoys.")]
+    assert "U.S.-backed" in words and words[words.index("met") + 1:][:3] == ["U.S.", "-", "Iraq"]

@@ -21,6 +21,15 @@ def load_nlp() -> Language:
     for name in MODEL_PACKAGES:
         if importlib.util.find_spec(name) is not None:
             nlp = spacy.load(name)
+            _split_abbreviated_pairs(nlp)
             nlp.add_pipe("kg_newline_sentences", before="parser")
             return nlp
     raise KGError(f"no spaCy English model installed; install one of: {', '.join(MODEL_PACKAGES)}")
+
+
+def _split_abbreviated_pairs(nlp: Language) -> None:
+    """Split "U.S.-Iraq" as spaCy splits "Mali-Russia": a hyphen after an abbreviation's full
+    stop and before a capital joins two names ("U.S.-Iraq security cooperation", "U.K.-France
+    talks"), each a state of its own."""
+    infixes = [*nlp.Defaults.infixes, r"(?<=[A-Z]\.)[-\u2013](?=[A-Z])"]
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
