@@ -386,3 +386,14 @@ def test_two_states_joined_by_a_hyphen_after_an_abbreviation() -> None:
     assert found & {"USA AGREE IRQ", "IRQ AGREE USA"}, found
     words = [t.text for t in load_nlp()("A U.S.-backed force met U.S.-Iraq envoys.")]
     assert "U.S.-backed" in words and words[words.index("met") + 1:][:3] == ["U.S.", "-", "Iraq"]
+
+
+def test_a_recipient_named_only_as_partners_is_not_guessed() -> None:
+    """"We urge partners to ...": the partners are the recipients, and the text does not say who
+    they are; the state named later in the sentence is not them."""
+    found = triples(events("We urge partners to work with the transition government of Chad.",
+                           source="U.S. Department of State"))
+    assert "USA REQUEST TCD" not in found, found
+    found = triples(events("We urge Niger to work with the transition government of Chad.",
+                           source="U.S. Department of State"))
+    assert "USA REQUEST NER" in found, found

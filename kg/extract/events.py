@@ -266,8 +266,10 @@ class EventExtractor:
             if role.startswith("prep:") and role != "prep:of" and not actors \
                     and has_prep(tok, role[5:]):
                 named_but_unknown = True
-            if role == "patient" and not actors and at is not None and at.pos_ == "PRON":
-                named_but_unknown = True  # "what the people have asked for"
+            if role == "patient" and not actors and at is not None and (
+                    at.pos_ == "PRON" or lemma(at, self.lex) in self.lex.party_nouns):
+                # "what the people have asked for", "we urge partners to ...": named, unknown
+                named_but_unknown = True
             if src is not None and not keep_same and role != "own_state":
                 actors = [a for a in actors if not same_party(a, src)]
             if actors:
