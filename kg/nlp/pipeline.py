@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -31,5 +32,6 @@ def _split_abbreviated_pairs(nlp: Language) -> None:
     """Split "U.S.-Iraq" as spaCy splits "Mali-Russia": a hyphen after an abbreviation's full
     stop and before a capital joins two names ("U.S.-Iraq security cooperation", "U.K.-France
     talks"), each a state of its own."""
-    infixes = [*nlp.Defaults.infixes, r"(?<=[A-Z]\.)[-\u2013](?=[A-Z])"]
-    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    infixes = [*(nlp.Defaults.infixes or ()), r"(?<=[A-Z]\.)[-\u2013](?=[A-Z])"]
+    tokenizer: Any = nlp.tokenizer
+    tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
