@@ -397,3 +397,12 @@ def test_a_recipient_named_only_as_partners_is_not_guessed() -> None:
     found = triples(events("We urge Niger to work with the transition government of Chad.",
                            source="U.S. Department of State"))
     assert "USA REQUEST NER" in found, found
+
+
+def test_proxies_are_not_the_forces_of_the_salient_state() -> None:
+    """"The U.S.-backed forces" are nobody's we can name: not the article's main state's."""
+    text = ("Mali's junta met envoys in Bamako. The U.S.-backed forces attacked Raqqa on Monday. "
+            "The forces of Mali attacked Kidal.")
+    found = triples(events(text))
+    assert not any(t.startswith("MLI ASSAULT SYR") for t in found), found
+    assert "MLI ASSAULT MLI" in found, found  # owned forces are still resolved

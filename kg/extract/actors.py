@@ -181,7 +181,7 @@ class ActorResolver:
             if sector == "junta" and (state := self._junta_state(tok, exclude)):
                 return [Actor(state, sector)]
             if sector in {"junta", "government", "military"} and (
-                    sector == "junta" or self._is_definite(tok)):
+                    sector == "junta" or self._is_definite(tok)) and not self._is_proxy(tok):
                 state = self.antecedent(tok, exclude, people=sector == "government")
                 return [Actor(state, sector)] if state else []
             return []
@@ -379,6 +379,13 @@ class ActorResolver:
                         if state is not None and state not in out:
                             out.append(state)
         return out
+
+    def _is_proxy(self, tok: Token) -> bool:
+        """Whether a sector noun names someone's proxies ("the U.S.-backed forces", "the
+        Iranian-funded militia"): backed by a state, not its own, and no one's we can tell."""
+        return any(c.dep_ in MODIFIER_DEPS and "-" in c.lower_
+                   and c.lower_.rsplit("-", 1)[-1] in self.lexicon.proxy_modifiers
+                   for c in tok.children)
 
     def _is_definite(self, tok: Token) -> bool:
         return any(c.dep_ in {"det", "poss"} and c.lower_ in self.lexicon.definite_determiners
