@@ -406,3 +406,9 @@ def test_proxies_are_not_the_forces_of_the_salient_state() -> None:
     found = triples(events(text))
     assert not any(t.startswith("MLI ASSAULT SYR") for t in found), found
     assert "MLI ASSAULT MLI" in found, found  # owned forces are still resolved
+
+
+def test_a_list_of_owners_gives_each_state() -> None:
+    """"Troops from Chad and Niger": the troops of both states, not only the first named."""
+    found = triples(events("Troops from Chad and Niger attacked Boko Haram positions in Nigeria."))
+    assert {"TCD ASSAULT boko-haram", "NER ASSAULT boko-haram"} <= found, found

@@ -168,7 +168,7 @@ class ActorResolver:
                 return [Actor(leader, sector)]  # "Haftar's forces"
             state = self._state_in_modifiers(tok)
             if state:
-                return [Actor(state, sector)]
+                return [Actor(s, sector) for s in [state, *self._more_owners(tok, state)]]
             owner = next((c for c in tok.children if c.dep_ == "poss"
                           and c.lower_ in self.lexicon.third_person), None)
             if owner is not None:  # "their forces": the forces of whom "their" refers to
@@ -415,6 +415,21 @@ class ActorResolver:
                 if iso and m.entity.type != "MilitaryBase":
                     return self.gazetteer.state(iso)
         return None
+
+    def _more_owners(self, tok: Token, first: Entity) -> list[Entity]:
+        """The other states of a list naming a sector noun's owners ("leaders in Algeria and
+        Ghana", "troops from Chad and Niger"), after the first."""
+        out: list[Entity] = []
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ in self.lexicon.owner_preps:
+                for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                    for other in pobj.conjuncts:
+                        m = self.mention(other)
+                        iso = self.state_of(m.entity) if m is not None else None
+                        state = self.gazetteer.state(iso) if iso else None
+                        if state is not None and state.id != first.id and state not in out:
+                            out.append(state)
+        return out
 
     def _possessor(self, tok: Token) -> Entity | None:
         """A person or armed group whose forces or officials these are ("Haftar's forces")."""
