@@ -412,3 +412,13 @@ def test_a_list_of_owners_gives_each_state() -> None:
     """"Troops from Chad and Niger": the troops of both states, not only the first named."""
     found = triples(events("Troops from Chad and Niger attacked Boko Haram positions in Nigeria."))
     assert {"TCD ASSAULT boko-haram", "NER ASSAULT boko-haram"} <= found, found
+
+
+def test_parties_to_a_joint_act_are_each_others_recipients() -> None:
+    """"Mali and Burkina Faso met in Niamey": they met each other, not Niger (the host)."""
+    found = triples(events("Mali and Burkina Faso met in Niamey."))
+    assert {"MLI CONSULT BFA", "BFA CONSULT MLI"} <= found, found
+    assert not any(t.endswith("CONSULT NER") for t in found), found
+    found = triples(events("Mali met Burkina Faso in Niamey."))
+    assert "MLI CONSULT BFA" in found, found
+

@@ -241,7 +241,8 @@ class EventExtractor:
     def _target(self, rule: Rule, tok: Token, sent: Span, src: Actor, keep_same: bool) -> Found:
         """The recipient of an event whose source is `src`."""
         if self.classes[rule.event_class].plover != "PROTEST":
-            return self._first(rule.target, tok, sent, src, keep_same)
+            return self._first(rule.target, tok, sent, src, keep_same,
+                               joint=self.classes[rule.event_class].joint)
         # Where protesters are is not whom they protest against ("rioted at a jail in Dili"),
         # unless it is abroad ("at a jail in Israel", "outside the French embassy").
         target = self._first(rule.target, tok, sent, src, keep_same, places=False)
@@ -253,7 +254,7 @@ class EventExtractor:
 
     # -- roles -------------------------------------------------------------------------------
     def _first(self, roles: tuple[str, ...], tok: Token, sent: Span, src: Actor | None,
-               keep_same: bool = False, places: bool = True) -> Found:
+               keep_same: bool = False, places: bool = True, joint: bool = False) -> Found:
         # "what the people have asked for": the recipient is named, by a pronoun we cannot resolve
         named_but_unknown = any(g.lower_ == "what" for c in tok.children if c.dep_ == "prep"
                                 for g in c.children)
@@ -262,7 +263,7 @@ class EventExtractor:
                 return Found([], None, role)
             if role == "same_as_target" or (role in {"sentence", "salient"} and named_but_unknown):
                 continue  # the text names a recipient we cannot resolve: do not guess another
-            actors, at = self._role(role, tok, sent, src, keep_same, places)
+            actors, at = self._role(role, tok, sent, src, keep_same, places, joint)
             if role.startswith("prep:") and role != "prep:of" and not actors \
                     and has_prep(tok, role[5:]):
                 named_but_unknown = True
@@ -277,8 +278,10 @@ class EventExtractor:
         return Found([], None, "")
 
     def _role(self, role: str, tok: Token, sent: Span, src: Actor | None,
-              keep_same: bool = False, places: bool = True) -> tuple[list[Actor], Token | None]:
-        """Actors a role names; with `places` off, a place ("at a jail in Dili") names none."""
+              keep_same: bool = False, places: bool = True, joint: bool = False
+              ) -> tuple[list[Actor], Token | None]:
+        """Actors a role names; with `places` off, a place ("at a jail in Dili") names none. In
+        a `joint` act (agree, meet), the sentence's recipients are first the agent's partners."""
         res = self.res
         # coreference may pick the source's own state where a type allows (protests, coups)
         exclude = src.country if src is not None and not keep_same else None
@@ -376,6 +379,8 @@ class EventExtractor:
                 found = [a for a in res.resolve(obj) if src is None or not same_party(a, src)]
                 if found:
                     return found, obj
+            if joint and (partners := self._partners(tok, src))[0]:
+                return partners  # "Mali and Niger met in Accra": with each other, not Ghana
             return self._sentence_state(tok, sent, src, one_sided=keep_same)
         if role == "own_state":  # "Chad lifted its curfew", "police arrested protesters"
             state = res.gazetteer.state(src.country) if src is not None and src.country else None
@@ -559,6 +564,17 @@ class EventExtractor:
         if tok.dep_ == "acl" and tok.tag_ == "VBN":
             return tok.head  # "troops stationed in Niger"
         return None
+
+    def _partners(self, tok: Token, src: Actor | None) -> tuple[list[Actor], Token | None]:
+        """The states acting together with `src` as the trigger's agent ("Mali and Niger met",
+        "officials of Mali and Niger met"), other than src's own."""
+        agent = self._agent_token(tok)
+        if agent is None or src is None:
+            return [], None
+        found = [a for c in (agent, *agent.conjuncts) for a in self.res.resolve(c)]
+        states = [Actor(s) for a in found if a.country and a.country != src.country
+                  and (s := self.res.gazetteer.state(a.country)) is not None]
+        return list(dict.fromkeys(states)), agent
 
     def _sentence_state(self, tok: Token, sent: Span, src: Actor | None, one_sided: bool = False
                         ) -> tuple[list[Actor], Token | None]:

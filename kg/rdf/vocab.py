@@ -37,6 +37,7 @@ class EventClass:
     cameo: str | None
     relation: str | None  # direct relation from source to target
     inverse_relation: str | None  # direct relation from target to source
+    joint: bool = False  # its direct relation is symmetric: the parties act together (AGREE)
 
 
 def ontology_text(name: str = "kg.ttl") -> str:
@@ -87,6 +88,7 @@ def event_classes() -> dict[str, EventClass]:
             name=_local(cls) or "", plover=str(plover), cameo=str(cameo) if cameo else None,
             relation=_local(g.value(cls, KG.directRelation)),
             inverse_relation=_local(g.value(cls, KG.inverseDirectRelation)),
+            joint=(g.value(cls, KG.directRelation), RDF.type, OWL.SymmetricProperty) in g,
         )
     return out
 
