@@ -326,8 +326,9 @@ OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
               "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
 
 
-def stored_quads(store_path: Path) -> set[ox.Quad]:
-    with open_store(str(store_path), must_exist=True) as store:
+def stored_quads(store_path: Path | str) -> set[ox.Quad]:
+    """Every quad of an embedded store, read raw (whatever kg's format the store is of)."""
+    with open_store(str(store_path), must_exist=True, check_format=False) as store:
         return set(store.oxigraph)
 
 

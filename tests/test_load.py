@@ -6,14 +6,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from click.testing import CliRunner
+from test_cli import stored_quads
 
 from kg.cli import main
-from kg.rdf.store import open_store
-
-
-def _quads(store_path: Path) -> set[str]:
-    with open_store(str(store_path), must_exist=True) as store:
-        return {str(q) for q in store.oxigraph}
 
 
 def _dump(runner: CliRunner, store: Path, out: Path, fmt: str) -> None:
@@ -23,14 +18,14 @@ def _dump(runner: CliRunner, store: Path, out: Path, fmt: str) -> None:
 
 def test_a_dump_restores_into_a_new_store(runner: CliRunner, ingested_store: Path,
                                           tmp_path: Path) -> None:
-    original = _quads(ingested_store)
+    original = stored_quads(ingested_store)
     for fmt, suffix in (("nquads", "nq"), ("trig", "trig")):
         dump, target = tmp_path / f"dump.{suffix}", tmp_path / f"restored-{suffix}"
         _dump(runner, ingested_store, dump, fmt)
         result = runner.invoke(main, ["load", str(dump), "--store", str(target)])
         assert result.exit_code == 0, result.output
         assert f"loaded 1 files, {len(original)} quads" in result.stdout
-        assert _quads(target) == original
+        assert stored_quads(target) == original
         # a named query answers on the restored store as on the original
         result = runner.invoke(main, ["query", "--store", str(target), "--name", "presence",
                                       "--param", "country=NER", "--format", "csv"])
@@ -54,19 +49,19 @@ def test_a_bad_dump_is_reported_with_its_line_and_damages_nothing(
     # valid lines first (the bulk loader may write them before it meets the error), then a
     # broken one on line 4
     bad.write_text("".join(lines[:3]) + '<urn:a> <urn:b> "unterminated .\n', encoding="utf-8")
-    original = _quads(ingested_store)
+    original = stored_quads(ingested_store)
 
     # into an empty store (bulk path): the bad file is skipped, the good one is loaded whole
     target = tmp_path / "new"
     result = runner.invoke(main, ["load", str(bad), str(good), "--store", str(target)])
     assert result.exit_code == 0
     assert f"{bad}:4: not valid N-Quads" in result.stderr
-    assert _quads(target) == original
+    assert stored_quads(target) == original
 
     # into a store holding data (one transaction per file): nothing changes, non-zero exit
     result = runner.invoke(main, ["load", str(bad), "--store", str(target)])
     assert result.exit_code == 1 and f"{bad}:4:" in result.stderr
-    assert _quads(target) == original
+    assert stored_quads(target) == original
 
     # alone into an empty store: nothing is left behind
     empty = tmp_path / "empty"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_cli import stored_quads
 from test_remote_store import server_quads, serving
 
 from kg import api
@@ -36,11 +37,6 @@ def dated_store(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Pa
     report = api.ingest([str(seed_path)], str(path), date=dt.date(2024, 5, 1))
     assert report.articles == 1 and not report.errors
     return path
-
-
-def _quads(store_path: str) -> set[str]:
-    with open_store(store_path, must_exist=True, check_format=False) as store:
-        return {str(q) for q in store.oxigraph}
 
 
 def _old_copy(dated_store: Path, tmp_path: Path) -> Path:
@@ -81,7 +77,7 @@ def test_an_old_store_is_refused_until_upgraded(runner: CliRunner, dated_store: 
     result = runner.invoke(main, ["upgrade", "--store", str(old)])
     assert result.exit_code == 0, result.output
     assert f"upgraded {old} from store format 1 to {FORMAT_VERSION}" in result.output
-    assert _quads(str(old)) == _quads(str(dated_store))  # exactly what an ingest writes
+    assert stored_quads(str(old)) == stored_quads(str(dated_store))  # exactly what an ingest writes
     result = runner.invoke(main, ["upgrade", "--store", str(old)])
     assert result.exit_code == 0 and "is up to date" in result.output
     result = runner.invoke(main, ["query", "--store", str(old), "--name", "events-between",
@@ -98,12 +94,12 @@ def test_a_store_from_a_newer_kg_is_refused(runner: CliRunner, dated_store: Path
         store.update(f"DELETE WHERE {{ GRAPH ?g {{ ?s kg:formatVersion ?v }} }} ; INSERT DATA "
                      f"{{ GRAPH kgr:graph\\/entities {{ kgr:store kg:formatVersion "
                      f"{FORMAT_VERSION + 1} }} }}")
-    before = _quads(str(newer))
+    before = stored_quads(str(newer))
     for command in (["stats"], ["upgrade"]):
         result = runner.invoke(main, [*command, "--store", str(newer)])
         assert result.exit_code != 0
         assert f"written by a newer kg (store format {FORMAT_VERSION + 1}" in result.output
-    assert _quads(str(newer)) == before  # nothing touched
+    assert stored_quads(str(newer)) == before  # nothing touched
 
 
 def test_loading_an_old_dump_upgrades_it(runner: CliRunner, dated_store: Path,
@@ -121,7 +117,7 @@ def test_loading_an_old_dump_upgrades_it(runner: CliRunner, dated_store: Path,
         result = runner.invoke(main, ["load", str(dump), "--store", str(target)])
         assert result.exit_code == 0, result.output
         assert "came from an older kg" in result.output
-        assert _quads(str(target)) == _quads(str(dated_store))
+        assert stored_quads(str(target)) == stored_quads(str(dated_store))
 
 
 def test_upgrade_on_a_server(runner: CliRunner, seed_path: Path, tmp_path: Path) -> None:
