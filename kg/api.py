@@ -27,7 +27,7 @@ from kg.rdf.build import ArticleRDF, build_article
 from kg.rdf.named import named_queries, run_named
 from kg.rdf.queries import run_query, select
 from kg.rdf.store import Store, open_store
-from kg.rdf.store_format import upgrade
+from kg.rdf.store_format import upgrade as upgrade_store
 from kg.rdf.vocab import ontology_text
 from kg.read import read_articles
 from kg.records import Article, Extraction
@@ -176,7 +176,7 @@ def load(paths: Iterable[str], store_path: str | None = None) -> LoadReport:
                     for good, good_scan in loaded.items():
                         store.load_dump(good, bulk=True, scan=good_scan)
         if not all(scan.records_format for scan in loaded.values()):
-            upgrade(store, force=True)
+            upgrade_store(store, force=True)
             report.upgraded = True
         if bulk and loaded:
             compacting = time.perf_counter()
@@ -349,16 +349,6 @@ def split_entities(store: Store, source: str, target: str) -> bool:
             return URIRef(name)
         return URIRef(find_entity(store, name).id)
     return corrections.split(store, iri(source), iri(target))
-
-
-def upgrade_store(store: Store) -> tuple[int | None, int]:
-    """Bring a store written by an older kg up to this kg's format, in place; returns the
-    store format before (None: no events and no record) and after (kg.rdf.store_format).
-
-    Raises:
-        StoreError: the store is of a newer format, or a server refuses the update.
-    """
-    return upgrade(store)
 
 
 def validate(store: Store) -> tuple[bool, str]:

@@ -20,9 +20,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import InputError
+from kg.rdf.vocab import term
 
 PART_BYTES = 16 << 20  # no part smaller than this: threads are not worth it for small files
 _CHUNK = 1 << 20
+# the store-format record's property, as any RDF syntax spells it (full IRI or kg: prefix)
+_RECORD = str(term("formatVersion")).rsplit("#", 1)[-1].encode()
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ def scan(path: Path) -> DumpScan:
     Raises:
         InputError: the file cannot be read.
     """
-    found = {b"formatVersion": False, b"_:": False}
+    found = {_RECORD: False, b"_:": False}
     tail = b""
     try:
         with path.open("rb") as handle:
@@ -50,7 +53,7 @@ def scan(path: Path) -> DumpScan:
                 tail = chunk[-16:]
     except OSError as exc:
         raise InputError(str(path), str(exc.strerror or exc)) from None
-    return DumpScan(found[b"formatVersion"], found[b"_:"])
+    return DumpScan(found[_RECORD], found[b"_:"])
 
 
 class _Range(io.RawIOBase):

@@ -119,14 +119,14 @@ class Store:
             inner.flush()
             self._unflushed = 0
 
-    def load_dump(self, path: Path, bulk: bool, scan: dumps.DumpScan | None = None) -> None:
+    def load_dump(self, path: Path, bulk: bool, scan: dumps.DumpScan) -> None:
         """Load an N-Quads or TriG file (as `kg export` writes) into the store.
 
         `bulk` uses Oxigraph's bulk loader: fastest, streams the file, but not one transaction,
         so only for a store that may be emptied again if the file proves bad; N-Quads without
         blank nodes load in parts side by side (kg.rdf.dumps). Otherwise the file is loaded in
         one transaction (held in memory): wholly or not at all. `scan` is the file's
-        kg.rdf.dumps.scan, if the caller has it already.
+        kg.rdf.dumps.scan.
 
         Raises:
             InputError: not a .nq/.trig file, or a syntax error (with its line).
@@ -135,7 +135,7 @@ class Store:
         if fmt is None:
             raise InputError(str(path), "not an N-Quads (.nq) or TriG (.trig) file")
         try:
-            if bulk and fmt == ox.RdfFormat.N_QUADS and not (scan or dumps.scan(path)).blank_nodes:
+            if bulk and fmt == ox.RdfFormat.N_QUADS and not scan.blank_nodes:
                 dumps.parallel_bulk_load(self.oxigraph, path)
             elif bulk:
                 self.oxigraph.bulk_load(path=str(path), format=fmt)
