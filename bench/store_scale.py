@@ -193,6 +193,21 @@ def timings(run: Callable[[], int], runs: int) -> tuple[float, int]:
     return statistics.median(times), rows
 
 
+def interleaved(runs: dict[str, tuple[Callable[[], int], int]]) -> dict[str, tuple[float, int]]:
+    """Median milliseconds and rows of each named run, taken in rounds (each run once a round,
+    while it has runs left), so that a slower spell of a shared machine falls on all of them
+    alike rather than on whichever was being timed then."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    rows: dict[str, int] = {}
+    for round_ in range(max(n for _, n in runs.values())):
+        for name, (run, n) in runs.items():
+            if round_ < n:
+                start = time.perf_counter()
+                rows[name] = run()
+                times[name].append((time.perf_counter() - start) * 1000)
+    return {name: (statistics.median(times[name]), rows[name]) for name in runs}
+
+
 def kg_query(store: Any, name: str, params: dict[str, str]) -> Callable[[], int]:
     """kg's own path: run_named, every row read as rdflib terms."""
     return lambda: len(list(run_named(store, name, params)))
@@ -367,16 +382,19 @@ def main() -> None:
               f"({small / (time.perf_counter() - start):,.0f} triples/s)")
 
         print(f"\nthe largest answers (NER is in about half the generated articles): median ms of "
-              f"{args.runs} runs ({args.rdflib_runs} for rdflib), rows in brackets")
+              f"{args.runs} runs ({args.rdflib_runs} for rdflib) taken in turns, rows in brackets")
         print(f"{'query':<24}{f'embedded {total // 1000}k':>16}{'pyoxigraph':>16}"
               f"{f'embedded {small // 1000}k':>16}{f'rdflib {small // 1000}k':>16}"
               f"{'same-size':>11}{'lower bound':>13}")
         ratios = []
         for name, params in chosen:
-            e_ms, e_rows = timings(kg_query(big, name, params), args.runs)
-            o_ms, o_rows = timings(oxigraph_query(big, name, params), args.runs)
-            es_ms, es_rows = timings(kg_query(little, name, params), args.runs)
-            r_ms, r_rows = timings(rdflib_query(ds, name, params), args.rdflib_runs)
+            timed = interleaved({
+                "embedded": (kg_query(big, name, params), args.runs),
+                "pyoxigraph": (oxigraph_query(big, name, params), args.runs),
+                "embedded-small": (kg_query(little, name, params), args.runs),
+                "rdflib": (rdflib_query(ds, name, params), args.rdflib_runs)})
+            (e_ms, e_rows), (o_ms, o_rows) = timed["embedded"], timed["pyoxigraph"]
+            (es_ms, es_rows), (r_ms, r_rows) = timed["embedded-small"], timed["rdflib"]
             ratios.append((name, e_ms, r_ms / es_ms, r_ms / e_ms))
             print(f"{name + ' ' + label(params):<24}{f'{e_ms:.1f} [{e_rows}]':>16}"
                   f"{f'{o_ms:.1f} [{o_rows}]':>16}"
