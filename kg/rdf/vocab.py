@@ -20,7 +20,7 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 WD = Namespace("http://www.wikidata.org/entity/")
 
 PREFIXES = {
-    "kg": str(KG), "kgr": str(KGR), "prov": str(PROV), "wd": str(WD),
+    "kg": str(KG), "kgr": str(KGR), "kgg": str(KGR) + "graph/", "prov": str(PROV), "wd": str(WD),
     "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL),
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
