@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Token
@@ -63,6 +64,23 @@ class ActorResolver:
     by_token: dict[int, Mention] = field(default_factory=dict)
     salient: Entity | None = None
     coups: list[tuple[int, str]] = field(default_factory=list)  # (token index, state) so far
+    # prepositions that name where forces move from rather than whose they are, while the
+    # moved forces of a withdrawal are resolved (kg.extract.events): "the withdrawal of some
+    # forces from Panama" withdraws them from Panama; they are not Panama's
+    origin_preps: frozenset[str] = frozenset()
+
+    @contextmanager
+    def moving_from(self, preps: frozenset[str]) -> Iterator[None]:
+        """Within the block, `preps` attached to a sector noun name no owner."""
+        before, self.origin_preps = self.origin_preps, preps
+        try:
+            yield
+        finally:
+            self.origin_preps = before
+
+    def _owner_prep(self, tok: Token) -> bool:
+        return tok.dep_ == "prep" and tok.lower_ in self.lexicon.owner_preps \
+            and tok.lower_ not in self.origin_preps
 
     def __post_init__(self) -> None:
         for m in self.mentions:
@@ -399,7 +417,7 @@ class ActorResolver:
                 cands = [child, *(g for g in child.children if g.dep_ == "compound")]
                 if child.lower_ == "led":  # "Saudi-led forces" (but "Saudi-backed" are not theirs)
                     cands += [g for g in child.children if g.dep_ in {"npadvmod", "amod", "nmod"}]
-            elif child.dep_ == "prep" and child.lower_ in self.lexicon.owner_preps:
+            elif self._owner_prep(child):
                 cands = [c for c in child.children if c.dep_ == "pobj"]
                 # "residents of the Syrian Golan": the state named in the place's modifiers
                 cands += [g for c in cands for g in c.children if g.dep_ in {"amod", "compound"}]
@@ -421,7 +439,7 @@ class ActorResolver:
         Ghana", "troops from Chad and Niger"), after the first."""
         out: list[Entity] = []
         for child in tok.children:
-            if child.dep_ == "prep" and child.lower_ in self.lexicon.owner_preps:
+            if self._owner_prep(child):
                 for pobj in (c for c in child.children if c.dep_ == "pobj"):
                     for other in pobj.conjuncts:
                         m = self.mention(other)
@@ -444,7 +462,7 @@ class ActorResolver:
         for child in tok.children:
             cands = [child] if child.dep_ in MODIFIER_DEPS else \
                 [c for c in child.children if c.dep_ == "pobj"] \
-                if child.dep_ == "prep" and child.lower_ in self.lexicon.owner_preps else []
+                if self._owner_prep(child) else []
             for c in cands:
                 m = self.mention(c)
                 if m is not None and m.entity.type in {"Organisation", "Mission", "ArmedGroup",

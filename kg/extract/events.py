@@ -107,7 +107,13 @@ class EventExtractor:
             return
         keep_same = self.classes[rule.event_class].plover in KEEP_SAME_COUNTRY
         foreign = self._foreign_patient(rule, tok)
-        source = self._first(rule.source, tok, sent, None)
+        # where a withdrawal states no origin of its own, the forces it moves "from X" are moved
+        # out of X, not X's own ("the withdrawal of some forces from Panama"; but "troops from
+        # Chad withdrew from Mali" are Chad's)
+        origins = frozenset(r[5:] for r in rule.target if r == "prep:from"
+                            and not has_prep(tok, r[5:]))
+        with self.res.moving_from(origins):
+            source = self._first(rule.source, tok, sent, None)
         pairs_from_target = False
         if not source.actors and "same_as_target" in rule.source:
             source = self._first(rule.target, tok, sent, None, keep_same)
