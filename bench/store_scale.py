@@ -24,10 +24,11 @@ included once. The result is written as one N-Quads file, then:
 - the largest answers (country=NER, type=RETREAT) also straight on pyoxigraph (rows not
   converted) and on an rdflib in-memory `Dataset(default_union=True)` with the same query text,
   prefixes and initBindings (rdflib's faster way), and also with rdflib's own form of the query
-  where bench/rdflib_forms/ has one (the faster of the two is compared). rdflib needs minutes and gigabytes at a million
-  triples, so it holds the first --rdflib-triples quads; an embedded store of exactly that subset
-  is measured too, so the output gives the same-size ratio and, against the full embedded store,
-  a lower bound (rdflib's time grows with the data).
+  where bench/rdflib_forms/ has one (the faster of the two is compared), the engines timed in
+  turns. rdflib needs minutes and gigabytes at a million triples, so it holds the first
+  --rdflib-triples quads; an embedded store of exactly that subset is measured too, so the
+  output gives the same-size ratio and, against the full embedded store, a lower bound (rdflib's
+  time grows with the data).
 
 Targets (issue): bulk load >= 100k triples/s embedded; named queries on >= 1M triples: median
 <= 100 ms embedded and >= 10x faster than rdflib's in-memory store.

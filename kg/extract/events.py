@@ -110,8 +110,8 @@ class EventExtractor:
         # where a withdrawal states no origin of its own, the forces it moves "from X" are moved
         # out of X, not X's own ("the withdrawal of some forces from Panama"; but "troops from
         # Chad withdrew from Mali" are Chad's)
-        origins = frozenset(r[5:] for r in rule.target if r == "prep:from"
-                            and not has_prep(tok, r[5:]))
+        origins = frozenset({"from"}) if "prep:from" in rule.target \
+            and not has_prep(tok, "from") else frozenset()
         with self.res.moving_from(origins):
             source = self._first(rule.source, tok, sent, None)
         pairs_from_target = False
