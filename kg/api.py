@@ -71,6 +71,8 @@ def _run(articles: Iterable[Article], report: BatchReport, store: Store,
     described: set[ox.NamedNode] = set()  # entities, actors, rules already described this run
     merged = {ox.NamedNode(str(a)): ox.NamedNode(str(b))  # analysts' merges survive re-ingest
               for a, b in corrections.merges(store).items()}
+    merged_labels = {ox.NamedNode(str(b)): ox.Literal(str(label), language=label.language)
+                     for b, label in corrections.merged_labels(store).items()} if merged else {}
     pending: list[tuple[Extraction, ArticleRDF]] = []
 
     def flush() -> None:
@@ -88,7 +90,7 @@ def _run(articles: Iterable[Article], report: BatchReport, store: Store,
     for extraction in extract_articles(articles, workers=workers):
         rdf = build_article(extraction, described)
         described.update(s for s, _, _ in rdf.shared)  # written with this article
-        pending.append((extraction, rdf.renamed(merged)))
+        pending.append((extraction, rdf.renamed(merged, merged_labels)))
         for e in extraction.events:
             entities.update(a.entity.id for a in (e.source, e.target) if a is not None)
             if e.location is not None:

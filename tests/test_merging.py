@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from click.testing import CliRunner
+from store_checks import miscopied
 
 from kg import api
 from kg.cli import main
@@ -68,6 +69,7 @@ SAME, DIFFERENT = (ox.NamedNode("http://www.w3.org/2002/07/owl#" + n)
                    for n in ("sameAs", "differentFrom"))
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 ALIAS = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+SOURCE_LABEL = ox.NamedNode("https://w3id.org/kg-security/ontology#sourceLabel")
 
 
 def test_merge_rewrites_every_graph_and_split_withdraws_it(tmp_path: Path) -> None:
@@ -84,10 +86,16 @@ def test_merge_rewrites_every_graph_and_split_withdraws_it(tmp_path: Path) -> No
         assert not api.split_entities(store, "Mali", "Niger")  # no merge yet: records they differ
         assert ox.Quad(MALI, DIFFERENT, NIGER, corrections) in inner
 
+        mali = ox.Literal("Mali", language="en")
+        copies = {q.object for q in inner.quads_for_pattern(None, SOURCE_LABEL, None)}
+        assert mali in copies and not miscopied(store)  # events copy their parties' labels
+
         assert api.merge_entities(store, "Mali", "Niger")[2] == len(naming)
+        copies = {q.object for q in inner.quads_for_pattern(None, SOURCE_LABEL, None)}
+        assert mali not in copies and not miscopied(store)  # the copies now say Niger
         assert [q for q in inner if MALI in (q.subject, q.object)] == [
             ox.Quad(MALI, SAME, NIGER, corrections)]  # the differentFrom is withdrawn too
-        mali = ox.Literal("Mali", language="en")  # Mali's label lives on as Niger's alias
+        # Mali's label lives on as Niger's alias
         assert ox.Quad(NIGER, ALIAS, mali, entities) in inner
         assert ox.Quad(NIGER, LABEL, mali, entities) not in inner
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from store_checks import miscopied
 
 from kg import api
 from kg.errors import QueryError
@@ -143,10 +144,25 @@ def test_merge_is_applied_and_survives_reingest(tmp_path: Path) -> None:
     api.ingest([str(folder)], str(store_path))  # re-ingest: the correction still holds
     with open_store(str(store_path), must_exist=True) as store:
         assert "Mali" not in {e.label for e in api.entities(store)}
+        assert miscopied(store) == []  # events renamed to Niger copy Niger's label
+        pact = {(str(row["source"]), str(row["target"])) for row in api.run_named(
+            store, "events-between", {"type": "SUPPORT", "from": "2024-01-01", "to": "2024-12-31"})}
+        assert pact == {("Niger", "Niger")}  # "Niger and Mali signed": both parties are Niger
+    # a new article naming Mali but not Niger: its events' copies take Niger's stored label
+    news = tmp_path / "b.md"
+    news.write_text("---\ndate: 2024-05-03\n---\nMali accused Algeria of harbouring "
+                    "terrorists.\n", encoding="utf-8")
+    api.ingest([str(news)], str(store_path))
+    with open_store(str(store_path), must_exist=True) as store:
+        assert miscopied(store) == []
+        accused = [(str(row["source"]), str(row["target"])) for row in api.run_named(
+            store, "events-between", {"type": "ACCUSE", "from": "2024-01-01", "to": "2024-12-31"})]
+        assert accused == [("Niger", "Algeria")]
         assert api.split_entities(store, "https://w3id.org/kg-security/id/state/MLI", "Niger")
     api.ingest([str(folder)], str(store_path))  # after the split, Mali is its own entity again
     with open_store(str(store_path), must_exist=True) as store:
         assert "Mali" in {e.label for e in api.entities(store)}
+        assert miscopied(store) == []
 
 
 def test_parameters_open_every_where_group_as_values_blocks() -> None:

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from click.testing import CliRunner
+from store_checks import miscopied
 
 from kg import api
 from kg.cli import main
@@ -207,6 +208,8 @@ def test_merge_and_split_on_a_server_survive_reingest(fresh_server: str, tmp_pat
 
     assert run("ingest", "--store", fresh_server, str(folder)).exit_code == 0  # the merge holds
     assert "Mali" not in labels(fresh_server)
+    with open_store(fresh_server) as store:
+        assert miscopied(store) == []  # events renamed to Niger copy Niger's label
 
     split = run("split", "--store", fresh_server, MALI, "Niger")
     assert split.exit_code == 0 and split.output.startswith("merge withdrawn")

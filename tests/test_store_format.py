@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from store_checks import miscopied
 from test_cli import stored_quads
 from test_remote_store import server_quads, serving
 
@@ -19,14 +20,26 @@ from kg.rdf.build import FORMAT_VERSION
 from kg.rdf.store import open_store
 from kg.rdf.store_format import stored_format
 
+# The shortcuts format 3 added on each event: its type when asserted, its parties' labels.
+FORMAT_3_SHORTCUTS = """
+DELETE WHERE { GRAPH ?g { ?e kg:assertedType ?o } } ;
+DELETE WHERE { GRAPH ?g { ?e kg:sourceLabel ?o } } ;
+DELETE WHERE { GRAPH ?g { ?e kg:targetLabel ?o } }
+"""
 # What kg wrote before store formats were recorded (format 1): no record, and none of the
-# shortcuts format 2 keeps on each event.
+# shortcuts formats 2 and 3 keep on each event.
 TO_FORMAT_1 = """
 DELETE WHERE { GRAPH ?g { ?s kg:formatVersion ?v } } ;
 DELETE WHERE { GRAPH ?g { ?e kg:evidenceSentence ?o } } ;
 DELETE WHERE { GRAPH ?g { ?e kg:fromArticle ?o } } ;
-DELETE WHERE { GRAPH ?g { ?e kg:timelineDate ?o } }
-"""
+DELETE WHERE { GRAPH ?g { ?e kg:timelineDate ?o } } ;
+""" + FORMAT_3_SHORTCUTS
+# What kg wrote in format 2: the record says 2, and the format 3 shortcuts are missing.
+TO_FORMAT_2 = """
+DELETE WHERE { GRAPH ?g { ?s kg:formatVersion ?v } } ;
+INSERT DATA { GRAPH kgg:entities { kgr:store kg:formatVersion 2 } } ;
+""" + FORMAT_3_SHORTCUTS
+TO_FORMAT = {1: TO_FORMAT_1, 2: TO_FORMAT_2}
 
 
 @pytest.fixture(scope="module")
@@ -39,13 +52,14 @@ def dated_store(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Pa
     return path
 
 
-def _old_copy(dated_store: Path, tmp_path: Path) -> Path:
-    """A copy of the ingested seed store as kg wrote it before formats were recorded."""
+def _old_copy(dated_store: Path, tmp_path: Path, version: int = 1) -> Path:
+    """A copy of the ingested seed store as kg wrote it in store format `version` (1: before
+    formats were recorded)."""
     old = tmp_path / "old"
     shutil.copytree(dated_store, old)
     with open_store(str(old), must_exist=True, check_format=False) as store:
-        store.update(TO_FORMAT_1)
-        assert stored_format(store) == 1
+        store.update(TO_FORMAT[version])
+        assert stored_format(store) == version
     return old
 
 
@@ -65,18 +79,31 @@ def test_an_dated_store_records_its_format_and_event_shortcuts(dated_store: Path
         assert str(when) == str(date if date is not None else published)
 
 
+def test_events_carry_their_asserted_type_and_parties_labels(dated_store: Path) -> None:
+    with open_store(str(dated_store), must_exist=True) as store:
+        assert miscopied(store) == []
+        copies = {str(row[0]) for row in store.query(
+            "SELECT ?c WHERE { ?e kg:sourceLabel ?c }")}
+        asserted = list(store.query("SELECT ?e WHERE { ?e kg:assertedType ?t }"))
+        others = list(store.query(
+            "SELECT ?e WHERE { ?e kg:modality ?m FILTER(?m != 'asserted') }"))
+    assert {"United States forces", "Niger junta"} <= copies
+    assert len(asserted) > 10 and others  # the seed has hypothetical events, which get none
+
+
+@pytest.mark.parametrize("version", sorted(TO_FORMAT))
 def test_an_old_store_is_refused_until_upgraded(runner: CliRunner, dated_store: Path,
-                                                tmp_path: Path) -> None:
-    old = _old_copy(dated_store, tmp_path)
+                                                tmp_path: Path, version: int) -> None:
+    old = _old_copy(dated_store, tmp_path, version)
     for command in (["stats"], ["query", "--name", "timeline", "--param", "country=NER"]):
         result = runner.invoke(main, [*command, "--store", str(old)])
         assert result.exit_code != 0
-        assert "written by an older kg (store format 1" in result.output
+        assert f"written by an older kg (store format {version}" in result.output
         assert f"kg upgrade --store {old}" in result.output and "Traceback" not in result.output
 
     result = runner.invoke(main, ["upgrade", "--store", str(old)])
     assert result.exit_code == 0, result.output
-    assert f"upgraded {old} from store format 1 to {FORMAT_VERSION}" in result.output
+    assert f"upgraded {old} from store format {version} to {FORMAT_VERSION}" in result.output
     assert stored_quads(str(old)) == stored_quads(str(dated_store))  # exactly what an ingest writes
     result = runner.invoke(main, ["upgrade", "--store", str(old)])
     assert result.exit_code == 0 and "is up to date" in result.output

@@ -58,6 +58,13 @@ A, LABEL, ALT_LABEL, SAME_AS = (iri(str(RDF.type)), iri(str(RDFS.label)), iri(st
                                 iri(str(OWL.sameAs)))
 
 
+@functools.cache
+def label_copies() -> dict[ox.NamedNode, ox.NamedNode]:
+    """kg:source and kg:target -> the event's copy of that party's label (kg:sourceLabel,
+    kg:targetLabel): the rdfs:label its node has in the shared graph."""
+    return {kg_iri(role): kg_iri(f"{role}Label") for role in ("source", "target")}
+
+
 def digest(*parts: object) -> str:
     """A short stable hash of the parts, for IRIs."""
     return hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
@@ -67,7 +74,7 @@ ENTITIES_GRAPH = KGR["graph/entities"]
 STORE_NODE = KGR["store"]
 # The layout of kg's data in a store; raise it (and add an upgrade to
 # kg/data/queries/upgrade/) whenever a change would leave an older store's data unreadable.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 def article_iri(article_id: str) -> URIRef:
@@ -113,15 +120,30 @@ class ArticleRDF:
         return ([ox.Quad(s, p, o, self.graph) for s, p, o in self.triples]
                 + [ox.Quad(s, p, o, shared) for s, p, o in self.shared])
 
-    def renamed(self, mapping: dict[ox.NamedNode, ox.NamedNode]) -> ArticleRDF:
+    def renamed(self, mapping: dict[ox.NamedNode, ox.NamedNode],
+                labels: dict[ox.NamedNode, ox.Literal] | None = None) -> ArticleRDF:
         """The same with merged entities' IRIs replaced (kg.rdf.corrections records merges); a
-        merged entity's label lives on as an alias of the entity it was merged into."""
+        merged entity's label lives on as an alias of the entity it was merged into.
+
+        An event's copy of a renamed party's label becomes the label of the entity it was merged
+        into, as `kg merge` makes it: from `labels` (the stored ones), else from this article's
+        own description of that entity.
+        """
         if not mapping:
             return self
+        known = {s: o for s, p, o in self.shared
+                 if p == LABEL and s not in mapping and isinstance(o, ox.Literal)}
+        known.update(labels or {})
+        copies = label_copies()
+        relabelled: dict[tuple[ox.NamedNode, ox.NamedNode], ox.Literal] = {}
+        for s, p, o in self.triples:
+            if p in copies and isinstance(o, ox.NamedNode) and mapping.get(o) in known:
+                relabelled[(s, copies[p])] = known[mapping[o]]
 
         def rename(triples: list[Triple]) -> list[Triple]:
             return [(mapping.get(s, s), ALT_LABEL if p == LABEL and s in mapping else p,
-                     mapping.get(o, o) if isinstance(o, ox.NamedNode) else o)
+                     relabelled.get((s, p)) or (mapping.get(o, o) if isinstance(o, ox.NamedNode)
+                                                else o))
                     for s, p, o in triples]
         return ArticleRDF(self.graph, rename(self.triples), rename(self.shared))
 
@@ -256,19 +278,23 @@ class GraphBuilder:
         self.add(node, iri(str(PROV.wasDerivedFrom)), iri(str(article_iri(self.article.id))))
         evidence = self.evidence(event.evidence)
         self.add(node, kg_iri("evidence"), evidence)
-        # shortcuts, so that queries listing events read them off the event (no joins)
+        # shortcuts, so that queries listing events read them off the event (no joins); the
+        # type when asserted and the parties' labels follow below
         self.add(node, kg_iri("evidenceSentence"), text(event.evidence.sentence))
         self.add(node, kg_iri("fromArticle"), text(self.article.id))
         when = event.date.iso if event.date else (
             self.article.date.isoformat() if self.article.date else None)
         if when:
             self.add(node, kg_iri("timelineDate"), text(when))
+        if event.modality == "asserted":
+            self.add(node, kg_iri("assertedType"), text(info.plover))
         src = self.actor(event.source) if event.source else None
         tgt = self.actor(event.target) if event.target else None
-        if src is not None:
-            self.add(node, kg_iri("source"), src)
-        if tgt is not None:
-            self.add(node, kg_iri("target"), tgt)
+        for role, party, party_node in (("source", event.source, src),
+                                        ("target", event.target, tgt)):
+            if party is not None and party_node is not None:
+                self.add(node, kg_iri(role), party_node)
+                self.add(node, kg_iri(f"{role}Label"), text(party.label, "en"))
         if event.date:
             self.add(node, kg_iri("date"), typed(event.date.iso,
                                             PRECISION_TYPE[event.date.precision]))

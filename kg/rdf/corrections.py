@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from kg.rdf.queries import packaged_query, with_values
 from kg.rdf.vocab import KGR
@@ -33,6 +33,13 @@ def merges(store: Any) -> dict[URIRef, URIRef]:
             target = pairs[target]
         out[source] = target
     return out
+
+
+def merged_labels(store: Any) -> dict[URIRef, Literal]:
+    """The label of each entity something was merged into: where ingest renames a merged party,
+    the event's copy of its label (kg:sourceLabel, kg:targetLabel) becomes this one."""
+    rows = store.query(packaged_query("corrections/labels"))
+    return {URIRef(str(row[0])): row[1] for row in rows}
 
 
 def _bound(name: str, old: URIRef, new: URIRef) -> str:

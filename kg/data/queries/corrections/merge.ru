@@ -1,5 +1,6 @@
 # Merge ?old into ?new: record it (withdrawing any split), then rename ?old in every stored
-# graph; its label lives on as an alias of ?new. One request, so it applies as a unit.
+# graph; its label lives on as an alias of ?new, and events' copies of their parties' labels
+# (kg:sourceLabel, kg:targetLabel) become ?new's label. One request, so it applies as a unit.
 DELETE { GRAPH kgg:corrections { ?old owl:differentFrom ?new . ?new owl:differentFrom ?old } }
 INSERT { GRAPH kgg:corrections { ?old owl:sameAs ?new } }
 WHERE { } ;
@@ -13,4 +14,12 @@ WHERE {
 } ;
 DELETE { GRAPH ?g { ?s ?p ?old } }
 INSERT { GRAPH ?g { ?s ?p ?new } }
-WHERE { GRAPH ?g { ?s ?p ?old } FILTER (!sameTerm(?g, kgg:corrections)) }
+WHERE { GRAPH ?g { ?s ?p ?old } FILTER (!sameTerm(?g, kgg:corrections)) } ;
+DELETE { GRAPH ?g { ?e ?copy ?was } }
+INSERT { GRAPH ?g { ?e ?copy ?label } }
+WHERE {
+  VALUES (?role ?copy) { (kg:source kg:sourceLabel) (kg:target kg:targetLabel) }
+  GRAPH kgg:entities { ?new rdfs:label ?label }
+  GRAPH ?g { ?e ?role ?new ; ?copy ?was }
+  FILTER (!sameTerm(?g, kgg:corrections))
+}
