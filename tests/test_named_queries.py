@@ -95,6 +95,16 @@ def test_events_between(store_path: Path) -> None:
                                                               "to": "2020-12-31"}) == []
 
 
+def test_an_answer_counts_and_reads_again(store_path: Path) -> None:
+    """`len` (which `list` asks first) counts the rows without losing them."""
+    with open_store(str(store_path), must_exist=True) as store:
+        answer = api.run_named(store, "timeline", {"country": "NER"})
+        first = [tuple(row) for row in answer]
+        again = api.run_named(store, "timeline", {"country": "NER"})
+        assert len(again) == len(first) > 5
+        assert [tuple(row) for row in again] == first == [tuple(row) for row in list(again)]
+
+
 def test_bad_parameters_are_clear_errors(store_path: Path) -> None:
     with open_store(str(store_path), must_exist=True) as store:
         for name, params, words in [

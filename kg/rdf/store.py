@@ -194,6 +194,13 @@ class _Rows(Result):
             yield row
         self._pending = None
 
+    def __len__(self) -> int:
+        """The number of rows, reading them once (rdflib's counts them by building a dict for
+        each row, and `list(result)` asks for the length first)."""
+        for _ in self:
+            pass
+        return len(self._rows)
+
     @property  # type: ignore[override,misc]
     def bindings(self) -> Any:
         names = self.vars or []
