@@ -52,6 +52,16 @@ def is_forces(actor: Actor) -> bool:
     return actor.sector in FORCE_SECTORS or actor.entity.type in FORCE_TYPES
 
 
+def _conjuncts(tok: Token) -> list[Token]:
+    """The token's conjuncts, also where the parser broke the list: in "A, B, and C" it may
+    take B for a modifier of A (npadvmod) and join C to B only."""
+    out = list(tok.conjuncts)
+    for c in tok.children:
+        if c.dep_ == "npadvmod" and c.pos_ == "PROPN" and c.i > tok.i and \
+                any(g.dep_ == "cc" for g in c.children) and c.conjuncts:
+            out += [c, *c.conjuncts]
+    return out
+
 @dataclass
 class ActorResolver:
     """Resolves tokens of one parsed article to actors and places."""
@@ -144,7 +154,7 @@ class ActorResolver:
         # the parser may coordinate actors with the source of a report ("According to U.S.
         # officials, Russia, Egypt and the UAE arm ..."): that source is not one of them
         # nor is a reflexive joined to them ("killed eight people and themselves") another party
-        for t in (tok, *(c for c in tok.conjuncts if not _reports_source(c) and not (
+        for t in (tok, *(c for c in _conjuncts(tok) if not _reports_source(c) and not (
                 c.lower_ in self.lexicon.reflexive_pronouns and c.i != tok.i) or c.i == tok.i)):
             for a in self._resolve_one(t, as_place, depth=0, exclude=exclude):
                 if a not in out:

@@ -36,6 +36,21 @@ KEEP_SAME_COUNTRY = {"COUP", "COERCE", "ASSAULT", "PROTEST"}
 AUTHORITY_SECTORS = {"government", "junta", "military", "instructors"}
 
 
+def _antecedent(noun: Token) -> Token:
+    """Who a relative clause's pronoun stands for: its head noun, or where that noun only
+    places the subject among others, the subject ("X are among those who ...", "X is one of
+    the countries that ...")."""
+    prep = noun.head
+    if noun.dep_ == "pobj" and prep.dep_ == "prep":
+        holder = prep.head
+        if prep.lower_ == "of" and holder.lower_ == "one" and holder.dep_ == "attr":
+            holder = holder.head  # "is one of the countries that ..."
+        elif prep.lower_ != "among":
+            return noun
+        if holder.lemma_ == "be":
+            return next((c for c in holder.children if c.dep_ == "nsubj"), noun)
+    return noun
+
 @dataclass
 class Found:
     """Actors a role yielded, with the token they came from."""
@@ -518,7 +533,7 @@ class EventExtractor:
         for c in tok.children:
             if c.dep_ in {"nsubj", "csubj"}:
                 if c.lower_ in self.lex.relative_pronouns and tok.dep_ == "relcl":
-                    return tok.head
+                    return _antecedent(tok.head)
                 if is_source_attribution(c):  # "According to officials, Russia arms ..."
                     return orphan_subject(tok)
                 return c
