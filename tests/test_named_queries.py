@@ -103,6 +103,8 @@ def test_an_answer_counts_and_reads_again(store_path: Path) -> None:
         again = api.run_named(store, "timeline", {"country": "NER"})
         assert len(again) == len(first) > 5
         assert [tuple(row) for row in again] == first == [tuple(row) for row in list(again)]
+        unbound = store.query("SELECT ?x WHERE { OPTIONAL { ?x kg:noSuchProperty ?y } }")
+        assert len(unbound) == 0 and list(unbound) == []  # an empty solution is no row
 
 
 def test_bad_parameters_are_clear_errors(store_path: Path) -> None:

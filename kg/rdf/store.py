@@ -8,7 +8,7 @@ leaves every article either wholly in or wholly out (and ingesting it again comp
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -79,8 +79,7 @@ class Store:
             return out
         convert = _Converter()
         if isinstance(answer, ox.QuerySolutions):
-            return _Rows([Variable(v.value) for v in answer.variables],
-                         ([None if x is None else convert(x) for x in row] for row in answer))
+            return _Rows([Variable(v.value) for v in answer.variables], convert.rows(answer))
         out = Result("CONSTRUCT")
         out.graph = Graph()
         for prefix, ns in PREFIXES.items():
@@ -186,8 +185,6 @@ class _Rows(Result):
         if self._pending is None:
             return
         for values in self._pending:
-            if not any(v is not None for v in values):
-                continue  # an empty solution is no row (as in rdflib)
             row = tuple.__new__(ResultRow, values)
             row.labels = self._labels
             self._rows.append(row)
@@ -219,6 +216,26 @@ class _Converter:
         if done is None:
             done = self.seen[term] = from_ox(term)
         return done
+
+    def rows(self, solutions: Iterable[Any]) -> Iterator[list[Any]]:
+        """Each solution's values converted (None where unbound), the dictionary lookup inlined:
+        a large answer has tens of thousands of values. An empty solution is no row (as in
+        rdflib)."""
+        seen = self.seen
+        for solution in solutions:
+            values: list[Any] = []
+            bound = False
+            for term in solution:
+                if term is None:
+                    values.append(None)
+                    continue
+                bound = True
+                if (done := seen.get(term)) is not None:
+                    values.append(done)
+                else:
+                    values.append(self(term))
+            if bound:
+                yield values
 
 
 @contextmanager
