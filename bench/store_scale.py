@@ -26,7 +26,7 @@ included once. The result is written as one N-Quads file, then:
   with the same query text, prefixes and initBindings (rdflib's faster way), and also with
   rdflib's own form of the query
   where bench/rdflib_forms/ has one (the faster of the two is compared), the engines timed in
-  turns. rdflib needs minutes and gigabytes at a million triples, so it holds the first
+  turns, each timed run after an untimed one of its own. rdflib needs minutes and gigabytes at a million triples, so it holds the first
   --rdflib-triples quads; an embedded store of exactly that subset is measured too, so the
   output gives the same-size ratio and, against the full embedded store, a lower bound (rdflib's
   time grows with the data).
@@ -206,18 +206,17 @@ Run = Callable[[], "int | tuple[int, float]"]
 def interleaved(runs: dict[str, tuple[Run, int]]) -> dict[str, tuple[float, int]]:
     """Median milliseconds and rows of each named run, taken in rounds (each run once a round,
     while it has runs left), so that a slower spell of a shared machine falls on all of them
-    alike rather than on whichever was being timed then. The order turns each round, so that
-    no run always follows the same one (the run after rdflib's finds colder caches). A run
-    returns its row count, or its row count and the milliseconds it measured itself (a run in
-    another process)."""
+    alike rather than on whichever was being timed then. Each timed run follows an untimed one
+    of its own, so that it runs warm whatever ran before it (a run right after rdflib's, which
+    works through gigabytes in another process, found the CPU's caches cold: kg's time rose by
+    half). A run returns its row count, or its row count and the milliseconds it measured
+    itself (a run in another process)."""
     times: dict[str, list[float]] = {name: [] for name in runs}
     rows: dict[str, int] = {}
-    names = list(runs)
     for round_ in range(max(n for _, n in runs.values())):
-        turn = round_ % len(names)
-        for name in names[turn:] + names[:turn]:
-            run, n = runs[name]
+        for name, (run, n) in runs.items():
             if round_ < n:
+                run()  # warm-up, untimed
                 start = time.perf_counter()
                 answer = run()
                 elapsed = (time.perf_counter() - start) * 1000
@@ -439,7 +438,8 @@ def main() -> None:
               f"{rdflib.parse_seconds:.1f}s ({small / rdflib.parse_seconds:,.0f} triples/s)")
 
         print(f"\nthe largest answers (NER is in about half the generated articles): median ms of "
-              f"{args.runs} runs ({args.rdflib_runs} for rdflib) taken in turns, rows in brackets")
+              f"{args.runs} runs ({args.rdflib_runs} for rdflib) taken in turns, each after an "
+              f"untimed one, rows in brackets")
         print(f"{'query':<24}{f'embedded {total // 1000}k':>16}{'pyoxigraph':>16}"
               f"{f'embedded {small // 1000}k':>16}{f'rdflib {small // 1000}k':>16}"
               f"{'same-size':>11}{'lower bound':>13}")
