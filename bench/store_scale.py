@@ -250,9 +250,9 @@ class RdflibProcess:
 
     In one process with kg, rdflib's millions of Python objects slow kg down: with 400k rdflib
     quads loaded beside it, pyoxigraph's own time for the same query went from 29 to 45 ms
-    (malloc, which Oxigraph's evaluation leans on, shares the heap). Each engine is timed in a
-    process holding only its own data, as each would run; the child times its queries itself,
-    so the pipe's cost is not counted against rdflib.
+    (most likely through malloc, which Oxigraph's evaluation leans on: one heap for both).
+    Each engine is timed in a process holding only its own data, as each would run; the child
+    times its queries itself, so the pipe's cost is not counted against rdflib.
     """
 
     def __init__(self, path: Path) -> None:
