@@ -29,6 +29,7 @@ from kg.rdf.queries import run_query, select
 from kg.rdf.store import Store, open_store
 from kg.rdf.store_format import upgrade as upgrade_store
 from kg.rdf.vocab import ontology_text
+from kg.rdf.write_behind import WriteBehind
 from kg.read import read_articles
 from kg.records import Article, Extraction
 
@@ -75,31 +76,33 @@ def _run(articles: Iterable[Article], report: BatchReport, store: Store,
                      for b, label in corrections.merged_labels(store).items()} if merged else {}
     pending: list[tuple[Extraction, ArticleRDF]] = []
 
-    def flush() -> None:
-        """Write the pending articles: on the embedded store in one transaction, on a server one
-        article graph per request (each article wholly in or out whatever happens)."""
-        store.write_articles([rdf for _, rdf in pending])
-        for extraction, rdf in pending:
+    def written(batch: list[tuple[Extraction, ArticleRDF]]) -> None:
+        """Count a stored batch (on the writer's thread): on the embedded store it went in as
+        one transaction, on a server one article graph per request (each article wholly in or
+        out whatever happens)."""
+        for extraction, rdf in batch:
             report.articles += 1
             report.events += sum(1 for e in extraction.events if e.modality == "asserted")
             report.triples += len(rdf)
             if progress:
                 progress(extraction.article)
-        pending.clear()
 
-    for extraction in extract_articles(articles, workers=workers):
-        rdf = build_article(extraction, described)
-        described.update(s for s, _, _ in rdf.shared)  # written with this article
-        pending.append((extraction, rdf.renamed(merged, merged_labels)))
-        for e in extraction.events:
-            entities.update(a.entity.id for a in (e.source, e.target) if a is not None)
-            if e.location is not None:
-                entities.add(e.location.id)
-        if keep:
-            report.extractions.append(extraction)
-        if len(pending) >= WRITE_BATCH:
-            flush()
-    flush()
+    with WriteBehind(store, written) as writer:  # the next batch parses while one is written
+        for extraction in extract_articles(articles, workers=workers):
+            rdf = build_article(extraction, described)
+            described.update(s for s, _, _ in rdf.shared)  # written with this article
+            pending.append((extraction, rdf.renamed(merged, merged_labels)))
+            for e in extraction.events:
+                entities.update(a.entity.id for a in (e.source, e.target) if a is not None)
+                if e.location is not None:
+                    entities.add(e.location.id)
+            if keep:
+                report.extractions.append(extraction)
+            if len(pending) >= WRITE_BATCH:
+                writer.put(pending)
+                pending = []
+        if pending:
+            writer.put(pending)
     report.entities = len(entities)
     report.seconds = time.perf_counter() - start
     return report

@@ -42,24 +42,30 @@ def oxigraph_binary() -> str:
     return found
 
 
-@contextmanager
-def serving(data: Path) -> Iterator[str]:
-    """`oxigraph serve` on a free port of 127.0.0.1 over `data`; its URL until the block ends."""
+def start_server(data: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`oxigraph serve` on a free port of 127.0.0.1 over `data`, once it answers; its URL."""
     port = free_port()
     proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(data), "--bind",
                              f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2).read()
+            return proc, url
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.terminate()
+                pytest.fail("oxigraph serve did not start")
+            time.sleep(0.2)
+
+
+@contextmanager
+def serving(data: Path) -> Iterator[str]:
+    """`oxigraph serve` on a free port of 127.0.0.1 over `data`; its URL until the block ends."""
+    proc, url = start_server(data)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    pytest.fail("oxigraph serve did not start")
-                time.sleep(0.2)
         yield url
     finally:
         proc.terminate()

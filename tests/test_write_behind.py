@@ -1,0 +1,70 @@
+"""Ingest writes each batch on a thread of its own while the next is parsed: every article
+arrives, in order, and a store that fails mid-ingest stops the writing with a clear error,
+keeping exactly the articles reported stored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_remote_store import serving, start_server
+
+from kg import api
+from kg.api import WRITE_BATCH
+from kg.errors import StoreError
+from kg.rdf.store import open_store
+
+STATES = ["Chad", "Niger", "Mali", "Ghana", "Togo", "Benin", "Senegal", "Guinea", "Gabon",
+          "Kenya", "Sudan", "Egypt", "Libya", "Algeria", "Morocco", "Tunisia", "Nigeria"]
+
+
+def articles(folder: Path, count: int) -> list[str]:
+    """`count` one-sentence articles, enough for several write batches."""
+    folder.mkdir()
+    paths = []
+    for i in range(count):
+        a, b = STATES[i % len(STATES)], STATES[(i + 1) % len(STATES)]
+        path = folder / f"a{i:03d}.md"
+        path.write_text(f"---\ndate: 2024-05-{1 + i % 28:02d}\n---\n"
+                        f"{a} withdrew its troops from {b}.\n", encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def stored_articles(location: str) -> set[str]:
+    with open_store(location, must_exist=True) as store:
+        return {str(row[0]) for row in store.query(
+            "SELECT ?id WHERE { GRAPH ?g { ?a a kg:Article ; kg:articleId ?id } }")}
+
+
+def test_every_batch_is_written_in_order(tmp_path: Path) -> None:
+    paths = articles(tmp_path / "articles", 2 * WRITE_BATCH + 5)  # three batches
+    seen: list[str] = []
+    report = api.ingest(paths, str(tmp_path / "store"), progress=lambda a: seen.append(a.path))
+    assert report.articles == len(paths) and not report.errors
+    assert seen == paths  # reported in order, each after it was stored
+    assert len(stored_articles(str(tmp_path / "store"))) == len(paths)
+
+
+def test_a_server_that_dies_mid_ingest_stops_it_keeping_what_was_reported(
+        tmp_path: Path) -> None:
+    paths = articles(tmp_path / "articles", 3 * WRITE_BATCH)
+    data = tmp_path / "server"
+    server, url = start_server(data)
+    try:
+        stored: list[str] = []
+
+        def stop_after_first_batch(article: api.Article) -> None:
+            stored.append(article.id)
+            if len(stored) == WRITE_BATCH:  # the first batch is in: the server goes down
+                server.terminate()
+                server.wait(timeout=10)
+
+        with pytest.raises(StoreError, match="SPARQL server"):
+            api.ingest(paths, url, progress=stop_after_first_batch)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert len(stored) == WRITE_BATCH
+    with serving(data) as again:
+        assert stored_articles(again) == set(stored)  # the batch reported, nothing after it
