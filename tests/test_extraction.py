@@ -422,3 +422,15 @@ def test_parties_to_a_joint_act_are_each_others_recipients() -> None:
     found = triples(events("Mali met Burkina Faso in Niamey."))
     assert "MLI CONSULT BFA" in found, found
 
+
+
+def test_whom_an_agent_joins_in_an_act_is_a_co_agent_not_its_recipient() -> None:
+    found = triples(events("Kenya joined Ethiopia in condemning the attack on Somalia."))
+    assert {"KEN ACCUSE SOM", "ETH ACCUSE SOM"} <= found
+    assert "KEN ACCUSE ETH" not in found
+
+
+def test_who_are_among_those_who_act_act() -> None:
+    found = triples(events("Chad, Niger, and Mali are among those in the region who joined "
+                           "Algeria in condemning Libya."))
+    assert {"TCD ACCUSE LBY", "NER ACCUSE LBY", "MLI ACCUSE LBY", "DZA ACCUSE LBY"} <= found

@@ -38,18 +38,24 @@ AUTHORITY_SECTORS = {"government", "junta", "military", "instructors"}
 
 def _antecedent(noun: Token) -> Token:
     """Who a relative clause's pronoun stands for: its head noun, or where that noun only
-    places the subject among others, the subject ("X are among those who ...", "X is one of
-    the countries that ...")."""
-    prep = noun.head
-    if noun.dep_ == "pobj" and prep.dep_ == "prep":
+    places the subject among others, the subject ("X are among those (in the region) who ...",
+    "X is one of the countries that ...")."""
+    node = noun
+    for _ in range(3):  # up through "those in the region" to "among those"
+        prep = node.head
+        if node.dep_ != "pobj" or prep.dep_ != "prep":
+            break
         holder = prep.head
         if prep.lower_ == "of" and holder.lower_ == "one" and holder.dep_ == "attr":
             holder = holder.head  # "is one of the countries that ..."
         elif prep.lower_ != "among":
-            return noun
+            node = holder  # "those in the region who ...": the region only places them
+            continue
         if holder.lemma_ == "be":
             return next((c for c in holder.children if c.dep_ == "nsubj"), noun)
+        break
     return noun
+
 
 @dataclass
 class Found:
@@ -496,14 +502,21 @@ class EventExtractor:
                         return found
         return []
 
-    def _joined(self, tok: Token, agents: list[Actor]) -> list[Actor]:
-        """Who the agents join in an act ("Ghana joined Nigeria and Senegal in condemning ...",
-        "we join our partners at ECOWAS and the AU in condemning ..."): co-agents of it."""
+    def _joining_verb(self, tok: Token) -> Token | None:
+        """The verb by which the agent joins others in the act `tok` ("joined X in condemning")."""
         prep = tok.head if tok.dep_ == "pcomp" else None
         if prep is None or prep.lower_ not in self.lex.joining_preps or \
                 lemma(prep.head, self.lex) not in self.lex.joining_verbs:
+            return None
+        return prep.head
+
+    def _joined(self, tok: Token, agents: list[Actor]) -> list[Actor]:
+        """Who the agents join in an act ("Ghana joined Nigeria and Senegal in condemning ...",
+        "we join our partners at ECOWAS and the AU in condemning ..."): co-agents of it."""
+        verb = self._joining_verb(tok)
+        if verb is None:
             return []
-        verb, found = prep.head, []
+        prep, found = tok.head, []
         for obj in (c for c in verb.children if c.dep_ == "dobj"):
             for part in (obj, *obj.conjuncts):
                 # "our partners" are not us
@@ -610,6 +623,8 @@ class EventExtractor:
         if tok.i in actors:  # not the trigger's own clause ("a junta that declared ...")
             actors -= {t.i for t in tok.subtree}
         other = self._coordinated_clauses(tok)
+        if (joining := self._joining_verb(tok)) is not None:  # whom the agent joins acts too
+            other |= {t.i for c in joining.children if c.dep_ == "dobj" for t in c.subtree}
         for t in sent:
             if t.i in speaker or t.i in actors or t.i in other:
                 continue  # who reports an event, or acts in it, is rarely its recipient
