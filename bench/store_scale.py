@@ -24,9 +24,9 @@ included once. The result is written as one N-Quads file, then:
 - the largest answers (country=NER, type=RETREAT) also straight on pyoxigraph (rows not
   converted) and on an rdflib in-memory `Dataset(default_union=True)`, in a process of its own,
   with the same query text, prefixes and initBindings (rdflib's faster way), and also with
-  rdflib's own form of the query
-  where bench/rdflib_forms/ has one (the faster of the two is compared), the engines timed in
-  turns, each timed run after an untimed one of its own. rdflib needs minutes and gigabytes at a million triples, so it holds the first
+  rdflib's own form of the query where bench/rdflib_forms/ has one (the faster of the two is
+  compared), the engines timed in turns, each timed run after an untimed one of its own.
+  rdflib needs minutes and gigabytes at a million triples, so it holds the first
   --rdflib-triples quads; an embedded store of exactly that subset is measured too, so the
   output gives the same-size ratio and, against the full embedded store, a lower bound (rdflib's
   time grows with the data).
@@ -271,8 +271,7 @@ class RdflibProcess:
 
         def run() -> tuple[int, float]:
             self._conn.send(request)
-            rows, ms = self._conn.recv()
-            return rows, ms
+            return cast(tuple[int, float], self._conn.recv())
         return run
 
     def close(self) -> None:

@@ -62,6 +62,7 @@ def _conjuncts(tok: Token) -> list[Token]:
             out += [c, *c.conjuncts]
     return out
 
+
 @dataclass
 class ActorResolver:
     """Resolves tokens of one parsed article to actors and places."""
