@@ -157,6 +157,7 @@ def test_merge_is_applied_and_survives_reingest(tmp_path: Path) -> None:
     with open_store(str(store_path), must_exist=True) as store:
         assert "Mali" not in {e.label for e in api.entities(store)}
         assert miscopied(store) == []  # events renamed to Niger copy Niger's label
+        assert api.validate(store)[0]  # Niger keeps one ISO code after the renamed article
         pact = {(str(row["source"]), str(row["target"])) for row in api.run_named(
             store, "events-between", {"type": "SUPPORT", "from": "2024-01-01", "to": "2024-12-31"})}
         assert pact == {("Niger", "Niger")}  # "Niger and Mali signed": both parties are Niger

@@ -56,6 +56,7 @@ def typed(value: object, datatype: URIRef) -> ox.Literal:
 
 A, LABEL, ALT_LABEL, SAME_AS = (iri(str(RDF.type)), iri(str(RDFS.label)), iri(str(SKOS.altLabel)),
                                 iri(str(OWL.sameAs)))
+NOTATION = iri(str(SKOS.notation))
 
 
 @functools.cache
@@ -123,7 +124,8 @@ class ArticleRDF:
     def renamed(self, mapping: dict[ox.NamedNode, ox.NamedNode],
                 labels: dict[ox.NamedNode, ox.Literal] | None = None) -> ArticleRDF:
         """The same with merged entities' IRIs replaced (kg.rdf.corrections records merges); a
-        merged entity's label lives on as an alias of the entity it was merged into.
+        merged entity's label lives on as an alias of the entity it was merged into, and its ISO
+        code as a skos:notation (a state has one kg:iso3), as `kg merge` makes them.
 
         An event's copy of a renamed party's label becomes the label of the entity it was merged
         into, as `kg merge` makes it: from `labels` (the stored ones), else from this article's
@@ -140,8 +142,10 @@ class ArticleRDF:
             if p in copies and isinstance(o, ox.NamedNode) and mapping.get(o) in known:
                 relabelled[(s, copies[p])] = known[mapping[o]]
 
+        aliases = {LABEL: ALT_LABEL, kg_iri("iso3"): NOTATION}
+
         def rename(triples: list[Triple]) -> list[Triple]:
-            return [(mapping.get(s, s), ALT_LABEL if p == LABEL and s in mapping else p,
+            return [(mapping.get(s, s), aliases.get(p, p) if s in mapping else p,
                      relabelled.get((s, p)) or (mapping.get(o, o) if isinstance(o, ox.NamedNode)
                                                 else o))
                     for s, p, o in triples]
