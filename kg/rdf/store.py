@@ -230,10 +230,9 @@ class _Converter:
                     values.append(None)
                     continue
                 bound = True
-                if (done := seen.get(term)) is not None:
-                    values.append(done)
-                else:
-                    values.append(self(term))
+                if (done := seen.get(term)) is None:
+                    done = seen[term] = from_ox(term)
+                values.append(done)
             if bound:
                 yield values
 
