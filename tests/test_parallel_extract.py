@@ -1,0 +1,37 @@
+"""Parsing in worker processes: batches cover every article once, in input order, the last
+stretch cut finer so the workers finish together, and the extractions come back in input order."""
+
+from __future__ import annotations
+
+from kg.extract.pipeline import _tasks, extract_articles
+from kg.records import Article
+
+
+def numbered(count: int) -> list[Article]:
+    return [Article(id=f"a{i}", path=f"a{i}.txt", text=f"Chad withdrew its troops from Mali ({i}).")
+            for i in range(count)]
+
+
+def test_tasks_cover_every_article_in_order() -> None:
+    for count in (0, 1, 5, 16, 47, 48, 49, 100, 333):
+        articles = numbered(count)
+        tasks = list(_tasks(iter(articles), size=16, workers=2))
+        assert [a for task in tasks for a in task] == articles
+        assert all(task for task in tasks)
+
+
+def test_the_last_stretch_is_cut_finer() -> None:
+    sizes = [len(t) for t in _tasks(iter(numbered(333)), size=16, workers=2)]
+    whole = sizes.index(4)  # whole batches until the input ends, then quarter batches
+    assert set(sizes[:whole]) == {16} and max(sizes[whole:]) == 4
+    assert 32 <= sum(sizes[whole:]) < 48  # at most one batch per worker more than a batch
+    assert [len(t) for t in _tasks(iter(numbered(6)), size=16, workers=2)] == [4, 2]
+
+
+def test_workers_return_extractions_in_input_order() -> None:
+    articles = numbered(11)
+    one = list(extract_articles(articles, batch_size=2, workers=1))
+    two = list(extract_articles(articles, batch_size=2, workers=2))
+    assert [e.article.id for e in two] == [a.id for a in articles]
+    assert two == one  # the same records as one process makes
+    assert all(e.events for e in two)
