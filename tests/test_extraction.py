@@ -65,8 +65,24 @@ def test_junta_resolves_to_the_state_of_the_last_coup() -> None:
 
 
 def test_first_person_of_a_statement_is_its_publisher() -> None:
-    asserted = triples(events("We condemn the attack on Chad.", source="U.S. Department of State"))
+    asserted = triples(events("We condemn Chad's attack on Sudan.",
+                              source="U.S. Department of State"))
     assert "USA ACCUSE TCD" in asserted
+
+
+def test_a_condemned_attack_accuses_its_doer_not_its_victim() -> None:
+    for text, doer in [("Kenya condemned the attack on Somalia by al-Shabaab.", "al-Shabaab"),
+                       ("Norway condemned Russian strikes on Ukraine.", "RUS"),
+                       ("Ghana denounced the killing of civilians by Malian soldiers.", "MLI")]:
+        accused = {e.target.country or e.target.label for e in events(text)
+                   if e.event_type == "ACCUSE" and e.target is not None}
+        assert accused == {doer}, text
+    for text in ["Kenya condemned the attack on Somalia.",
+                 "Kenya condemned the attack against Somali troops."]:
+        assert not [e for e in events(text) if e.event_type == "ACCUSE"], text
+    assert "GHA ACCUSE GIN" in triples(events("Ghana condemned the coup in Guinea."))
+    # where it happened stands for who did it, as the guidelines code violence in a country
+    assert "GHA ACCUSE MLI" in triples(events("Ghana condemned the attacks in Mali."))
 
 
 def test_reported_speech_keeps_the_speaker_as_attribution() -> None:
@@ -425,7 +441,7 @@ def test_parties_to_a_joint_act_are_each_others_recipients() -> None:
 
 
 def test_whom_an_agent_joins_in_an_act_is_a_co_agent_not_its_recipient() -> None:
-    found = triples(events("Kenya joined Ethiopia in condemning the attack on Somalia."))
+    found = triples(events("Kenya joined Ethiopia in condemning the attacks in Somalia."))
     assert {"KEN ACCUSE SOM", "ETH ACCUSE SOM"} <= found
     assert "KEN ACCUSE ETH" not in found
 

@@ -77,6 +77,11 @@ class EventExtractor:
             for word in rule.lemmas:
                 self.by_lemma.setdefault((rule.pos, word), []).append(rule)
         self.classes = event_classes()
+        # nouns of hostile acts ("the attack on X"): whom a condemnation of one accuses is who
+        # did it, not whom it hit
+        self.hostile_acts = frozenset(word for rule in rules if rule.pos == "NOUN"
+                                      and self.classes[rule.event_class].plover == "ASSAULT"
+                                      for word in rule.lemmas)
         self.ents = tuple(doc.ents)  # once: each read of Doc.ents builds every span again
 
     # -- entry point ------------------------------------------------------------------------
@@ -267,21 +272,27 @@ class EventExtractor:
 
     def _target(self, rule: Rule, tok: Token, sent: Span, src: Actor, keep_same: bool) -> Found:
         """The recipient of an event whose source is `src`."""
-        if self.classes[rule.event_class].plover != "PROTEST":
+        plover = self.classes[rule.event_class].plover
+        if plover != "PROTEST":
             return self._first(rule.target, tok, sent, src, keep_same,
-                               joint=self.classes[rule.event_class].joint)
+                               joint=self.classes[rule.event_class].joint,
+                               deplores=plover == "ACCUSE")
         # Where protesters are is not whom they protest against ("rioted at a jail in Dili"),
         # unless it is abroad ("at a jail in Israel", "outside the French embassy").
-        target = self._first(rule.target, tok, sent, src, keep_same, places=False)
+        target = self._first(rule.target, tok, sent, src, keep_same, places=False, deplores=True)
         if not target.actors:
-            placed = self._first(rule.target, tok, sent, src, keep_same)
+            placed = self._first(rule.target, tok, sent, src, keep_same, deplores=True)
             if placed.actors and all(a.country != src.country for a in placed.actors):
                 return placed
         return target
 
     # -- roles -------------------------------------------------------------------------------
     def _first(self, roles: tuple[str, ...], tok: Token, sent: Span, src: Actor | None,
-               keep_same: bool = False, places: bool = True, joint: bool = False) -> Found:
+               keep_same: bool = False, places: bool = True, joint: bool = False,
+               deplores: bool = False) -> Found:
+        """The actors of the first role that names any. With `deplores` (an accusation, a
+        protest), a role naming a hostile act ("condemned the attack on X") names whoever did
+        it, and no one if the text does not say."""
         # "what the people have asked for": the recipient is named, by a pronoun we cannot resolve
         named_but_unknown = any(g.lower_ == "what" for c in tok.children if c.dep_ == "prep"
                                 for g in c.children)
@@ -290,23 +301,27 @@ class EventExtractor:
                 return Found([], None, role)
             if role == "same_as_target" or (role in {"sentence", "salient"} and named_but_unknown):
                 continue  # the text names a recipient we cannot resolve: do not guess another
-            actors, at = self._role(role, tok, sent, src, keep_same, places, joint)
+            actors, at = self._role(role, tok, sent, src, keep_same, places, joint, deplores)
             if role.startswith("prep:") and role != "prep:of" and not actors \
                     and has_prep(tok, role[5:]):
                 named_but_unknown = True
             if role == "patient" and not actors and at is not None and (
-                    at.pos_ == "PRON" or lemma(at, self.lex) in self.lex.party_nouns):
+                    at.pos_ == "PRON" or lemma(at, self.lex) in self.lex.party_nouns
+                    or (deplores and self._hostile_act(at))):
                 # "what the people have asked for", "we urge partners to ...": named, unknown
                 named_but_unknown = True
             if src is not None and not keep_same and role != "own_state":
                 actors = [a for a in actors if not same_party(a, src)]
-            if actors:
+            if actors or (role == "patient" and deplores and at is not None
+                          and self._hostile_act(at)):
+                # (whom an act deplored hit, in a phrase the parser hung on the verb, is not
+                # whom it accuses: "condemned the attack against Somali troops")
                 return Found(actors, at, role)
         return Found([], None, "")
 
     def _role(self, role: str, tok: Token, sent: Span, src: Actor | None,
-              keep_same: bool = False, places: bool = True, joint: bool = False
-              ) -> tuple[list[Actor], Token | None]:
+              keep_same: bool = False, places: bool = True, joint: bool = False,
+              deplores: bool = False) -> tuple[list[Actor], Token | None]:
         """Actors a role names; with `places` off, a place ("at a jail in Dili") names none. In
         a `joint` act (agree, meet), the sentence's recipients are first the agent's partners."""
         res = self.res
@@ -321,7 +336,9 @@ class EventExtractor:
                     if child.dep_ in {"prep", "agent", "prt"} and child.lower_ == prep:
                         for pobj in child.children:
                             if pobj.dep_ in {"pobj", "pcomp"}:
-                                if not places:
+                                if deplores and self._hostile_act(pobj):
+                                    found = self._doers(pobj)
+                                elif not places:
                                     found = res.resolve(pobj, exclude=exclude)
                                 else:
                                     found = (res.place_actor(pobj) if locative else []) or \
@@ -338,6 +355,8 @@ class EventExtractor:
             return (found, at) if found else ([], None)
         if role == "patient":
             at = self._patient_token(tok)
+            if at is not None and deplores and self._hostile_act(at):
+                return self._doers(at, tok), at
             return ((res.resolve(at, exclude=exclude) or (res.place_actor(at) if places else []),
                      at) if at is not None else ([], None))
         if role == "attr":  # "there are armed groups including JNIM in Mali"
@@ -441,6 +460,39 @@ class EventExtractor:
                             return found, obj
             return [], None
         return [], None
+
+    def _hostile_act(self, tok: Token) -> bool:
+        return tok.pos_ == "NOUN" and lemma(tok, self.lex) in self.hostile_acts
+
+    def _doers(self, act: Token, verb: Token | None = None) -> list[Actor]:
+        """Who did a hostile act, as its noun phrase says ("Russia's attack", "Russian strikes",
+        "the attack by al-Shabaab", "abuses committed by the army"), else where it happened
+        ("the attacks in Mali", as the guidelines code a condemnation of violence in a
+        country); never whom it hit ("on", "against", "of"). `verb`'s own "by" phrase counts
+        too: the parser often hangs "by X" on the verb ("condemned the attack on Somalia by
+        al-Shabaab")."""
+        res = self.res
+        owners = [c for c in act.children if c.dep_ in {"poss", "compound", "amod", "nmod"}]
+        for by in (c for c in act.children if c.dep_ in {"prep", "agent"} and c.lower_ == "by"):
+            owners += [g for g in by.children if g.dep_ == "pobj"]
+        for acl in (c for c in act.children if c.dep_ == "acl"):
+            owners += [g for a in acl.children if a.dep_ == "agent"
+                       for g in a.children if g.dep_ == "pobj"]
+        if verb is not None and verb.pos_ == "VERB" and not any(
+                c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
+            owners += [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "by"
+                       for g in c.children if g.dep_ == "pobj"]
+        for owner in owners:
+            found = res.resolve(owner)
+            if found:
+                return found
+        for scene in (c for c in act.children if c.dep_ == "prep"
+                      and c.lower_ in self.lex.scene_preps):
+            for pobj in (g for g in scene.children if g.dep_ == "pobj"):
+                found = res.place_actor(pobj)
+                if found:
+                    return found
+        return []
 
     def _own_order(self, rule: Rule, tok: Token) -> Token | None:
         """The order verb under which an `orderable` act is done, not asked for: an authority's
