@@ -22,8 +22,8 @@ made one after the other; the figures are the medians over the rounds, with thei
 shared 2-core machine single runs of the same code moved between 1.14x and 1.43x). Words are
 whitespace-separated tokens of the article bodies (front matter excluded). The two-worker
 speed-up is also given as a share of the bare parse's own two-process speed-up in the same
-round, which tells kg's losses from the machine's. Targets (issue): ingest <= 1.3x the bare parse; 2 workers
->= 1.7x as fast as 1 on two cores.
+round, which tells kg's losses from the machine's. Targets (issue): ingest <= 1.3x the bare
+parse; 2 workers >= 1.7x as fast as 1 on two cores.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=200)
     ap.add_argument("--corpus", type=Path, help="default /tmp/kg-corpus-N (generated if missing)")
     ap.add_argument("--batch-size", type=int, default=16)
-    ap.add_argument("--repeats", type=int, default=5, help="rounds of the three runs")
+    ap.add_argument("--repeats", type=int, default=5, help="rounds of the four runs")
     args = ap.parse_args()
 
     corpus = ensure_corpus(args.corpus or Path(f"/tmp/kg-corpus-{args.articles}"), args.articles)

@@ -305,15 +305,14 @@ class EventExtractor:
             if role.startswith("prep:") and role != "prep:of" and not actors \
                     and has_prep(tok, role[5:]):
                 named_but_unknown = True
+            deplored = role == "patient" and deplores and at is not None and self._hostile_act(at)
             if role == "patient" and not actors and at is not None and (
-                    at.pos_ == "PRON" or lemma(at, self.lex) in self.lex.party_nouns
-                    or (deplores and self._hostile_act(at))):
+                    at.pos_ == "PRON" or lemma(at, self.lex) in self.lex.party_nouns or deplored):
                 # "what the people have asked for", "we urge partners to ...": named, unknown
                 named_but_unknown = True
             if src is not None and not keep_same and role != "own_state":
                 actors = [a for a in actors if not same_party(a, src)]
-            if actors or (role == "patient" and deplores and at is not None
-                          and self._hostile_act(at)):
+            if actors or deplored:
                 # (whom an act deplored hit, in a phrase the parser hung on the verb, is not
                 # whom it accuses: "condemned the attack against Somali troops")
                 return Found(actors, at, role)
@@ -337,7 +336,7 @@ class EventExtractor:
                         for pobj in child.children:
                             if pobj.dep_ in {"pobj", "pcomp"}:
                                 if deplores and self._hostile_act(pobj):
-                                    found = self._doers(pobj)
+                                    found = self._doers(pobj, None, places)
                                 elif not places:
                                     found = res.resolve(pobj, exclude=exclude)
                                 else:
@@ -356,7 +355,7 @@ class EventExtractor:
         if role == "patient":
             at = self._patient_token(tok)
             if at is not None and deplores and self._hostile_act(at):
-                return self._doers(at, tok), at
+                return self._doers(at, tok, places), at
             return ((res.resolve(at, exclude=exclude) or (res.place_actor(at) if places else []),
                      at) if at is not None else ([], None))
         if role == "attr":  # "there are armed groups including JNIM in Mali"
@@ -464,13 +463,13 @@ class EventExtractor:
     def _hostile_act(self, tok: Token) -> bool:
         return tok.pos_ == "NOUN" and lemma(tok, self.lex) in self.hostile_acts
 
-    def _doers(self, act: Token, verb: Token | None = None) -> list[Actor]:
+    def _doers(self, act: Token, verb: Token | None, places: bool) -> list[Actor]:
         """Who did a hostile act, as its noun phrase says ("Russia's attack", "Russian strikes",
         "the attack by al-Shabaab", "abuses committed by the army"), else where it happened
         ("the attacks in Mali", as the guidelines code a condemnation of violence in a
-        country); never whom it hit ("on", "against", "of"). `verb`'s own "by" phrase counts
-        too: the parser often hangs "by X" on the verb ("condemned the attack on Somalia by
-        al-Shabaab")."""
+        country), if `places` may name a party; never whom it hit ("on", "against", "of").
+        `verb`'s own "by" phrase counts too: the parser often hangs "by X" on the verb
+        ("condemned the attack on Somalia by al-Shabaab")."""
         res = self.res
         owners = [c for c in act.children if c.dep_ in {"poss", "compound", "amod", "nmod"}]
         for by in (c for c in act.children if c.dep_ in {"prep", "agent"} and c.lower_ == "by"):
@@ -486,7 +485,7 @@ class EventExtractor:
             found = res.resolve(owner)
             if found:
                 return found
-        for scene in (c for c in act.children if c.dep_ == "prep"
+        for scene in (c for c in act.children if places and c.dep_ == "prep"
                       and c.lower_ in self.lex.scene_preps):
             for pobj in (g for g in scene.children if g.dep_ == "pobj"):
                 found = res.place_actor(pobj)
