@@ -481,14 +481,22 @@ class ActorResolver:
                     return m.entity
         return None
 
-    def _in_modifiers(self, tok: Token, depth: int) -> list[Actor]:
-        """Actors named inside a noun phrase that is itself an event ("the US military presence")."""
+    def doers(self, act: Token) -> list[Actor]:
+        """Who did an act its noun names, as its phrase says ("Russia's attack", "Russian
+        strikes", "the attack by X", "abuses committed by X"); never whom it was done to ("the
+        killing of civilians")."""
+        return self._in_modifiers(act, 0, preps=frozenset({"by"}))
+
+    def _in_modifiers(self, tok: Token, depth: int,
+                      preps: frozenset[str] = frozenset({"of", "by"})) -> list[Actor]:
+        """Actors named inside a noun phrase that is itself an event ("the US military presence"):
+        its modifiers, its `preps` phrases, "between" and an agent ("taken by ECOWAS")."""
         for child in tok.children:
             if child.dep_ in {"poss", "compound", "amod", "nmod"}:
                 found = self._resolve_one(child, False, depth + 1)
                 if found:
                     return found
-            if child.dep_ == "prep" and child.lower_ in {"of", "by"}:
+            if child.dep_ == "prep" and child.lower_ in preps:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         found = self.resolve(pobj)

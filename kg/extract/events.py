@@ -464,34 +464,23 @@ class EventExtractor:
         return tok.pos_ == "NOUN" and lemma(tok, self.lex) in self.hostile_acts
 
     def _doers(self, act: Token, verb: Token | None, places: bool) -> list[Actor]:
-        """Who did a hostile act, as its noun phrase says ("Russia's attack", "Russian strikes",
-        "the attack by al-Shabaab", "abuses committed by the army"), else where it happened
-        ("the attacks in Mali", as the guidelines code a condemnation of violence in a
-        country), if `places` may name a party; never whom it hit ("on", "against", "of").
-        `verb`'s own "by" phrase counts too: the parser often hangs "by X" on the verb
-        ("condemned the attack on Somalia by al-Shabaab")."""
+        """Who did a hostile act (ActorResolver.doers), else where it happened ("the attacks
+        in Mali", as the guidelines code a condemnation of violence in a country), if `places`
+        may name a party; never whom it hit ("on", "against", "of"). `verb`'s own "by" phrase
+        counts too: the parser often hangs "by X" on the verb ("condemned the attack on
+        Somalia by al-Shabaab")."""
         res = self.res
-        owners = [c for c in act.children if c.dep_ in {"poss", "compound", "amod", "nmod"}]
-        for by in (c for c in act.children if c.dep_ in {"prep", "agent"} and c.lower_ == "by"):
-            owners += [g for g in by.children if g.dep_ == "pobj"]
-        for acl in (c for c in act.children if c.dep_ == "acl"):
-            owners += [g for a in acl.children if a.dep_ == "agent"
-                       for g in a.children if g.dep_ == "pobj"]
-        if verb is not None and verb.pos_ == "VERB" and not any(
+        found = res.doers(act)
+        if not found and verb is not None and verb.pos_ == "VERB" and not any(
                 c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
-            owners += [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "by"
-                       for g in c.children if g.dep_ == "pobj"]
-        for owner in owners:
-            found = res.resolve(owner)
-            if found:
-                return found
-        for scene in (c for c in act.children if places and c.dep_ == "prep"
+            by = [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "by"
+                  for g in c.children if g.dep_ == "pobj"]
+            found = res.resolve(by[0]) if by else []
+        for scene in (c for c in act.children if places and not found and c.dep_ == "prep"
                       and c.lower_ in self.lex.scene_preps):
             for pobj in (g for g in scene.children if g.dep_ == "pobj"):
-                found = res.place_actor(pobj)
-                if found:
-                    return found
-        return []
+                found = found or res.place_actor(pobj)
+        return found
 
     def _own_order(self, rule: Rule, tok: Token) -> Token | None:
         """The order verb under which an `orderable` act is done, not asked for: an authority's
