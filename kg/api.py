@@ -61,7 +61,7 @@ def _good_articles(paths: Iterable[str], date: dt.date | None, report: BatchRepo
         yield item
 
 
-WRITE_BATCH = 16  # articles written together (one transaction on the embedded store)
+WRITE_BATCH = 16  # articles written together (one atomic write on the embedded store)
 
 
 def _run(articles: Iterable[Article], report: BatchReport, store: Store,
@@ -78,7 +78,7 @@ def _run(articles: Iterable[Article], report: BatchReport, store: Store,
 
     def written(batch: list[tuple[Extraction, ArticleRDF]]) -> None:
         """Count a stored batch (on the writer's thread): on the embedded store it went in as
-        one transaction, on a server one article graph per request (each article wholly in or
+        one atomic write, on a server one article graph per request (each article wholly in or
         out whatever happens)."""
         for extraction, rdf in batch:
             report.articles += 1

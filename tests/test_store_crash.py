@@ -57,3 +57,36 @@ def test_kill_during_ingest_leaves_whole_articles(tmp_path: Path) -> None:
 
     api.ingest([str(folder)], str(killed))  # the same ingest again completes it
     assert graph_sizes(killed) == expected
+
+
+WRITER = """
+import sys
+import pyoxigraph as ox
+from kg.rdf.build import ArticleRDF
+from kg.rdf.store import Store
+
+store, p = Store(sys.argv[1]), ox.NamedNode("https://example.org/p")
+print("open", flush=True)
+for batch in range(100_000):  # batches of 16 articles of 500 triples, written until killed
+    store.write_articles([
+        ArticleRDF(ox.NamedNode(f"https://example.org/graph/{batch}-{k}"),
+                   [(ox.NamedNode(f"https://example.org/s/{batch}-{k}-{i}"), p, ox.Literal(str(i)))
+                    for i in range(500)], [])
+        for k in range(16)])
+"""
+
+
+def test_kill_while_writing_leaves_whole_articles(tmp_path: Path) -> None:
+    """Killed at any moment of a stream of batch writes (nearly all of its time is spent in
+    the store's write), the store keeps whole articles only."""
+    for wait in (0.4, 0.9, 1.3):
+        path = tmp_path / f"killed-{wait}"
+        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path)],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert proc.stdout is not None and proc.stdout.readline() == "open\n"
+        time.sleep(wait)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        sizes = graph_sizes(path)
+        assert sizes, "killed before anything was written: the test proves nothing"
+        assert set(sizes.values()) == {500}, f"killed after {wait} s: some article is partly in"

@@ -1,10 +1,10 @@
 """Writing articles on a thread of its own while the next ones are read and parsed.
 
-A store's write spends its time outside Python (pyoxigraph's transaction, a SPARQL server's
+A store's write spends its time outside Python (pyoxigraph's bulk loader, a SPARQL server's
 HTTP request), releasing the interpreter, so writing one batch overlaps parsing the next. At most
 one batch waits to be written, so memory stays flat however many articles there are. Batches
-are written in order, each as the store writes it (one transaction embedded, one request per
-article on a server); the first failure stops the writing and is raised in the thread that
+are written in order, each as the store writes it (one atomic ingestion embedded, one request
+per article on a server); the first failure stops the writing and is raised in the thread that
 ingests, at its next batch or at the end.
 """
 
