@@ -55,7 +55,7 @@ def test_a_batch_too_large_for_one_ingestion_is_one_transaction(
 
 def test_text_that_needs_escaping_survives(tmp_path: Path) -> None:
     node, p = ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p")
-    texts = ['He said "leave" \\ now', "two\nlines\tand a tab", "Niamey \u00e9t\u00e9 \U0001F600"]
+    texts = ['He said "leave" \\ now', "two\nlines\tand a tab\r\x0c", "Niamey \u00e9t\u00e9 \U0001F600"]
     rdf = ArticleRDF(ox.NamedNode("https://example.org/graph/a"),
                      [(node, p, ox.Literal(t, language="en")) for t in texts]
                      + [(node, p, ox.Literal("2024-03-16", datatype=ox.NamedNode(

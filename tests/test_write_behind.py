@@ -12,7 +12,8 @@ from test_remote_store import serving, start_server
 from kg import api
 from kg.api import WRITE_BATCH
 from kg.errors import StoreError
-from kg.rdf.store import open_store
+from kg.rdf.build import ArticleRDF
+from kg.rdf.store import Store, open_store
 
 STATES = ["Chad", "Niger", "Mali", "Ghana", "Togo", "Benin", "Senegal", "Guinea", "Gabon",
           "Kenya", "Sudan", "Egypt", "Libya", "Algeria", "Morocco", "Tunisia", "Nigeria"]
@@ -43,6 +44,24 @@ def test_every_batch_is_written_in_order(tmp_path: Path) -> None:
     report = api.ingest(paths, str(tmp_path / "store"), progress=lambda a: seen.append(a.path))
     assert report.articles == len(paths) and not report.errors
     assert seen == paths  # reported in order, each after it was stored
+    assert len(stored_articles(str(tmp_path / "store"))) == len(paths)
+
+
+def test_a_long_run_writes_larger_batches(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = articles(tmp_path / "articles", 2 * WRITE_BATCH + 5)
+    sizes: list[int] = []
+    write = Store.write_articles
+
+    def counted(store: Store, batch: list[ArticleRDF]) -> None:
+        sizes.append(len(batch))
+        write(store, batch)
+
+    monkeypatch.setattr(Store, "write_articles", counted)
+    monkeypatch.setattr(api, "LONG_RUN", WRITE_BATCH)  # a long run from the second batch on
+    report = api.ingest(paths, str(tmp_path / "store"))
+    assert report.articles == len(paths)
+    assert sizes == [WRITE_BATCH, WRITE_BATCH + 5]  # the rest fits in one batch of four times 16
     assert len(stored_articles(str(tmp_path / "store"))) == len(paths)
 
 
