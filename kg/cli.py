@@ -103,9 +103,11 @@ def ingest(paths: tuple[str, ...], store_path: str | None, date: dt.date | None,
         report = api.ingest(paths, store_path, date=date, fail_fast=fail_fast, progress=step,
                             workers=workers)
     _report_errors(report)
+    compacted = f" (compacting for queries: {report.compact_seconds:.1f}s)" \
+        if report.compact_seconds else ""
     click.echo(f"added {report.articles} articles, {report.events} events, "
                f"{report.entities} entities, {report.triples} triples "
-               f"in {report.seconds:.1f}s to {store_path or default_store_path()}")
+               f"in {report.seconds:.1f}s{compacted} to {store_path or default_store_path()}")
     if html_out:
         with errors(), open_store(store_path, must_exist=True) as store:
             api.export(store, "html", html_out)

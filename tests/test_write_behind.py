@@ -65,6 +65,30 @@ def test_a_long_run_writes_larger_batches(tmp_path: Path,
     assert len(stored_articles(str(tmp_path / "store"))) == len(paths)
 
 
+def test_a_long_run_ends_compacted_when_it_wrote_much_of_the_store(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    compacted: list[int] = []
+    optimize = Store.optimize
+
+    def counted(store: Store) -> None:
+        compacted.append(len(store))
+        optimize(store)
+
+    monkeypatch.setattr(Store, "optimize", counted)
+    monkeypatch.setattr(api, "LONG_RUN", WRITE_BATCH)
+    store = str(tmp_path / "store")
+    first = api.ingest(articles(tmp_path / "first", 2 * WRITE_BATCH), store)  # a new store
+    assert first.compact_seconds > 0 and len(compacted) == 1
+    assert len(stored_articles(store)) == 2 * WRITE_BATCH  # whole after compacting
+
+    api.ingest(articles(tmp_path / "short", WRITE_BATCH - 1), store)  # not a long run
+    assert len(compacted) == 1
+
+    monkeypatch.setattr(api, "LONG_RUN", 2)
+    again = api.ingest(articles(tmp_path / "few", 3), store)  # long, but a small part of it
+    assert again.compact_seconds == 0 and len(compacted) == 1
+
+
 def test_a_server_that_dies_mid_ingest_stops_it_keeping_what_was_reported(
         tmp_path: Path) -> None:
     paths = articles(tmp_path / "articles", 3 * WRITE_BATCH)

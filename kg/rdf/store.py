@@ -110,11 +110,12 @@ class Store:
 
         Each old graph is removed first, in a transaction of its own (a crash after it leaves
         that article out, not half in). The batch then goes in through Oxigraph's bulk loader,
-        which takes about a third less CPU than a transaction (a quarter with the compaction it
-        causes later): it parses the whole batch, sorts it into one new file per index and hands
-        them to RocksDB in a single ingestion, which RocksDB records in its manifest all or
-        nothing, on a crash too (`IngestExternalFiles`). That holds while the batch is one chunk
-        of the loader (up to a million quads); a larger batch is one transaction.
+        which takes a quarter to a half less CPU than a transaction, counting the compaction it
+        causes later (bench/README.md): it parses the whole batch, sorts it into one new file
+        per index and hands them to RocksDB in a single ingestion, which RocksDB records in its
+        manifest all or nothing, on a crash too (`IngestExternalFiles`). That holds while the
+        batch is one chunk of the loader (up to a million quads); a larger batch is one
+        transaction.
         """
         inner = self.oxigraph
         for rdf in articles:
