@@ -70,9 +70,9 @@ def test_a_long_run_ends_compacted_when_it_wrote_much_of_the_store(
     compacted: list[int] = []
     optimize = Store.optimize
 
-    def counted(store: Store) -> None:
+    def counted(store: Store) -> float:
         compacted.append(len(store))
-        optimize(store)
+        return optimize(store)
 
     monkeypatch.setattr(Store, "optimize", counted)
     monkeypatch.setattr(api, "LONG_RUN", WRITE_BATCH)

@@ -115,15 +115,10 @@ class ArticleRDF:
     triples: list[Triple]
     shared: list[Triple]
 
-    def quads(self) -> list[ox.Quad]:
-        """Every quad, the article's then the shared ones."""
-        shared = iri(str(ENTITIES_GRAPH))
-        return ([ox.Quad(s, p, o, self.graph) for s, p, o in self.triples]
-                + [ox.Quad(s, p, o, shared) for s, p, o in self.shared])
-
     def nquads(self) -> str:
-        """The same quads as N-Quads (Oxigraph's terms print in N-Triples syntax), for the
-        embedded store's write: half the cost of making the Quad objects."""
+        """Every quad, the article's then the shared ones, as N-Quads (Oxigraph's terms print
+        in N-Triples syntax), for the embedded store's write: half the cost of making `Quad`
+        objects."""
         graph, shared = str(self.graph), f"<{ENTITIES_GRAPH}>"
         return "".join([f"{s} {p} {o} {graph} .\n" for s, p, o in self.triples]
                        + [f"{s} {p} {o} {shared} .\n" for s, p, o in self.shared])
