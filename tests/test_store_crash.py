@@ -90,3 +90,4 @@ def test_kill_while_writing_leaves_whole_articles(tmp_path: Path) -> None:
         sizes = graph_sizes(path)
         assert sizes, "killed before anything was written: the test proves nothing"
         assert set(sizes.values()) == {500}, f"killed after {wait} s: some article is partly in"
+        assert not list(path.glob("bulk-*.sst"))  # a write's files RocksDB never took: removed

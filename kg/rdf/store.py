@@ -61,6 +61,11 @@ class Store:
             if "lock" in message.lower():
                 raise StoreError(f"{path}: store is in use by another process") from None
             raise StoreError(f"{path}: cannot open store: {message.splitlines()[0]}") from None
+        # A process killed mid-write may have left the files of a bulk write that RocksDB never
+        # took (Oxigraph names them bulk-*.sst; RocksDB's own are numbered). This process holds
+        # the store's lock, so no bulk write is under way: they are only taking space.
+        for leftover in Path(path).glob("bulk-*.sst"):
+            leftover.unlink(missing_ok=True)
         self._bind()
 
     def _bind(self) -> None:
