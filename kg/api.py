@@ -21,10 +21,11 @@ from kg.export.graph_view import graph_view
 from kg.export.scope import scope_view
 from kg.export.serialise import RDF_FORMATS, write_graphml, write_rdf
 from kg.export.table import write_events_csv
-from kg.extract.pipeline import extract_articles
+from kg.extract.pipeline import process_articles
 from kg.rdf import corrections, dumps
-from kg.rdf.build import ArticleRDF, build_article
+from kg.rdf.build import ArticleText
 from kg.rdf.named import named_queries, run_named
+from kg.rdf.prepare import Prepare, PreparedArticle
 from kg.rdf.queries import run_query, select
 from kg.rdf.store import Store, open_store
 from kg.rdf.store_format import upgrade as upgrade_store
@@ -82,36 +83,32 @@ def _run(articles: Iterable[Article], report: BatchReport, store: Store,
          ) -> BatchReport:
     start = time.perf_counter()
     entities: set[str] = set()
-    described: set[ox.NamedNode] = set()  # entities, actors, rules already described this run
     merged = {ox.NamedNode(str(a)): ox.NamedNode(str(b))  # analysts' merges survive re-ingest
               for a, b in corrections.merges(store).items()}
     merged_labels = {ox.NamedNode(str(b)): ox.Literal(str(label), language=label.language)
                      for b, label in corrections.merged_labels(store).items()} if merged else {}
-    pending: list[tuple[Extraction, ArticleRDF]] = []
+    prepare = Prepare(merged, merged_labels, keep=keep)  # in the workers when there are some
+    described: set[str] = set()  # subjects whose shared description was written this run
+    pending: list[tuple[PreparedArticle, ArticleText]] = []
     handed = 0
 
-    def written(batch: list[tuple[Extraction, ArticleRDF]]) -> None:
+    def written(batch: list[tuple[PreparedArticle, ArticleText]]) -> None:
         """Count a stored batch (on the writer's thread): on the embedded store it went in as
         one atomic write, on a server one article graph per request (each article wholly in or
         out whatever happens)."""
-        for extraction, rdf in batch:
+        for ready, rdf in batch:
             report.articles += 1
-            report.events += sum(1 for e in extraction.events if e.modality == "asserted")
+            report.events += ready.asserted_events
             report.triples += len(rdf)
             if progress:
-                progress(extraction.article)
+                progress(ready.article)
 
     with WriteBehind(store, written) as writer:  # the next batch parses while one is written
-        for extraction in extract_articles(articles, workers=workers):
-            rdf = build_article(extraction, described)
-            described.update(s for s, _, _ in rdf.shared)  # written with this article
-            pending.append((extraction, rdf.renamed(merged, merged_labels)))
-            for e in extraction.events:
-                entities.update(a.entity.id for a in (e.source, e.target) if a is not None)
-                if e.location is not None:
-                    entities.add(e.location.id)
-            if keep:
-                report.extractions.append(extraction)
+        for ready in process_articles(articles, prepare, workers=workers):
+            pending.append((ready, ready.rdf.first_descriptions(described)))
+            entities.update(ready.entities)
+            if ready.extraction is not None:
+                report.extractions.append(ready.extraction)
             if len(pending) >= write_batch(handed):
                 writer.put(pending)
                 handed += len(pending)

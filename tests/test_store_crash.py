@@ -71,7 +71,7 @@ for batch in range(100_000):  # batches of 16 articles of 500 triples, written u
     store.write_articles([
         ArticleRDF(ox.NamedNode(f"https://example.org/graph/{batch}-{k}"),
                    [(ox.NamedNode(f"https://example.org/s/{batch}-{k}-{i}"), p, ox.Literal(str(i)))
-                    for i in range(500)], [])
+                    for i in range(500)], []).text()
         for k in range(16)])
 """
 

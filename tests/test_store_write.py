@@ -44,7 +44,7 @@ def expected(articles: list[ArticleRDF]) -> set[ox.Quad]:
 def stored(path: Path, articles: list[ArticleRDF]) -> set[ox.Quad]:
     store = Store(str(path))
     try:
-        store.write_articles(articles)
+        store.write_articles([rdf.text() for rdf in articles])
         return set(store.oxigraph)
     finally:
         store.close()
@@ -77,8 +77,8 @@ def test_writing_an_article_again_replaces_its_graph(tmp_path: Path) -> None:
     second = ArticleRDF(graph, [(ox.NamedNode("https://example.org/new"), p, ox.Literal("y"))], [])
     store = Store(str(tmp_path / "again"))
     try:
-        store.write_articles([first])
-        store.write_articles([second])
+        store.write_articles([first.text()])
+        store.write_articles([second.text()])
         assert set(store.oxigraph) == set(quads(second))
     finally:
         store.close()

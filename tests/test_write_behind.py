@@ -12,7 +12,7 @@ from test_remote_store import serving, start_server
 from kg import api
 from kg.api import WRITE_BATCH
 from kg.errors import StoreError
-from kg.rdf.build import ArticleRDF
+from kg.rdf.build import ArticleText
 from kg.rdf.store import Store, open_store
 
 STATES = ["Chad", "Niger", "Mali", "Ghana", "Togo", "Benin", "Senegal", "Guinea", "Gabon",
@@ -53,7 +53,7 @@ def test_a_long_run_writes_larger_batches(tmp_path: Path,
     sizes: list[int] = []
     write = Store.write_articles
 
-    def counted(store: Store, batch: list[ArticleRDF]) -> None:
+    def counted(store: Store, batch: list[ArticleText]) -> None:
         sizes.append(len(batch))
         write(store, batch)
 

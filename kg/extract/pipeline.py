@@ -5,7 +5,8 @@ from __future__ import annotations
 import collections
 import multiprocessing
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from spacy.tokens import Doc
 
@@ -16,6 +17,8 @@ from kg.link.gazetteer import load_gazetteer
 from kg.link.mentions import find_mentions
 from kg.nlp.pipeline import load_nlp
 from kg.records import Actor, Article, Extraction
+
+T = TypeVar("T")
 
 
 def publisher_actor(article: Article) -> Actor | None:
@@ -45,22 +48,37 @@ def extract_doc(article: Article, doc: Doc) -> Extraction:
 
 def extract_articles(articles: Iterable[Article], batch_size: int = 16, workers: int = 1
                      ) -> Iterator[Extraction]:
-    """Parse articles in batches with spaCy and extract each, in input order.
+    """Parse articles in batches with spaCy and extract each, in input order (with `workers`
+    > 1, in that many processes: see `process_articles`)."""
+    return process_articles(articles, _as_is, batch_size, workers)
 
-    With `workers` > 1, parsing and extraction run in that many processes (each loads the model
-    once); results still come back in input order, to be written from one place.
+
+def process_articles(articles: Iterable[Article], stage: Callable[[Extraction], T],
+                     batch_size: int = 16, workers: int = 1) -> Iterator[T]:
+    """Parse articles in batches with spaCy, extract each and pass it through `stage`, in input
+    order.
+
+    With `workers` > 1, parsing, extraction and `stage` run in that many processes (each loads
+    the model once and has its own copy of `stage`, which may keep what it learns from one
+    article for the next); results still come back in input order, to be written from one
+    place. What `stage` returns is what crosses back between processes: the less it holds, the
+    less the receiving process spends unpickling it.
     """
     if workers > 1:
         context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-        with context.Pool(workers, initializer=load_nlp) as pool:
+        with context.Pool(workers, initializer=_start_worker, initargs=(stage,)) as pool:
             # each worker parses a batch at a time (nlp.pipe), as one process does
-            for batch in pool.imap(_extract_batch, _tasks(articles, batch_size, workers)):
+            for batch in pool.imap(_worker_batch, _tasks(articles, batch_size, workers)):
                 yield from batch
         return
     nlp = load_nlp()
     pairs = ((a.text, a) for a in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        yield extract_doc(article, doc)
+        yield stage(extract_doc(article, doc))
+
+
+def _as_is(extraction: Extraction) -> Extraction:
+    return extraction
 
 
 def _tasks(articles: Iterable[Article], size: int, workers: int) -> Iterator[list[Article]]:
@@ -82,8 +100,17 @@ def _tasks(articles: Iterable[Article], size: int, workers: int) -> Iterator[lis
         yield [ahead.popleft() for _ in range(min(small, len(ahead)))]
 
 
-def _extract_batch(batch: list[Article]) -> list[Extraction]:
-    return list(extract_articles(batch, batch_size=len(batch)))
+_stage: Callable[[Extraction], Any] = _as_is  # a worker process's stage
+
+
+def _start_worker(stage: Callable[[Extraction], Any]) -> None:
+    global _stage
+    load_nlp()
+    _stage = stage
+
+
+def _worker_batch(batch: list[Article]) -> list[Any]:
+    return list(process_articles(batch, _stage, batch_size=len(batch)))
 
 
 def extract_article(article: Article) -> Extraction:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import importlib.util
 from typing import Any
 
@@ -24,6 +25,11 @@ def load_nlp() -> Language:
             nlp = spacy.load(name)
             _split_abbreviated_pairs(nlp)
             nlp.add_pipe("kg_newline_sentences", before="parser")
+            # The model is a few hundred thousand objects that live as long as the process:
+            # out of the collector's way, each full collection no longer walks them all (a
+            # quarter of the parallel ingest's writing process went to that), and forked
+            # workers do not copy their pages by touching their reference counts in passing.
+            gc.freeze()
             return nlp
     raise KGError(f"no spaCy English model installed; install one of: {', '.join(MODEL_PACKAGES)}")
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import NamedTuple
 
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, XSD, URIRef
@@ -115,13 +116,23 @@ class ArticleRDF:
     triples: list[Triple]
     shared: list[Triple]
 
-    def nquads(self) -> str:
-        """Every quad, the article's then the shared ones, as N-Quads (Oxigraph's terms print
-        in N-Triples syntax), for the embedded store's write: half the cost of making `Quad`
-        objects."""
+    def text(self, subjects: list[ox.NamedNode] | None = None) -> ArticleText:
+        """The same as N-Quads text, ready to write (Oxigraph's terms print in N-Triples
+        syntax): half the cost of making `Quad` objects, and plain strings, which a worker
+        process hands back for a fraction of the cost of the terms.
+
+        The shared descriptions are grouped by subject; `subjects`, one per shared triple,
+        names the groups instead (the subjects as built, when these are renamed).
+        """
         graph, shared = str(self.graph), f"<{ENTITIES_GRAPH}>"
-        return "".join([f"{s} {p} {o} {graph} .\n" for s, p, o in self.triples]
-                       + [f"{s} {p} {o} {shared} .\n" for s, p, o in self.shared])
+        groups: dict[str, list[str]] = {}
+        for key, (s, p, o) in zip(subjects or [s for s, _, _ in self.shared], self.shared,
+                                  strict=True):
+            groups.setdefault(key.value, []).append(f"{s} {p} {o} {shared} .\n")
+        return ArticleText(
+            self.graph.value,
+            "".join([f"{s} {p} {o} {graph} .\n" for s, p, o in self.triples]), len(self.triples),
+            tuple(Description(key, "".join(lines), len(lines)) for key, lines in groups.items()))
 
     def renamed(self, mapping: dict[ox.NamedNode, ox.NamedNode],
                 labels: dict[ox.NamedNode, ox.Literal] | None = None) -> ArticleRDF:
@@ -155,6 +166,50 @@ class ArticleRDF:
 
     def __len__(self) -> int:
         return len(self.triples) + len(self.shared)
+
+
+class Description(NamedTuple):
+    """The shared description of one subject (entity, actor, rule, canonical event), as
+    N-Quads lines in ENTITIES_GRAPH."""
+
+    subject: str  # the IRI described, as the article named it (before any merge)
+    quads: str
+    size: int  # quads
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """An article's RDF as a store writes it: N-Quads lines of its named graph `graph`, and
+    the shared descriptions it adds."""
+
+    graph: str  # the IRI of the article's named graph
+    quads: str
+    quad_count: int
+    shared: tuple[Description, ...] = ()
+
+    def nquads(self) -> str:
+        """Every quad, the article's then the shared ones."""
+        return self.quads + "".join(d.quads for d in self.shared)
+
+    def ntriples(self, shared: bool = False) -> str:
+        """The article's triples (or its shared descriptions) as N-Triples, for a graph store's
+        request: each line without its graph (a line ends with " <graph> .", and no term holds
+        a line break, which N-Triples escapes)."""
+        if shared:
+            return "".join(d.quads for d in self.shared).replace(f" <{ENTITIES_GRAPH}> .\n",
+                                                                 " .\n")
+        return self.quads.replace(f" <{self.graph}> .\n", " .\n")
+
+    def first_descriptions(self, described: set[str]) -> ArticleText:
+        """The same without the descriptions of subjects in `described` (written with an
+        earlier article), adding those it keeps to it: a parallel ingest's workers each
+        describe a subject once, and the process that writes keeps the first."""
+        kept = tuple(d for d in self.shared if d.subject not in described)
+        described.update(d.subject for d in kept)
+        return self if len(kept) == len(self.shared) else replace(self, shared=kept)
+
+    def __len__(self) -> int:
+        return self.quad_count + sum(d.size for d in self.shared)
 
 
 class GraphBuilder:

@@ -38,7 +38,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from kg.errors import StoreError
-from kg.rdf.build import ENTITIES_GRAPH, ArticleRDF, Triple
+from kg.rdf.build import ENTITIES_GRAPH, ArticleText
 from kg.rdf.vocab import PREFIXES
 
 TIMEOUT = 60.0
@@ -179,16 +179,16 @@ class RemoteStore:
     def _graph_url(self, name: URIRef) -> str:
         return f"{self.endpoints.store}?{urllib.parse.urlencode({'graph': str(name)})}"
 
-    def write_articles(self, articles: list[ArticleRDF]) -> None:
+    def write_articles(self, articles: list[ArticleText]) -> None:
         """Per article, PUT its graph (replacing it as a unit), then POST its shared
         descriptions: a server that fails mid-way leaves no article half written."""
         headers = {"Content-Type": "application/n-triples"}
         for rdf in articles:
-            self._request(self._graph_url(URIRef(rdf.graph.value)), _ntriples(rdf.triples),
-                          headers, "PUT")
+            self._request(self._graph_url(URIRef(rdf.graph)), rdf.ntriples().encode(), headers,
+                          "PUT")
             if rdf.shared:
-                self._request(self._graph_url(ENTITIES_GRAPH), _ntriples(rdf.shared), headers,
-                              "POST")
+                self._request(self._graph_url(ENTITIES_GRAPH),
+                              rdf.ntriples(shared=True).encode(), headers, "POST")
 
     def quads(self) -> Iterator[tuple[Node, Node, Node, Node]]:
         """Every quad of every graph, read as the server sends them (never held whole)."""
@@ -203,8 +203,3 @@ class RemoteStore:
     def close(self) -> None:
         """Nothing to release: every request is its own connection."""
 
-
-def _ntriples(triples: list[Triple]) -> bytes:
-    """N-Triples of Oxigraph triples, serialised by pyoxigraph."""
-    return cast(bytes, ox.serialize([ox.Triple(*t) for t in triples],
-                                    format=ox.RdfFormat.N_TRIPLES))

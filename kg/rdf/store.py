@@ -21,7 +21,7 @@ from rdflib.query import Result, ResultRow
 
 from kg.errors import InputError, StoreError
 from kg.rdf import dumps
-from kg.rdf.build import ArticleRDF
+from kg.rdf.build import ArticleText
 from kg.rdf.vocab import PREFIXES
 
 DEFAULT_STORE = "kg-data"
@@ -110,7 +110,7 @@ class Store:
         """The underlying pyoxigraph store, for bulk and atomic writes."""
         return self.dataset.store._inner  # type: ignore[attr-defined,no-any-return]
 
-    def write_articles(self, articles: list[ArticleRDF]) -> None:
+    def write_articles(self, articles: list[ArticleText]) -> None:
         """Replace each article's named graph with its triples and add the shared descriptions,
         all in one atomic step.
 
@@ -125,8 +125,9 @@ class Store:
         """
         inner = self.oxigraph
         for rdf in articles:
-            if inner.contains_named_graph(rdf.graph):
-                inner.remove_graph(rdf.graph)
+            graph = ox.NamedNode(rdf.graph)
+            if inner.contains_named_graph(graph):
+                inner.remove_graph(graph)
         data = "".join(rdf.nquads() for rdf in articles).encode()
         size = sum(len(rdf) for rdf in articles)
         if size <= ONE_INGESTION:

@@ -15,9 +15,9 @@ import threading
 from collections.abc import Callable
 from typing import Any, Self
 
-from kg.rdf.build import ArticleRDF
+from kg.rdf.build import ArticleText
 
-Batch = list[tuple[Any, ArticleRDF]]  # (what the caller keeps with each article, its RDF)
+Batch = list[tuple[Any, ArticleText]]  # (what the caller keeps with each article, its RDF)
 
 
 class WriteBehind:
