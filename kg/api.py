@@ -63,19 +63,21 @@ def _good_articles(paths: Iterable[str], date: dt.date | None, report: BatchRepo
         yield item
 
 
-WRITE_BATCH = 16  # articles written together (one atomic write on the embedded store) ...
+WRITE_BATCH = 16  # articles written together per worker (one atomic write embedded) ...
 LONG_RUN = 1000  # ... and four times as many once this many were handed over
 
 
-def write_batch(handed: int) -> int:
+def write_batch(handed: int, workers: int = 1) -> int:
     """Articles to write together once `handed` were handed to the writer.
 
-    16 at first, so the progress of a short run (reported as articles are stored) moves often;
-    64 in a long run, where it matters less than the store's files: each embedded write adds a
-    file per index that RocksDB merges in the background, and with a quarter as many writes its
-    backlog, and the memory it holds, grows half as fast (bench/README.md).
+    16 per worker at first, so the progress of a short run (reported as articles are stored)
+    moves every second or two however many workers there are; each write has a cost of its own
+    (the embedded store's bulk loader makes and hands over a file per index: about 40 ms of CPU,
+    taken from the workers once both cores parse). Four times as many in a long run, where the
+    store's files matter more: RocksDB merges them in the background, and with a quarter as
+    many writes its backlog, and the memory it holds, grows half as fast (bench/README.md).
     """
-    return WRITE_BATCH if handed < LONG_RUN else 4 * WRITE_BATCH
+    return WRITE_BATCH * max(1, workers) * (1 if handed < LONG_RUN else 4)
 
 
 def _run(articles: Iterable[Article], report: BatchReport, store: Store,
@@ -109,7 +111,7 @@ def _run(articles: Iterable[Article], report: BatchReport, store: Store,
             entities.update(ready.entities)
             if ready.extraction is not None:
                 report.extractions.append(ready.extraction)
-            if len(pending) >= write_batch(handed):
+            if len(pending) >= write_batch(handed, workers):
                 writer.put(pending)
                 handed += len(pending)
                 pending = []

@@ -47,7 +47,7 @@ def test_every_batch_is_written_in_order(tmp_path: Path) -> None:
     assert len(stored_articles(str(tmp_path / "store"))) == len(paths)
 
 
-def test_a_long_run_writes_larger_batches(tmp_path: Path,
+def test_writes_grow_with_a_long_run_and_with_workers(tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     paths = articles(tmp_path / "articles", 2 * WRITE_BATCH + 5)
     sizes: list[int] = []
@@ -63,6 +63,12 @@ def test_a_long_run_writes_larger_batches(tmp_path: Path,
     assert report.articles == len(paths)
     assert sizes == [WRITE_BATCH, WRITE_BATCH + 5]  # the rest fits in one batch of four times 16
     assert len(stored_articles(str(tmp_path / "store"))) == len(paths)
+
+    monkeypatch.setattr(api, "LONG_RUN", 1000)
+    sizes.clear()
+    report = api.ingest(paths, str(tmp_path / "two"), workers=2)
+    assert report.articles == len(paths)
+    assert sizes == [2 * WRITE_BATCH, 5]  # twice as many per write: as often, in seconds
 
 
 def test_a_long_run_ends_compacted_when_it_wrote_much_of_the_store(
