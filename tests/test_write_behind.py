@@ -48,7 +48,7 @@ def test_every_batch_is_written_in_order(tmp_path: Path) -> None:
 
 
 def test_writes_grow_with_a_long_run_and_with_workers(tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     paths = articles(tmp_path / "articles", 2 * WRITE_BATCH + 5)
     sizes: list[int] = []
     write = Store.write_articles
