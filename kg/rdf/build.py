@@ -184,7 +184,7 @@ class ArticleText:
 
     graph: str  # the IRI of the article's named graph
     quads: str
-    quad_count: int
+    size: int  # quads
     shared: tuple[Description, ...] = ()
 
     def nquads(self) -> str:
@@ -209,7 +209,7 @@ class ArticleText:
         return self if len(kept) == len(self.shared) else replace(self, shared=kept)
 
     def __len__(self) -> int:
-        return self.quad_count + sum(d.size for d in self.shared)
+        return self.size + sum(d.size for d in self.shared)
 
 
 class GraphBuilder:

@@ -39,10 +39,11 @@ class Prepare:
     """Extraction -> PreparedArticle, for one process's run of articles.
 
     Each entity, actor and rule is described (in the shared graph) with the first article of the
-    run that names it; in a parallel ingest, the first that each worker sees
-    (ArticleText.first_descriptions keeps one). `merged` maps merged entities' IRIs to the entities they
-    were merged into, and `merged_labels` gives those entities' stored labels
-    (kg.rdf.corrections): a merge recorded by an analyst survives re-ingest.
+    run that names it; in a parallel ingest, with the first that each worker sees, and the
+    writing process keeps the first of those (ArticleText.first_descriptions). `merged` maps
+    merged entities' IRIs to the entities they were merged into, and `merged_labels` gives
+    those entities' stored labels (kg.rdf.corrections): a merge recorded by an analyst survives
+    re-ingest.
     """
 
     def __init__(self, merged: dict[ox.NamedNode, ox.NamedNode] | None = None,
