@@ -450,3 +450,13 @@ def test_who_are_among_those_who_act_act() -> None:
     found = triples(events("Chad, Niger, and Mali are among those in the region who joined "
                            "Algeria in condemning Libya."))
     assert {"TCD ACCUSE LBY", "NER ACCUSE LBY", "MLI ACCUSE LBY", "DZA ACCUSE LBY"} <= found
+
+
+def test_a_journey_for_talks_is_a_consultation_where_it_ends() -> None:
+    assert triples(events("The Chadian prime minister travelled to Khartoum for talks on the "
+                          "border.")) == {"TCD CONSULT SDN"}
+    assert triples(events("Kenya's president went to Addis Ababa and Kampala on a regional "
+                          "visit.")) >= {"KEN CONSULT ETH"}
+    # talks that are not what the journey is for: not held where it ends
+    assert not any(t.endswith("CONSULT GHA") for t in triples(events(
+        "The Malian foreign minister arrived in Accra after talks in Abuja.")))

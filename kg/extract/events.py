@@ -393,6 +393,17 @@ class EventExtractor:
                     lemma(head.head, self.lex) in self.lex.participation_verbs:
                 at = self._agent_token(head.head)  # "we are in talks with", "took part in"
                 return (res.resolve(at), at) if at is not None else ([], None)
+            if (journey := self._journey(tok)) is not None:
+                at = self._agent_token(journey)  # "Hussein arrived in Amman on a visit"
+                return (res.resolve(at), at) if at is not None else ([], None)
+            return [], None
+        if role == "destination":  # "flew to Accra for talks": held in Ghana
+            journey = self._journey(tok)
+            for way in (c for c in journey.children if c.dep_ == "prep") if journey else ():
+                if way.lower_ in self.lex.location_preps:
+                    for pobj in (g for g in way.children if g.dep_ == "pobj"):
+                        if found := res.place_actor(pobj):
+                            return found, pobj
             return [], None
         if role == "between":
             # Every pair of the parties: "a pact between Mali, Niger and Burkina Faso".
@@ -459,6 +470,17 @@ class EventExtractor:
                             return found, obj
             return [], None
         return [], None
+
+    def _journey(self, tok: Token) -> Token | None:
+        """The verb of travelling whose purpose `tok` names ("arrived ... on a visit", "flew
+        to Moscow for talks"), if any."""
+        while tok.dep_ == "conj" and tok.head.i != tok.i:  # "for talks and a visit"
+            tok = tok.head
+        prep = tok.head
+        if tok.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in self.lex.purpose_preps \
+                and lemma(prep.head, self.lex) in self.lex.travel_verbs:
+            return prep.head
+        return None
 
     def _hostile_act(self, tok: Token) -> bool:
         return tok.pos_ == "NOUN" and lemma(tok, self.lex) in self.hostile_acts

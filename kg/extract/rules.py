@@ -21,7 +21,7 @@ from kg.rdf.vocab import event_classes
 from kg.records import SECTOR_LABELS
 
 ROLES = {"attr", "agent", "patient", "experiencer", "poss", "mod", "of", "by", "governor", "between",
-         "place", "sentence", "salient", "same_as_target", "demand", "dative", "none",
+         "place", "destination", "sentence", "salient", "same_as_target", "demand", "dative", "none",
          "clause_subject", "own_state", "previous_coup"}
 RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on_future", "implies",
              "refine", "particle", "particle_for", "requires_forces", "requires_forces_patient",
@@ -34,6 +34,7 @@ RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on
 WORD_SECTIONS = (
     "partitive_nouns", "personnel_nouns", "locative_preps", "first_person", "third_person",
     "light_verbs", "speech_verbs", "org_nouns", "participation_verbs", "participation_preps",
+    "travel_verbs", "purpose_preps",
     "performative_verbs", "preparation_heads", "object_control_verbs", "order_verbs",
     "responsibility_verbs", "relative_pronouns", "reflexive_pronouns", "plural_pronouns",
     "definite_determiners", "country_nouns", "place_nouns", "pair_words", "list_determiners",
@@ -84,6 +85,8 @@ class Lexicon:
     third_person: frozenset[str]
     participation_verbs: frozenset[str]
     participation_preps: frozenset[str]
+    travel_verbs: frozenset[str]
+    purpose_preps: frozenset[str]
     lemma_fixes: dict[str, tuple[str, str]]  # wrong lemma -> (right lemma, start of the form)
     performative_verbs: frozenset[str]
     preparation_heads: frozenset[str]

@@ -144,10 +144,12 @@ def modality_of(tok: Token, sent: Span, lex: Lexicon, ordered_by: Token | None =
                 ordered_by is not None and node.i == ordered_by.i):
             return "hypothetical", False
         # "announced it will withdraw" or "plans to withdraw" is future action, but "announced
-        # that they have agreed" reports a past fact
+        # that they have agreed" reports a past fact, and "went to Accra on a visit" a journey
+        # ("going to" is future with its infinitive only)
         if lem in mod["future_heads"] and not (below.dep_ == "ccomp" and not any(
                 c.dep_ == "aux" and (c.lower_ in mod["future_aux"] or c.lower_ == "would")
-                for c in below.children)):
+                for c in below.children)) and not (below.dep_ == "prep" and
+                                                   lem in lex.travel_verbs):
             return "asserted", True
         if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in mod[
                 "conditional_marks"] for c in node.children):
