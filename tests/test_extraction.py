@@ -460,3 +460,10 @@ def test_a_journey_for_talks_is_a_consultation_where_it_ends() -> None:
     # talks that are not what the journey is for: not held where it ends
     assert not any(t.endswith("CONSULT GHA") for t in triples(events(
         "The Malian foreign minister arrived in Accra after talks in Abuja.")))
+
+
+def test_opposing_is_rejecting_but_as_opposed_to_compares() -> None:
+    assert triples(events("Niger is opposed to the deployment of ECOWAS troops.")) == \
+        {"NER REJECT ecowas"}
+    assert not any("REJECT" in t for t in triples(events(
+        "Mali turned to Russia, as opposed to France.")))
