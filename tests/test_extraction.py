@@ -467,3 +467,11 @@ def test_opposing_is_rejecting_but_as_opposed_to_compares() -> None:
         {"NER REJECT ecowas"}
     assert not any("REJECT" in t for t in triples(events(
         "Mali turned to Russia, as opposed to France.")))
+
+
+def test_a_sides_own_weapons_are_not_aid() -> None:
+    text = ("Chad sent troops to Niger. Rebels in Mali dismissed an appeal from the Malian "
+            "government to lay down their arms.")
+    assert not any(" AID " in t for m in ("asserted", "hypothetical")
+                   for t in triples(events(text), m))
+    assert triples(events("France delivered weapons to the Malian army.")) >= {"FRA AID MLI"}
