@@ -475,3 +475,10 @@ def test_a_sides_own_weapons_are_not_aid() -> None:
     assert not any(" AID " in t for m in ("asserted", "hypothetical")
                    for t in triples(events(text), m))
     assert triples(events("France delivered weapons to the Malian army.")) >= {"FRA AID MLI"}
+
+
+def test_who_a_request_or_offer_is_from_is_its_author() -> None:
+    assert triples(events("Niger's junta rejected a request from ECOWAS to release the "
+                          "president.")) == {"NER REJECT ecowas"}
+    assert triples(events("Niger turned down a proposal from the African Union.")) == \
+        {"NER REJECT african-union"}

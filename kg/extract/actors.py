@@ -225,7 +225,8 @@ class ActorResolver:
             state = self.antecedent(tok, exclude)
             return [Actor(state)] if state else []
         if tok.pos_ == "NOUN" and not as_place:
-            return self._in_modifiers(tok, depth)
+            return self._in_modifiers(tok, depth, preps=frozenset({"of", "by", "from"}) if (
+                tok.lemma_.lower() in lex.message_nouns) else frozenset({"of", "by"}))
         return []
 
     def _pronoun_antecedent(self, tok: Token, depth: int) -> list[Actor]:

@@ -34,7 +34,7 @@ RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on
 WORD_SECTIONS = (
     "partitive_nouns", "personnel_nouns", "locative_preps", "first_person", "third_person",
     "light_verbs", "speech_verbs", "org_nouns", "participation_verbs", "participation_preps",
-    "travel_verbs", "purpose_preps",
+    "travel_verbs", "purpose_preps", "message_nouns",
     "performative_verbs", "preparation_heads", "object_control_verbs", "order_verbs",
     "responsibility_verbs", "relative_pronouns", "reflexive_pronouns", "plural_pronouns",
     "definite_determiners", "country_nouns", "place_nouns", "pair_words", "list_determiners",
@@ -86,6 +86,7 @@ class Lexicon:
     participation_verbs: frozenset[str]
     participation_preps: frozenset[str]
     travel_verbs: frozenset[str]
+    message_nouns: frozenset[str]
     purpose_preps: frozenset[str]
     lemma_fixes: dict[str, tuple[str, str]]  # wrong lemma -> (right lemma, start of the form)
     performative_verbs: frozenset[str]
