@@ -482,3 +482,10 @@ def test_who_a_request_or_offer_is_from_is_its_author() -> None:
                           "president.")) == {"NER REJECT ecowas"}
     assert triples(events("Niger turned down a proposal from the African Union.")) == \
         {"NER REJECT african-union"}
+
+
+def test_states_that_reach_an_agreement_together_agree_with_each_other() -> None:
+    assert triples(events("Mali and Niger reached an agreement on border security.")) == \
+        {"MLI AGREE NER", "NER AGREE MLI"}
+    failed = events("Mali and Niger failed to reach an agreement on border security.")
+    assert not triples(failed) and triples(failed, "negated") == {"MLI AGREE NER", "NER AGREE MLI"}

@@ -377,26 +377,8 @@ class EventExtractor:
         if role in {"of", "by"}:
             return self._role(f"prep:{role}", tok, sent, src)
         if role == "governor":
-            node = tok
-            while node.dep_ == "conj" and node.head.i != node.i:  # "food and health assistance"
-                node = node.head
-            tok, head = node, node.head
-            if tok.dep_ in {"dobj", "nsubjpass"} and lemma(head, self.lex) in self.lex.light_verbs:
-                at = self._agent_token(head)
-                return (res.resolve(at), at) if at is not None else ([], None)
-            if tok.dep_ == "pobj" and head.lower_ == "for" and \
-                    lemma(head.head, self.lex) == "responsibility" and \
-                    lemma(head.head.head, self.lex) in self.lex.responsibility_verbs:
-                at = self._agent_token(head.head.head)  # "JNIM claimed responsibility for ..."
-                return (res.resolve(at), at) if at is not None else ([], None)
-            if tok.dep_ == "pobj" and head.lower_ in self.lex.participation_preps and \
-                    lemma(head.head, self.lex) in self.lex.participation_verbs:
-                at = self._agent_token(head.head)  # "we are in talks with", "took part in"
-                return (res.resolve(at), at) if at is not None else ([], None)
-            if (journey := self._journey(tok)) is not None:
-                at = self._agent_token(journey)  # "Hussein arrived in Amman on a visit"
-                return (res.resolve(at), at) if at is not None else ([], None)
-            return [], None
+            at = self._governor_agent(tok)
+            return (res.resolve(at), at) if at is not None else ([], None)
         if role == "destination":  # "flew to Accra for talks": held in Ghana
             journey = self._journey(tok)
             for way in (c for c in journey.children if c.dep_ == "prep") if journey else ():
@@ -470,6 +452,26 @@ class EventExtractor:
                             return found, obj
             return [], None
         return [], None
+
+    def _governor_agent(self, tok: Token) -> Token | None:
+        """Who does what a noun names, as the verb governing it says: the agent of a light verb
+        ("Mali signed an agreement"), of a claim of responsibility, of taking part ("we are in
+        talks with") or of a journey ("arrived in Amman on a visit")."""
+        while tok.dep_ == "conj" and tok.head.i != tok.i:  # "food and health assistance"
+            tok = tok.head
+        head = tok.head
+        if tok.dep_ in {"dobj", "nsubjpass"} and lemma(head, self.lex) in self.lex.light_verbs:
+            return self._agent_token(head)
+        if tok.dep_ == "pobj" and head.lower_ == "for" and \
+                lemma(head.head, self.lex) == "responsibility" and \
+                lemma(head.head.head, self.lex) in self.lex.responsibility_verbs:
+            return self._agent_token(head.head.head)  # "JNIM claimed responsibility for ..."
+        if tok.dep_ == "pobj" and head.lower_ in self.lex.participation_preps and \
+                lemma(head.head, self.lex) in self.lex.participation_verbs:
+            return self._agent_token(head.head)
+        if (journey := self._journey(tok)) is not None:
+            return self._agent_token(journey)
+        return None
 
     def _journey(self, tok: Token) -> Token | None:
         """The verb of travelling whose purpose `tok` names ("arrived ... on a visit", "flew
@@ -665,6 +667,8 @@ class EventExtractor:
         """The states acting together with `src` as the trigger's agent ("Mali and Niger met",
         "officials of Mali and Niger met"), other than src's own."""
         agent = self._agent_token(tok)
+        if agent is None and tok.pos_ in {"NOUN", "PROPN"}:
+            agent = self._governor_agent(tok)  # "Mali and Niger reached an agreement"
         if agent is None or src is None:
             return [], None
         found = [a for c in (agent, *agent.conjuncts) for a in self.res.resolve(c)]
