@@ -489,3 +489,12 @@ def test_states_that_reach_an_agreement_together_agree_with_each_other() -> None
         {"MLI AGREE NER", "NER AGREE MLI"}
     failed = events("Mali and Niger failed to reach an agreement on border security.")
     assert not triples(failed) and triples(failed, "negated") == {"MLI AGREE NER", "NER AGREE MLI"}
+
+
+def test_typographic_apostrophes_read_as_straight_ones_and_are_quoted_as_written() -> None:
+    straight = "We welcome ECOWAS's continued engagement in Guinea."
+    curly = straight.replace("'", "\u2019")
+    assert triples(events(curly, source="U.S. Department of State")) == \
+        triples(events(straight, source="U.S. Department of State")) >= {"ecowas CONSULT GIN"}
+    quoted = {e.evidence.sentence for e in events(curly, source="U.S. Department of State")}
+    assert quoted == {curly}

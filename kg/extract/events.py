@@ -809,12 +809,14 @@ class EventExtractor:
         matched = tuple(f"{role}={t.text}" for role, t in (("trigger", tok),
                         (f"source:{source.role}", source.token),
                         (f"target:{target.role}", target.token)) if t is not None)
-        text = sent.text
+        # quoted from the article itself: the parsed text differs in its apostrophes
+        text = self.article.text[sent.start_char:sent.end_char]
         start = sent.start_char + (len(text) - len(text.lstrip()))
         text = text.strip()
         return Evidence(
-            article_id=self.article.id, sentence=text, start=start,
-            end=start + len(text), rule=rule.id, trigger=tok.text, trigger_start=tok.idx,
+            article_id=self.article.id, sentence=text, start=start, end=start + len(text),
+            rule=rule.id, trigger=self.article.text[tok.idx:tok.idx + len(tok.text)],
+            trigger_start=tok.idx,
             trigger_end=tok.idx + len(tok.text), tokens=matched,
         )
 

@@ -15,7 +15,7 @@ from kg.extract.events import EventExtractor
 from kg.extract.rules import load_lexicon, load_rules
 from kg.link.gazetteer import load_gazetteer
 from kg.link.mentions import find_mentions
-from kg.nlp.pipeline import load_nlp
+from kg.nlp.pipeline import for_parser, load_nlp
 from kg.records import Actor, Article, Extraction
 
 T = TypeVar("T")
@@ -26,7 +26,7 @@ def publisher_actor(article: Article) -> Actor | None:
     if not article.source:
         return None
     nlp, gaz = load_nlp(), load_gazetteer()
-    for m in find_mentions(nlp.make_doc(article.source), nlp, article.date):
+    for m in find_mentions(nlp.make_doc(for_parser(article.source)), nlp, article.date):
         if m.entity.type in {"Organisation", "Mission"}:
             return Actor(m.entity)
         iso = m.entity.id if m.entity.type == "State" else m.entity.country
@@ -72,7 +72,7 @@ def process_articles(articles: Iterable[Article], stage: Callable[[Extraction], 
                 yield from batch
         return
     nlp = load_nlp()
-    pairs = ((a.text, a) for a in articles)
+    pairs = ((for_parser(a.text), a) for a in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
         yield stage(extract_doc(article, doc))
 
@@ -115,4 +115,4 @@ def _worker_batch(batch: list[Article]) -> list[Any]:
 
 def extract_article(article: Article) -> Extraction:
     """Parse and extract one article."""
-    return extract_doc(article, load_nlp()(article.text))
+    return extract_doc(article, load_nlp()(for_parser(article.text)))

@@ -34,6 +34,17 @@ def load_nlp() -> Language:
     raise KGError(f"no spaCy English model installed; install one of: {', '.join(MODEL_PACKAGES)}")
 
 
+# Typographic apostrophes the model reads badly ("ECOWAS’s engagement" parsed "ECOWAS" as a
+# plural noun and "Nigeria’s" as an organisation), each replaced by the one it was trained on.
+PARSER_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
+def for_parser(text: str) -> str:
+    """`text` as the model reads it best: the same length, so every offset into it is an offset
+    into `text` (evidence is quoted from the original)."""
+    return text.translate(PARSER_APOSTROPHES)
+
+
 def _split_abbreviated_pairs(nlp: Language) -> None:
     """Split "U.S.-Iraq" as spaCy splits "Mali-Russia": a hyphen after an abbreviation's full
     stop and before a capital joins two names ("U.S.-Iraq security cooperation", "U.K.-France
