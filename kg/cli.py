@@ -92,7 +92,7 @@ def main() -> None:
 @click.option("--html", "html_out", metavar="FILE", default=None,
               help="Also write the HTML page of the whole store to FILE.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Processes that parse and extract in parallel.")
+              help="Processes that parse, extract and build the RDF in parallel (this one writes).")
 def ingest(paths: tuple[str, ...], store_path: str | None, date: dt.date | None,
            fail_fast: bool, html_out: str | None, workers: int) -> None:
     """Read, extract and store articles (.txt, .md, .jsonl, .html, directories, or - for stdin).
