@@ -498,3 +498,9 @@ def test_typographic_apostrophes_read_as_straight_ones_and_are_quoted_as_written
         triples(events(straight, source="U.S. Department of State")) >= {"ecowas CONSULT GIN"}
     quoted = {e.evidence.sentence for e in events(curly, source="U.S. Department of State")}
     assert quoted == {curly}
+
+
+def test_a_coup_d_etat_is_a_coup_whichever_its_apostrophe() -> None:
+    for mark in ("'", "\u2019"):
+        text = f"The United States has concluded that a military coup d{mark}etat has taken place in Niger."
+        assert triples(events(text)) == {"NER COUP NER"}, mark

@@ -99,8 +99,10 @@ class EventExtractor:
         """Events of one sentence, one per (class, source, target, trigger)."""
         seen: set[tuple[str, str | None, str | None, int]] = set()
         for tok in sent:
+            # a word the tagger leaves unclassed (X) is most often a borrowed noun ("coup
+            # d'etat"): a noun trigger if a rule names it
             pos = "VERB" if tok.pos_ in {"VERB", "AUX", "ADJ"} or tok.tag_ == "VBN" else \
-                "NOUN" if tok.pos_ in {"NOUN", "PROPN"} else None
+                "NOUN" if tok.pos_ in {"NOUN", "PROPN", "X"} else None
             if pos is None or tok.ent_type_ in {"DATE", "TIME", "CARDINAL", "MONEY", "ORDINAL"}:
                 continue  # "March" in "March 2022" is a month, not a protest
             m = self.res.mention(tok)
@@ -806,16 +808,17 @@ class EventExtractor:
 
     def _evidence(self, rule: Rule, tok: Token, sent: Span, source: Found, target: Found
                   ) -> Evidence:
-        matched = tuple(f"{role}={t.text}" for role, t in (("trigger", tok),
-                        (f"source:{source.role}", source.token),
-                        (f"target:{target.role}", target.token)) if t is not None)
         # quoted from the article itself: the parsed text differs in its apostrophes
-        text = self.article.text[sent.start_char:sent.end_char]
+        written = self.article.text
+        matched = tuple(f"{role}={written[t.idx:t.idx + len(t.text)]}" for role, t in (
+            ("trigger", tok), (f"source:{source.role}", source.token),
+            (f"target:{target.role}", target.token)) if t is not None)
+        text = written[sent.start_char:sent.end_char]
         start = sent.start_char + (len(text) - len(text.lstrip()))
         text = text.strip()
         return Evidence(
             article_id=self.article.id, sentence=text, start=start, end=start + len(text),
-            rule=rule.id, trigger=self.article.text[tok.idx:tok.idx + len(tok.text)],
+            rule=rule.id, trigger=written[tok.idx:tok.idx + len(tok.text)],
             trigger_start=tok.idx,
             trigger_end=tok.idx + len(tok.text), tokens=matched,
         )

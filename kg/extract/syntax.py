@@ -39,7 +39,7 @@ def event_scope(tok: Token) -> list[Token]:
     node = tok
     while node.dep_ == "compound":
         node = node.head
-    if node.pos_ in {"NOUN", "PROPN"} and node.dep_ in {"nsubj", "nsubjpass", "dobj"}:
+    if node.pos_ in {"NOUN", "PROPN", "X"} and node.dep_ in {"nsubj", "nsubjpass", "dobj"}:
         tokens += [g for c in node.head.children if c.dep_ in {"prep", "agent"}
                   for g in c.subtree]
     return tokens
@@ -50,7 +50,7 @@ def purpose_clauses(tok: Token) -> list[Token]:
     node = tok
     while node.dep_ in {"compound", "conj"} and node.head.i != node.i:
         node = node.head
-    if node.pos_ not in {"NOUN", "PROPN"} or node.dep_ not in {"dobj", "nsubjpass"}:
+    if node.pos_ not in {"NOUN", "PROPN", "X"} or node.dep_ not in {"dobj", "nsubjpass"}:
         return []
     return [t for c in node.head.children if c.dep_ in {"advcl", "xcomp"} and any(
         a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for t in c.subtree]
