@@ -504,3 +504,9 @@ def test_a_coup_d_etat_is_a_coup_whichever_its_apostrophe() -> None:
     for mark in ("'", "\u2019"):
         text = f"The United States has concluded that a military coup d{mark}etat has taken place in Niger."
         assert triples(events(text)) == {"NER COUP NER"}, mark
+
+
+def test_a_presence_said_to_be_illegal_is_declared_illegal_by_who_says_so() -> None:
+    assert triples(events("The presence of US troops in Niger is illegal, the junta said.")) == \
+        {"NER ACCUSE USA", "USA PRESENCE NER"}
+    assert not triples(events("The junta said illegal miners attacked a convoy in Niger."))

@@ -381,6 +381,10 @@ class EventExtractor:
         if role == "governor":
             at = self._governor_agent(tok)
             return (res.resolve(at), at) if at is not None else ([], None)
+        if role == "speaker":  # "the presence is illegal, the junta said": the junta
+            verb = self._speech_verb(tok)
+            at = self._agent_token(verb) if verb is not None else None
+            return (res.resolve(at), at) if at is not None else ([], None)
         if role == "destination":  # "flew to Accra for talks": held in Ghana
             journey = self._journey(tok)
             for way in (c for c in journey.children if c.dep_ == "prep") if journey else ():
@@ -750,15 +754,20 @@ class EventExtractor:
                     out |= {t.i for t in subj.subtree}
         return out
 
-    def _attribution(self, tok: Token) -> Actor | None:
+    def _speech_verb(self, tok: Token) -> Token | None:
+        """The verb of saying whose reported clause `tok` is in, if any."""
         node, steps = tok, 0
         while node.head.i != node.i and steps < 4:
             dep, node, steps = node.dep_, node.head, steps + 1
             if dep == "ccomp" and lemma(node, self.lex) in self.lex.speech_verbs:
-                at = self._agent_token(node)
-                found = self.res.resolve(at) if at is not None else []
-                return found[0] if found else None
+                return node
         return None
+
+    def _attribution(self, tok: Token) -> Actor | None:
+        verb = self._speech_verb(tok)
+        at = self._agent_token(verb) if verb is not None else None
+        found = self.res.resolve(at) if at is not None else []
+        return found[0] if found else None
 
     def _date(self, tok: Token) -> TimeValue | None:
         scope = tok if tok.pos_ == "VERB" else tok.head if tok.head.pos_ == "VERB" else tok
