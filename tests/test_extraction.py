@@ -510,3 +510,10 @@ def test_a_presence_said_to_be_illegal_is_declared_illegal_by_who_says_so() -> N
     assert triples(events("The presence of US troops in Niger is illegal, the junta said.")) == \
         {"NER ACCUSE USA", "USA PRESENCE NER"}
     assert not triples(events("The junta said illegal miners attacked a convoy in Niger."))
+
+
+def test_forces_that_are_in_a_country_are_present_there_unless_none_are() -> None:
+    assert triples(events("French troops were still in Chad in 2024.")) == {"FRA PRESENCE TCD"}
+    assert not triples(events("The US is in talks with Niger.")) & {"USA PRESENCE NER"}
+    none = events("No French troops are in Mali.")
+    assert not triples(none) and triples(none, "negated") == {"FRA PRESENCE MLI"}

@@ -110,6 +110,9 @@ def modality_of(tok: Token, sent: Span, lex: Lexicon, ordered_by: Token | None =
     for c in tok.children:
         if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no"):
             return "negated", False
+        if c.dep_ in {"nsubj", "nsubjpass"} and any(  # "no French troops are in Mali"
+                g.dep_ == "det" and g.lower_ == "no" for g in c.children):
+            return "negated", False
         if c.dep_ == "aux" and c.lower_ in mod["hypothetical_aux"] and not (
                 backshifted and c.lower_ == "would"):
             return "hypothetical", False
