@@ -517,3 +517,13 @@ def test_forces_that_are_in_a_country_are_present_there_unless_none_are() -> Non
     assert not triples(events("The US is in talks with Niger.")) & {"USA PRESENCE NER"}
     none = events("No French troops are in Mali.")
     assert not triples(none) and triples(none, "negated") == {"FRA PRESENCE MLI"}
+
+
+def test_a_day_still_to_come_is_the_next_one() -> None:
+    day = dt.date(2024, 5, 10)
+    dates = {(e.event_type, e.date.iso if e.date else None) for e in events(
+        "The United States agreed to withdraw its troops from Niger by September 15.", day=day)}
+    assert dates >= {("AGREE", "2024-09-15"), ("CONCEDE", "2024-09-15")}
+    past = {e.date.iso if e.date else None for e in events(
+        "French troops left Niger on December 22.", day=day)}
+    assert past == {"2023-12-22"}

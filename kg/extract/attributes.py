@@ -67,11 +67,14 @@ def _unit(span: Span, lexicon: Lexicon, counted: Token | None) -> str:
     return "item"
 
 
-def normalise_date(text: str, anchor: dt.date | None, lexicon: Lexicon) -> TimeValue | None:
+def normalise_date(text: str, anchor: dt.date | None, lexicon: Lexicon, ahead: bool = False
+                   ) -> TimeValue | None:
     """Normalise a date expression against the publication date `anchor`.
 
     Handles "March 16, 2024", "16 March 2024", "March 2024", "2024", "on December 13",
     relative expressions from the lexicon ("last year", "last week") and weekdays ("on Monday").
+    A day or month without a year is the last one before `anchor`, or with `ahead` (the date of
+    something still to come: "agreed to withdraw by September 15") the next one after it.
     """
     low = text.lower().strip()
     low = re.sub(r"^(on|in|since|until|by|from|during|early|late|mid-?)\s+", "", low)
@@ -102,11 +105,14 @@ def normalise_date(text: str, anchor: dt.date | None, lexicon: Lexicon) -> TimeV
             (m.group(2), m.group(1))
         if month_word in MONTHS:
             month, year = MONTHS[month_word], anchor.year
-            if (month, int(day_text)) > (anchor.month, anchor.day):
+            if ahead and (month, int(day_text)) < (anchor.month, anchor.day):
+                year += 1  # still to come, earlier in the year than publication: next year's
+            elif not ahead and (month, int(day_text)) > (anchor.month, anchor.day):
                 year -= 1  # a day later in the year than publication is last year's
             return _day(text, year, month, int(day_text))
     if low in MONTHS and len(low) > 3:
-        year = anchor.year - (1 if MONTHS[low] > anchor.month else 0)
+        year = anchor.year + (1 if MONTHS[low] < anchor.month else 0) if ahead else \
+            anchor.year - (1 if MONTHS[low] > anchor.month else 0)
         return TimeValue(text, f"{year:04d}-{MONTHS[low]:02d}", "month")
     weekday = low.removeprefix("last ")
     if weekday in WEEKDAYS:

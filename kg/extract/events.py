@@ -161,6 +161,7 @@ class EventExtractor:
             if not (unnamed or (moved and all(is_forces(a) for a in moved))):
                 return
         modality, future = modality_of(tok, sent, self.lex, self._own_order(rule, tok))
+        ahead = future or modality == "hypothetical"  # its date is still to come
         cls = rule.event_class
         if modality == "negated" and rule.opt("on_negated"):
             cls, modality = rule.opt("on_negated"), "asserted"  # "will not accept" rejects
@@ -181,7 +182,7 @@ class EventExtractor:
         classes = [cls] + ([c for c in rule.opt("implies", [])] if modality == "asserted"
                            and not future else [])
         attribution = self._attribution(tok)
-        when = self._date(tok)
+        when = self._date(tok, ahead)
         where = self._location(tok)
         if foreign is not None and source.role == "agent" and not any(
                 same_party(a, p) for a in source.actors for p in foreign.actors):
@@ -769,12 +770,16 @@ class EventExtractor:
         found = self.res.resolve(at) if at is not None else []
         return found[0] if found else None
 
-    def _date(self, tok: Token) -> TimeValue | None:
+    def _date(self, tok: Token, ahead: bool = False) -> TimeValue | None:
+        """The date in the trigger's clause; `ahead` if the event is still to come. A date in
+        what the trigger's "to" clause promises is too ("agreed to withdraw by September 15")."""
         scope = tok if tok.pos_ == "VERB" else tok.head if tok.head.pos_ == "VERB" else tok
         idx = {t.i for t in scope.subtree}
+        promised = {t.i for c in scope.children if c.dep_ == "xcomp" for t in c.subtree}
         for ent in self.ents:
             if ent.label_ == "DATE" and ent.root.i in idx:
-                value = normalise_date(ent.text, self.article.date, self.lex)
+                value = normalise_date(ent.text, self.article.date, self.lex,
+                                       ahead or ent.root.i in promised)
                 if value:
                     return value
         return None
