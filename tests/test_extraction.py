@@ -527,3 +527,10 @@ def test_a_day_still_to_come_is_the_next_one() -> None:
     past = {e.date.iso if e.date else None for e in events(
         "French troops left Niger on December 22.", day=day)}
     assert past == {"2023-12-22"}
+
+
+def test_their_after_a_list_the_parser_broke_is_every_member() -> None:
+    text = ("The junta in Burkina Faso suspended French radio broadcasts. Mali, Burkina Faso "
+            "and Niger announced their withdrawal from ECOWAS.")
+    assert {t for t in triples(events(text)) if t.endswith("ecowas")} == \
+        {"MLI CONCEDE ecowas", "BFA CONCEDE ecowas", "NER CONCEDE ecowas"}

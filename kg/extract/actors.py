@@ -35,7 +35,8 @@ def _reports_source(tok: Token) -> bool:
 
 def _is_plural(tok: Token) -> bool:
     """Whether a noun phrase is plural: a plural noun or a coordination ("Mali and Niger")."""
-    return tok.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in tok.children)
+    return tok.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in tok.children) or \
+        bool(_conjuncts(tok))
 
 
 def is_ethnic(tok: Token) -> bool:
@@ -54,10 +55,10 @@ def is_forces(actor: Actor) -> bool:
 
 def _conjuncts(tok: Token) -> list[Token]:
     """The token's conjuncts, also where the parser broke the list: in "A, B, and C" it may
-    take B for a modifier of A (npadvmod) and join C to B only."""
+    take B for a modifier of A (npadvmod) or its apposition, and join C to B only."""
     out = list(tok.conjuncts)
     for c in tok.children:
-        if c.dep_ == "npadvmod" and c.pos_ == "PROPN" and c.i > tok.i and \
+        if c.dep_ in {"npadvmod", "appos"} and c.pos_ == "PROPN" and c.i > tok.i and \
                 any(g.dep_ == "cc" for g in c.children) and c.conjuncts:
             out += [c, *c.conjuncts]
     return out
@@ -252,7 +253,8 @@ class ActorResolver:
         for cand in candidates:
             if cand.lower_ in self.lexicon.first_person or cand.i == tok.i:
                 continue
-            found = self._resolve_one(cand, False, depth + 1)
+            found = list(dict.fromkeys(a for c in ([cand, *_conjuncts(cand)] if plural else [cand])
+                                       for a in self._resolve_one(c, False, depth + 1)))
             if found or cand.sent.start == tok.sent.start:
                 return found  # "officers said they had ...": they are the officers, known or not
         return []
