@@ -534,3 +534,9 @@ def test_their_after_a_list_the_parser_broke_is_every_member() -> None:
             "and Niger announced their withdrawal from ECOWAS.")
     assert {t for t in triples(events(text)) if t.endswith("ecowas")} == \
         {"MLI CONCEDE ecowas", "BFA CONCEDE ecowas", "NER CONCEDE ecowas"}
+
+
+def test_declaring_a_presence_illegal_is_one_declaration() -> None:
+    found = [e for e in events("Niger's junta declared the US military presence illegal.")
+             if e.event_type == "ACCUSE"]
+    assert len(found) == 1 and found[0].evidence.rule == "accuse.illegal.verb"

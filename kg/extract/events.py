@@ -259,6 +259,8 @@ class EventExtractor:
         deps = rule.opt("requires_dep")
         if deps and not any(c.dep_ in deps for c in tok.children):
             return False
+        if (own := rule.opt("requires_own_dep")) and tok.dep_ not in own:
+            return False  # "the presence is illegal" (acomp), not "declared it illegal"
         words = rule.opt("requires_word")
         if words:
             near = [c for c in tok.children] + [g for c in tok.children for g in c.children]

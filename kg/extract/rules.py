@@ -27,7 +27,7 @@ RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on
              "refine", "particle", "particle_for", "requires_forces", "requires_forces_patient",
              "requires_word", "patient_lemmas", "target_optional",
              "patient_not_lemmas_for", "source_not_forces", "on_negated",
-             "requires_forces_or_person", "foreign_patient", "requires_dep",
+             "requires_forces_or_person", "foreign_patient", "requires_dep", "requires_own_dep",
              "requires_complement_modal", "patient_lemmas_for", "not_if_forces",
              "patient_head_only", "orderable"}
 # Lexicon sections that are lists of lower-case single words, each matched against one token.
