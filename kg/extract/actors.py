@@ -35,8 +35,7 @@ def _reports_source(tok: Token) -> bool:
 
 def _is_plural(tok: Token) -> bool:
     """Whether a noun phrase is plural: a plural noun or a coordination ("Mali and Niger")."""
-    return tok.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in tok.children) or \
-        bool(_conjuncts(tok))
+    return tok.tag_ in {"NNS", "NNPS"} or bool(_conjuncts(tok))
 
 
 def is_ethnic(tok: Token) -> bool:

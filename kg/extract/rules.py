@@ -21,8 +21,8 @@ from kg.rdf.vocab import event_classes
 from kg.records import SECTOR_LABELS
 
 ROLES = {"attr", "agent", "patient", "experiencer", "poss", "mod", "of", "by", "governor", "between",
-         "place", "destination", "speaker", "sentence", "salient", "same_as_target", "demand", "dative", "none",
-         "clause_subject", "own_state", "previous_coup"}
+         "place", "destination", "speaker", "sentence", "salient", "same_as_target", "demand",
+         "dative", "none", "clause_subject", "own_state", "previous_coup"}
 RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on_future", "implies",
              "refine", "particle", "particle_for", "requires_forces", "requires_forces_patient",
              "requires_word", "patient_lemmas", "target_optional",
