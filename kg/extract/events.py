@@ -772,7 +772,7 @@ class EventExtractor:
         found = self.res.resolve(at) if at is not None else []
         return found[0] if found else None
 
-    def _date(self, tok: Token, ahead: bool = False) -> TimeValue | None:
+    def _date(self, tok: Token, ahead: bool) -> TimeValue | None:
         """The date in the trigger's clause; `ahead` if the event is still to come. A date in
         what the trigger's "to" clause promises is too ("agreed to withdraw by September 15")."""
         scope = tok if tok.pos_ == "VERB" else tok.head if tok.head.pos_ == "VERB" else tok

@@ -164,9 +164,6 @@ class ArticleRDF:
                     for s, p, o in triples]
         return ArticleRDF(self.graph, rename(self.triples), rename(self.shared))
 
-    def __len__(self) -> int:
-        return len(self.triples) + len(self.shared)
-
 
 class Description(NamedTuple):
     """The shared description of one subject (entity, actor, rule, canonical event), as
