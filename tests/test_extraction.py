@@ -540,3 +540,29 @@ def test_declaring_a_presence_illegal_is_one_declaration() -> None:
     found = [e for e in events("Niger's junta declared the US military presence illegal.")
              if e.event_type == "ACCUSE"]
     assert len(found) == 1 and found[0].evidence.rule == "accuse.illegal.verb"
+
+
+def test_co_agents_are_not_each_others_recipients() -> None:
+    asserted = triples(events("Peru, the Dominican Republic, Chile, and Bolivia severed their "
+                              "relations with Cuba."))
+    assert {"PER SANCTION CUB", "DOM SANCTION CUB", "CHL SANCTION CUB",
+            "BOL SANCTION CUB"} <= asserted
+    assert not {t for t in asserted if not t.endswith("CUB")}
+
+
+def test_a_trigger_inside_a_title_is_no_event() -> None:
+    asserted = triples(events("Canada added the firm to the Belarus Sanctions List in May."))
+    assert not any(" SANCTION " in t for t in asserted)
+
+
+def test_war_between_two_sides_is_an_assault_each_way() -> None:
+    evs = events("The war between the Sudanese army and the Rapid Support Forces has displaced "
+                 "millions.")
+    pairs = {(e.source.entity.id, e.target.entity.id) for e in evs  # type: ignore[union-attr]
+             if e.event_type == "ASSAULT" and e.modality == "asserted"}
+    assert {("SDN", "rsf"), ("rsf", "SDN")} <= pairs
+
+
+def test_backed_names_a_supporter_and_the_supported() -> None:
+    asserted = triples(events("Rwandan-backed M23 rebels seized the town of Goma."))
+    assert "RWA SUPPORT m23" in asserted

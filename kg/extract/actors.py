@@ -56,10 +56,12 @@ def _conjuncts(tok: Token) -> list[Token]:
     """The token's conjuncts, also where the parser broke the list: in "A, B, and C" it may
     take B for a modifier of A (npadvmod) or its apposition, and join C to B only."""
     out = list(tok.conjuncts)
+    listed = any(c.dep_ == "cc" for c in tok.children) and bool(out)
     for c in tok.children:
         if c.dep_ in {"npadvmod", "appos"} and c.pos_ == "PROPN" and c.i > tok.i and \
-                any(g.dep_ == "cc" for g in c.children) and c.conjuncts:
-            out += [c, *c.conjuncts]
+                c.conjuncts and (listed or any(g.dep_ == "cc" for g in c.children)):
+            # "A, the B, C, and D": B taken for A's apposition, C joined to B, D to A
+            out += [c, *(g for g in c.conjuncts if g not in out)]
     return out
 
 

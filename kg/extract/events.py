@@ -32,6 +32,9 @@ from kg.rdf.vocab import event_classes
 from kg.records import Actor, Article, Entity, Event, Evidence, Quantity, TimeValue
 
 KEEP_SAME_COUNTRY = {"COUP", "COERCE", "ASSAULT", "PROTEST"}
+NOMINAL_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj"}
+# entity labels of titles of documents, laws, works and places, whose words are no events
+TITLE_LABELS = {"LAW", "WORK_OF_ART", "FAC", "PRODUCT", "EVENT"}
 # sectors of a state's own agents, whom its orders set to act ("ordered police to disperse ...")
 AUTHORITY_SECTORS = {"government", "junta", "military", "instructors"}
 
@@ -103,8 +106,12 @@ class EventExtractor:
             # d'etat"): a noun trigger if a rule names it
             pos = "VERB" if tok.pos_ in {"VERB", "AUX", "ADJ"} or tok.tag_ == "VBN" else \
                 "NOUN" if tok.pos_ in {"NOUN", "PROPN", "X"} else None
+            if tok.tag_ == "VBG" and tok.dep_ in NOMINAL_DEPS:
+                pos = "NOUN"  # a gerund used as a noun: "Fighting between X and Y killed ..."
             if pos is None or tok.ent_type_ in {"DATE", "TIME", "CARDINAL", "MONEY", "ORDINAL"}:
                 continue  # "March" in "March 2022" is a month, not a protest
+            if _in_a_name(tok):
+                continue  # "the Libya Sanctions List", "the Peace Agreement Act": a title
             m = self.res.mention(tok)
             if m is not None and m.entity.type != "Institution":
                 continue  # part of a name: the "Union" of "European Union"
@@ -195,8 +202,16 @@ class EventExtractor:
                 self._target(rule, tok, sent, src, keep_same)
             if not target.actors and not rule.opt("target_optional"):
                 continue
+            recipients = target.actors
+            if not pairs_from_target and target.role != "between" and \
+                    not self.classes[cls].joint and len(source.actors) > 1:
+                # "A, B and C severed their relations with D": the co-agents act together,
+                # they are not each other's recipients
+                recipients = [a for a in recipients if a not in source.actors]
+                if not recipients and target.actors:
+                    continue
             targets: list[Actor | None] = [src] if pairs_from_target else \
-                [*target.actors] or [None]
+                [*recipients] or [None]
             for tgt in targets:
                 if pairs_from_target and not src.country:
                     continue  # "dissolved the government and the assembly": the assembly is no side
@@ -214,12 +229,16 @@ class EventExtractor:
                         # to "the border with X" are on their own side of it, not in X
                         continue
                     info = self.classes[c]
-                    yield Event(
-                        event_type=info.plover, event_class=c, source=src, target=tgt,
-                        evidence=self._evidence(rule, tok, sent, source, target),
-                        date=when, location=where, quantity=qty, money=money,
-                        modality=modality, attributed_to=attribution,
-                    )
+                    # "the war between X and Y": each side acts on the other
+                    sides = [(src, tgt)] + ([(tgt, src)] if tgt is not None and rule.opt(
+                        "mutual") and target.role == "between" else [])
+                    for one, other in sides:
+                        yield Event(
+                            event_type=info.plover, event_class=c, source=one, target=other,
+                            evidence=self._evidence(rule, tok, sent, source, target),
+                            date=when, location=where, quantity=qty, money=money,
+                            modality=modality, attributed_to=attribution,
+                        )
 
     def _constraints_hold(self, rule: Rule, tok: Token) -> bool:
         lem = lemma(tok, self.lex)
@@ -429,6 +448,15 @@ class EventExtractor:
             if joint and (partners := self._partners(tok, src))[0]:
                 return partners  # "Mali and Niger met in Accra": with each other, not Ghana
             return self._sentence_state(tok, sent, src, one_sided=keep_same)
+        if role == "hyphen_agent":  # "Iranian-backed militias": Iran
+            found_at = next(((found, c) for c in tok.children
+                             if c.dep_ in {"npadvmod", "amod", "compound", "nmod"} and c.i < tok.i
+                             and (found := res.resolve(c))), None)
+            return found_at if found_at else ([], None)
+        if role == "modified":  # "Iranian-backed Houthi rebels": the Houthis
+            head = tok.head if tok.dep_ in {"amod", "compound", "acl"} else None
+            return (res.resolve(head), head) if head is not None and head.i != tok.i \
+                else ([], None)
         if role == "own_state":  # "Chad lifted its curfew", "police arrested protesters"
             state = res.gazetteer.state(src.country) if src is not None and src.country else None
             return ([Actor(state)], None) if state else ([], None)
@@ -842,6 +870,16 @@ class EventExtractor:
 
 
 
+
+
+def _in_a_name(tok: Token) -> bool:
+    """Whether a word is part of a title rather than an event: inside a law's or a work's name
+    ("the 2018 Compact"), or a capitalised word modifying a name ("the Libya Sanctions List",
+    "Operation Peace Spring")."""
+    if tok.ent_type_ in TITLE_LABELS:
+        return True
+    return tok.i > tok.sent.start and tok.is_title and tok.dep_ == "compound" \
+        and tok.head.pos_ == "PROPN" and tok.head.is_title
 
 
 def _actor_key(actor: Actor | None) -> str | None:

@@ -22,14 +22,15 @@ from kg.records import SECTOR_LABELS
 
 ROLES = {"attr", "agent", "patient", "experiencer", "poss", "mod", "of", "by", "governor", "between",
          "place", "destination", "speaker", "sentence", "salient", "same_as_target", "demand",
-         "dative", "none", "clause_subject", "own_state", "previous_coup"}
+         "dative", "none", "clause_subject", "own_state", "previous_coup", "hyphen_agent",
+         "modified"}
 RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on_future", "implies",
              "refine", "particle", "particle_for", "requires_forces", "requires_forces_patient",
              "requires_word", "patient_lemmas", "target_optional",
              "patient_not_lemmas_for", "source_not_forces", "on_negated",
              "requires_forces_or_person", "foreign_patient", "requires_dep", "requires_own_dep",
              "requires_complement_modal", "patient_lemmas_for", "not_if_forces",
-             "patient_head_only", "orderable"}
+             "patient_head_only", "orderable", "mutual"}
 # Lexicon sections that are lists of lower-case single words, each matched against one token.
 WORD_SECTIONS = (
     "partitive_nouns", "personnel_nouns", "locative_preps", "first_person", "third_person",
@@ -130,7 +131,7 @@ TOKEN_LISTS_BY_LEMMA = ("patient_lemmas_for", "patient_not_lemmas_for", "particl
 
 FLAG_OPTIONS = ("requires_forces", "requires_forces_patient", "target_optional",
                 "source_not_forces", "requires_forces_or_person", "not_if_forces",
-                "patient_head_only", "orderable")
+                "patient_head_only", "orderable", "mutual")
 
 
 def _check_options(where: str, data: dict[str, Any]) -> None:
