@@ -566,3 +566,17 @@ def test_war_between_two_sides_is_an_assault_each_way() -> None:
 def test_backed_names_a_supporter_and_the_supported() -> None:
     asserted = triples(events("Rwandan-backed M23 rebels seized the town of Goma."))
     assert "RWA SUPPORT m23" in asserted
+
+
+def test_a_body_led_by_a_state_acts_for_it() -> None:
+    asserted = triples(events("The French-led coalition bombed rebel camps in Libya."))
+    assert any(t.startswith("FRA ASSAULT") for t in asserted)
+
+
+def test_condemning_the_strikes_accuses_who_struck_just_before() -> None:
+    text = ("Indian jets struck militant camps in Pakistan on Monday. The Pakistani government "
+            "condemned the strikes as an act of war.")
+    assert "PAK ACCUSE IND" in triples(events(text))
+    # no earlier attacker is named: the condemnation names no one
+    alone = triples(events("The Pakistani government condemned the strikes as an act of war."))
+    assert not any(t.startswith("PAK ACCUSE") for t in alone)

@@ -226,9 +226,21 @@ class ActorResolver:
         if low == "country" and self._is_definite(tok):
             state = self.antecedent(tok, exclude)
             return [Actor(state)] if state else []
+        if tok.pos_ == "NOUN" and not as_place and (leader := self._leader(tok, depth)):
+            return leader  # "the Saudi-led coalition" acts for Saudi Arabia
         if tok.pos_ == "NOUN" and not as_place:
             return self._in_modifiers(tok, depth, preps=frozenset({"of", "by", "from"}) if (
                 tok.lemma_.lower() in lex.message_nouns) else frozenset({"of", "by"}))
+        return []
+
+    def _leader(self, tok: Token, depth: int) -> list[Actor]:
+        """Who leads a body named as "X-led" ("the US-led coalition", "a French-led mission")."""
+        for led in (c for c in tok.children if c.lower_ == "led" and c.dep_ in MODIFIER_DEPS):
+            for c in led.children:
+                if c.dep_ in {"npadvmod", "amod", "compound", "nmod"} and c.i < led.i:
+                    found = self._resolve_one(c, False, depth + 1)
+                    if found:
+                        return found
         return []
 
     def _pronoun_antecedent(self, tok: Token, depth: int) -> list[Actor]:

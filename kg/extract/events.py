@@ -86,6 +86,7 @@ class EventExtractor:
                                       and self.classes[rule.event_class].plover == "ASSAULT"
                                       for word in rule.lemmas)
         self.ents = tuple(doc.ents)  # once: each read of Doc.ents builds every span again
+        self.assaults: list[tuple[int, Actor]] = []  # (trigger index, attacker) so far
 
     # -- entry point ------------------------------------------------------------------------
     def events(self) -> Iterator[Event]:
@@ -134,6 +135,9 @@ class EventExtractor:
                         if event.event_type == "COUP" and event.modality == "asserted" \
                                 and event.target and event.target.country:
                             self.res.coups.append((tok.i, event.target.country))
+                        if event.event_type == "ASSAULT" and event.modality == "asserted" \
+                                and event.source is not None:
+                            self.assaults.append((tok.i, event.source))
                         yield event
 
     # -- one rule at one trigger ------------------------------------------------------------
@@ -541,7 +545,20 @@ class EventExtractor:
                       and c.lower_ in self.lex.scene_preps):
             for pobj in (g for g in scene.children if g.dep_ == "pobj"):
                 found = found or res.place_actor(pobj)
-        return found
+        return found or self._earlier_attacker(act)
+
+    def _earlier_attacker(self, act: Token) -> list[Actor]:
+        """Who did the hostile act a definite noun refers back to ("... launched strikes on X.
+        Y denounced the strikes"): the attacker of the last assault read in this or the two
+        sentences before, if one was named; else no one."""
+        if not any(c.dep_ == "det" and c.lower_ in self.lex.definite_determiners
+                   for c in act.children):
+            return []
+        first = act.sent.start
+        for _ in range(2):
+            if first > 0:
+                first = self.doc[first - 1].sent.start
+        return next(([who] for i, who in reversed(self.assaults) if first <= i < act.i), [])
 
     def _own_order(self, rule: Rule, tok: Token) -> Token | None:
         """The order verb under which an `orderable` act is done, not asked for: an authority's
