@@ -580,3 +580,15 @@ def test_condemning_the_strikes_accuses_who_struck_just_before() -> None:
     # no earlier attacker is named: the condemnation names no one
     alone = triples(events("The Pakistani government condemned the strikes as an act of war."))
     assert not any(t.startswith("PAK ACCUSE") for t in alone)
+
+
+def test_sharing_anothers_condemnation_makes_it_ones_own() -> None:
+    asserted = triples(events("Benin shared Togo's condemnation of the coup in Gabon."))
+    assert {"TGO ACCUSE GAB", "BEN ACCUSE GAB"} <= asserted
+
+
+def test_a_warning_about_another_partys_act_is_no_threat() -> None:
+    assert not any(" THREATEN " in t for t in triples(events(
+        "Lithuania warned that Belarus was massing troops on the border.")))
+    assert "LTU THREATEN BLR" in triples(events(
+        "Lithuania warned that it would close the border with Belarus."))

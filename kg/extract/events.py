@@ -161,6 +161,11 @@ class EventExtractor:
             return
         if rule.opt("source_not_forces") and any(is_forces(a) for a in source.actors):
             return  # fighters "rallying" regroup; they do not protest
+        if source.role == "poss" and tok.pos_ == "NOUN":
+            source = Found([*source.actors, *(a for a in self._adopters(tok)
+                                              if a not in source.actors)], source.token, "poss")
+        if rule.opt("own_clause") and self._others_clause(tok, source.actors):
+            return  # "warned that Belarus was massing troops": a warning about another's act
         if rule.opt("requires_forces_or_person") and not all(
                 is_forces(a) or a.entity.type == "Person" for a in source.actors):
             return
@@ -330,7 +335,8 @@ class EventExtractor:
             if role == "same_as_target" or (role in {"sentence", "salient"} and named_but_unknown):
                 continue  # the text names a recipient we cannot resolve: do not guess another
             actors, at = self._role(role, tok, sent, src, keep_same, places, joint, deplores)
-            if role.startswith("prep:") and role != "prep:of" and not actors \
+            # ("call for restraint" names what is asked, not of whom)
+            if role.startswith("prep:") and role not in {"prep:of", "prep:for"} and not actors \
                     and has_prep(tok, role[5:]):
                 named_but_unknown = True
             deplored = role == "patient" and deplores and at is not None and self._hostile_act(at)
@@ -619,6 +625,23 @@ class EventExtractor:
                     if pobj.dep_ == "pobj" and (found := self.res.place_actor(pobj)):
                         return found
         return []
+
+    def _adopters(self, tok: Token) -> list[Actor]:
+        """Who makes another's act its own ("Ghana shares Nigeria's condemnation of ...")."""
+        if tok.dep_ != "dobj" or lemma(tok.head, self.lex) not in self.lex.adopting_verbs:
+            return []
+        agent = self._agent_token(tok.head)
+        return self.res.resolve(agent) if agent is not None else []
+
+    def _others_clause(self, tok: Token, agents: list[Actor]) -> bool:
+        """Whether the trigger's that-clause tells what another party does ("warned that Belarus
+        was massing troops"), not what the agents will do ("warned that it would retaliate")."""
+        for comp in (c for c in tok.children if c.dep_ == "ccomp"):
+            subj = next((c for c in comp.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            found = self.res.resolve(subj) if subj is not None else []
+            if found and not any(same_party(a, b) for a in found for b in agents):
+                return True
+        return False
 
     def _joining_verb(self, tok: Token) -> Token | None:
         """The verb by which the agent joins others in the act `tok` ("joined X in condemning")."""

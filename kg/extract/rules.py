@@ -30,7 +30,7 @@ RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on
              "patient_not_lemmas_for", "source_not_forces", "on_negated",
              "requires_forces_or_person", "foreign_patient", "requires_dep", "requires_own_dep",
              "requires_complement_modal", "patient_lemmas_for", "not_if_forces",
-             "patient_head_only", "orderable", "mutual"}
+             "patient_head_only", "orderable", "mutual", "own_clause"}
 # Lexicon sections that are lists of lower-case single words, each matched against one token.
 WORD_SECTIONS = (
     "partitive_nouns", "personnel_nouns", "locative_preps", "first_person", "third_person",
@@ -40,7 +40,7 @@ WORD_SECTIONS = (
     "responsibility_verbs", "relative_pronouns", "reflexive_pronouns", "plural_pronouns",
     "definite_determiners", "country_nouns", "place_nouns", "pair_words", "list_determiners",
     "border_nouns", "owner_preps", "scene_preps", "location_preps", "shared_clause_deps", "joining_verbs",
-    "joining_preps", "party_nouns", "proxy_modifiers")
+    "joining_preps", "party_nouns", "proxy_modifiers", "adopting_verbs")
 # Sections of other shapes, each checked by its own parser in parse_lexicon.
 SHAPED_SECTIONS = ("sector_nouns", "comparators", "modality", "relative_dates", "lemma_fixes")
 LEXICON_KEYS = set(WORD_SECTIONS) | set(SHAPED_SECTIONS)
@@ -108,6 +108,7 @@ class Lexicon:
     joining_preps: frozenset[str]
     party_nouns: frozenset[str]
     proxy_modifiers: frozenset[str]
+    adopting_verbs: frozenset[str]
     owner_preps: frozenset[str]
     scene_preps: frozenset[str]
     location_preps: frozenset[str]
@@ -131,7 +132,7 @@ TOKEN_LISTS_BY_LEMMA = ("patient_lemmas_for", "patient_not_lemmas_for", "particl
 
 FLAG_OPTIONS = ("requires_forces", "requires_forces_patient", "target_optional",
                 "source_not_forces", "requires_forces_or_person", "not_if_forces",
-                "patient_head_only", "orderable", "mutual")
+                "patient_head_only", "orderable", "mutual", "own_clause")
 
 
 def _check_options(where: str, data: dict[str, Any]) -> None:
