@@ -28,6 +28,7 @@ from kg.extract.syntax import (
     purpose_clauses,
     ultimatum,
 )
+from kg.extract.verbs import cameo_events
 from kg.rdf.vocab import event_classes
 from kg.records import Actor, Article, Entity, Event, Evidence, Quantity, TimeValue
 
@@ -114,7 +115,7 @@ class EventExtractor:
             # a rule that needs a word beside its trigger ("hunger strike") is the more
             # specific reading: where it fires, the trigger's general rules do not
             rules.sort(key=lambda r: not r.opt("requires_word"))
-            specific = False
+            specific = fired = False
             for rule in rules:
                 if specific and not rule.opt("requires_word"):
                     break
@@ -122,11 +123,19 @@ class EventExtractor:
                     specific = specific or bool(rule.opt("requires_word"))
                     key = (event.event_class, _actor_key(event.source),
                            _actor_key(event.target), tok.i)
+                    fired = True
                     if key not in seen:
                         seen.add(key)
                         if event.event_type == "COUP" and event.modality == "asserted" \
                                 and event.target and event.target.country:
                             self.res.coups.append((tok.i, event.target.country))
+                        yield event
+            if pos == "VERB" and not fired:  # where kg's rules are silent, CAMEO's verb patterns
+                for event in cameo_events(self, tok, sent):
+                    key = (event.event_class, _actor_key(event.source),
+                           _actor_key(event.target), tok.i)
+                    if key not in seen:
+                        seen.add(key)
                         yield event
 
     # -- one rule at one trigger ------------------------------------------------------------
