@@ -115,7 +115,7 @@ class EventExtractor:
             # a rule that needs a word beside its trigger ("hunger strike") is the more
             # specific reading: where it fires, the trigger's general rules do not
             rules.sort(key=lambda r: not r.opt("requires_word"))
-            specific = fired = False
+            specific = False
             for rule in rules:
                 if specific and not rule.opt("requires_word"):
                     break
@@ -123,14 +123,13 @@ class EventExtractor:
                     specific = specific or bool(rule.opt("requires_word"))
                     key = (event.event_class, _actor_key(event.source),
                            _actor_key(event.target), tok.i)
-                    fired = True
                     if key not in seen:
                         seen.add(key)
                         if event.event_type == "COUP" and event.modality == "asserted" \
                                 and event.target and event.target.country:
                             self.res.coups.append((tok.i, event.target.country))
                         yield event
-            if pos == "VERB" and not fired:  # where kg's rules are silent, CAMEO's verb patterns
+            if pos == "VERB" and not rules:  # where kg's rules are silent, CAMEO's verb patterns
                 for event in cameo_events(self, tok, sent):
                     key = (event.event_class, _actor_key(event.source),
                            _actor_key(event.target), tok.i)
