@@ -110,7 +110,7 @@ def test_generated_file_loads_and_compiles_by_verb() -> None:
     table = load_verb_patterns()
     assert load_verb_patterns() is table  # once per process
     assert any(p.target == "prep:from" and p.plover == "RETREAT" for p in table[("retreat", None)])
-    assert set(p.event_class for ps in table.values() for p in ps) <= set(generic_classes().values())
+    assert {p.event_class for ps in table.values() for p in ps} <= set(generic_classes().values())
 
 
 def test_bad_generated_lines_name_file_and_line() -> None:

@@ -281,7 +281,7 @@ def parse_dictionary(text: str, crosswalk: dict[str, str]) -> Iterator[VerbPatte
                 object_words=tuple(roles["object_words"]),  # type: ignore[arg-type]
                 preps=tuple(roles["preps"]), pattern=pattern)  # type: ignore[arg-type]
 
-    default = {"source": "agent", "target": "dobj", "subject": (), "object": (),
+    default: dict[str, object] = {"source": "agent", "target": "dobj", "subject": (), "object": (),
                "object_words": (), "preps": [], "particle": None}
     for i in range(start + 1, len(lines)):
         raw, lineno = lines[i], i + 1
