@@ -163,6 +163,8 @@ def extract(paths: tuple[str, ...], fmt: str, explain: bool, date: dt.date | Non
                           f"{e.target.label if e.target else '-'}"
                     click.echo(f"{e.event_type:10} {e.modality:12} {who}\n"
                                f"    rule {e.evidence.rule}: {', '.join(e.evidence.tokens)}\n"
+                               + (f"    CAMEO {e.evidence.cameo} at {e.evidence.dictionary_line}\n"
+                                  if e.evidence.cameo else "") +
                                f"    \"{' '.join(e.evidence.sentence.split())}\"")
         elif fmt == "turtle":
             data = api.export(store, "trig", None) or b""

@@ -135,6 +135,8 @@ class Evidence:
     trigger_start: int
     trigger_end: int
     tokens: tuple[str, ...] = ()  # the tokens the rule matched, for --explain
+    cameo: str | None = None  # the CAMEO code, where a CAMEO verb pattern produced the fact
+    dictionary_line: str | None = None  # where that pattern is ("CAMEO.2.0.txt:6918")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from kg.extract.syntax import (
     purpose_clauses,
     ultimatum,
 )
+from kg.extract.verbs import cameo_events
 from kg.rdf.vocab import event_classes
 from kg.records import Actor, Article, Entity, Event, Evidence, Quantity, TimeValue
 
@@ -138,6 +139,13 @@ class EventExtractor:
                         if event.event_type == "ASSAULT" and event.modality == "asserted" \
                                 and event.source is not None:
                             self.assaults.append((tok.i, event.source))
+                        yield event
+            if pos == "VERB" and not rules:  # where kg's rules are silent, CAMEO's verb patterns
+                for event in cameo_events(self, tok, sent):
+                    key = (event.event_class, _actor_key(event.source),
+                           _actor_key(event.target), tok.i)
+                    if key not in seen:
+                        seen.add(key)
                         yield event
 
     # -- one rule at one trigger ------------------------------------------------------------

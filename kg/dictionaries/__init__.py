@@ -1,0 +1,1 @@
+"""Importers that turn external coding dictionaries into kg's generated rule data."""
