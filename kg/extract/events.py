@@ -220,10 +220,10 @@ class EventExtractor:
             if not target.actors and not rule.opt("target_optional"):
                 continue
             recipients = target.actors
-            if not pairs_from_target and target.role != "between" and \
+            if not pairs_from_target and target.role == "patient" and \
                     not self.classes[cls].joint and len(source.actors) > 1:
-                # "A, B and C severed their relations with D": the co-agents act together,
-                # they are not each other's recipients
+                # "A, B and C severed their relations with D": what the co-agents act on
+                # together is not each other (but signatories of a pact do sign with each other)
                 recipients = [a for a in recipients if a not in source.actors]
                 if not recipients and target.actors:
                     continue
