@@ -35,8 +35,10 @@ def _matchers(nlp: Language) -> tuple[PhraseMatcher, PhraseMatcher]:
     for name, entry_id, is_demonym in gaz.surface_forms():
         key = DEMONYM_PREFIX + entry_id if is_demonym else entry_id
         # Multi-word names also match in any case ("Malian armed forces"); short ones only as written
-        # so that the pronoun "us" is never the United States.
-        by_key.setdefault((name, " " in name and len(name) > 6), []).append(key)
+        # so that the pronoun "us" is never the United States. Generated names (thousands, checked
+        # by no one) only as written: "Popular Resistance Committees" but not a headline's words.
+        any_case = " " in name and len(name) > 6 and (is_demonym or not gaz.entries[entry_id].generated)
+        by_key.setdefault((name, any_case), []).append(key)
     for (name, any_case), keys in by_key.items():
         pattern = nlp.make_doc(name)
         for key in set(keys):

@@ -1,0 +1,1 @@
+"""Importers that turn external actor dictionaries into kg gazetteer files."""
