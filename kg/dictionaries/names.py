@@ -36,12 +36,12 @@ def _case_part(part: str, first: bool, last: bool) -> str:
         return low
     if any(c.isdigit() for c in part) or "." in part or not re.search(r"[AEIOUY]", part.upper()):
         return part.upper()  # "U.N.", "M23", "PKK": written as acronyms
-    head, _, tail = low.partition("'")
+    head, apostrophe, tail = low.partition("'")
     word = head[:1].upper() + head[1:]
     if word.startswith("Mc") and len(word) > 2:
         word = "Mc" + word[2:3].upper() + word[3:]
-    if tail:  # "People's" but "O'Brien"
-        word += "'" + (tail if len(tail) == 1 else tail[:1].upper() + tail[1:])
+    if apostrophe:  # "People's", "Peoples'" but "O'Brien"
+        word += "'" + (tail if len(tail) <= 1 else tail[:1].upper() + tail[1:])
     return word
 
 
