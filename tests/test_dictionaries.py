@@ -210,3 +210,8 @@ def test_committed_generated_files_are_what_the_importer_makes() -> None:
 def test_the_command_reports_a_missing_source(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--source", str(tmp_path), "--target", str(tmp_path / "out")]) == 1
     assert "no Phoenix dictionaries" in capsys.readouterr().err
+
+
+def test_the_importer_word_lists_load() -> None:
+    lists = importer.word_lists()
+    assert "PRESIDENT" in lists["title_words"] and "ORGANIZATION" in lists["org_words"]

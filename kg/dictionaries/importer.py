@@ -4,15 +4,18 @@ kg/data/gazetteer/generated/ (see the README written there)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import yaml
+
 from kg.dictionaries import phoenix
 from kg.dictionaries.names import clean_name, is_usable
-from kg.errors import KGError
+from kg.errors import DataError, KGError
 from kg.link.gazetteer import COLUMNS, parse_tsv
 
 DICTIONARY_DIR = Path("petrarch2") / "dictionaries"
@@ -20,24 +23,26 @@ PREFIX = "phx-"
 # Persons are imported if a government or military role of theirs ran to this day or later.
 PERSON_ROLE_END = dt.date(2005, 1, 1)
 SECTORS = {"GOV": "government", "MIL": "military"}
-# Words that make a name a title or a body rather than a person ("PRESIDENT_OBAMA").
-TITLE_WORDS = frozenset("""MR MR. MRS MRS. MS DR DR. PRESIDENT PRESIDENT-ELECT VICE PRIME MINISTER
-SECRETARY SENATOR GOVERNOR GENERAL GEN GEN. COLONEL COL. MAJOR CAPTAIN ADMIRAL KING QUEEN PRINCE
-EMIR SULTAN AMBASSADOR ENVOY CHIEF MAYOR SPEAKER LEADER JUDGE JUSTICE ADMINISTRATION GOVERNMENT
-MINISTRY ARMY PARTY COUNCIL FORCES OFFICE DEPARTMENT REGIME CABINET SENATE CONGRESS
-PARLIAMENT DEPUTY FOREIGN DEFENSE DEFENCE INTERIOR REP REP. SEN SEN. GOV GOV. LT LT. SGT
-FORMER OPPOSITION SPOKESMAN SPOKESWOMAN MINISTER-PRESIDENT""".split())
-# An international-file record is an organisation only if its name says so, or is an acronym
-# (the file also lists the organisations' staff, without a marker).
-ORG_WORDS = frozenset("""ORGANIZATION ORGANISATION UNION COUNCIL COMMISSION COMMITTEE BANK FUND
-AGENCY COURT TRIBUNAL ASSOCIATION COMMUNITY LEAGUE FORUM CONFERENCE ASSEMBLY PARLIAMENT PROGRAMME
-PROGRAM MISSION SECRETARIAT PANEL INSTITUTE CENTRE CENTER AUTHORITY TREATY PACT ALLIANCE
-COOPERATION BUREAU BOARD FEDERATION PARTNERSHIP INITIATIVE COALITION NATIONS FORCE OPERATION
-SECURITY""".split())
-# Names of office holders, not of the organisation ("President of the World Bank").
-OFFICE_WORDS = frozenset("""PRESIDENT SECRETARY SECRETARY-GENERAL CHIEF ENVOY SPOKESMAN SPOKESWOMAN
-DIRECTOR HEAD CHAIRMAN CHAIR RAPPORTEUR MONITOR REPRESENTATIVE COMMISSIONER AMBASSADOR OFFICIAL
-OFFICIALS STAFF RESIDENT PEACEKEEPER PEACEKEEPERS OBSERVER OBSERVERS SPECIAL""".split())
+WORDS_FILE = "phoenix.yaml"
+WORD_LISTS = ("title_words", "org_words", "office_words")
+
+
+@functools.lru_cache(maxsize=1)
+def word_lists() -> dict[str, frozenset[str]]:
+    """The word lists of kg/data/dictionaries/phoenix.yaml, validated.
+
+    Raises:
+        DataError: on a missing or unknown list, or a list that is not of upper-case words.
+    """
+    text = (resources.files("kg") / "data" / "dictionaries" / WORDS_FILE).read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    where = f"kg/data/dictionaries/{WORDS_FILE}"
+    if not isinstance(data, dict) or set(data) != set(WORD_LISTS):
+        raise DataError(f"{where}: expected exactly the keys {', '.join(WORD_LISTS)}")
+    for key, words in data.items():
+        if not isinstance(words, list) or not all(isinstance(w, str) and w == w.upper() for w in words):
+            raise DataError(f"{where}: {key}: expected a list of upper-case words")
+    return {key: frozenset(words) for key, words in data.items()}
 
 
 @dataclass(frozen=True)
@@ -101,9 +106,9 @@ def armed_groups(records: Iterable[phoenix.ActorRecord], is_word: Callable[[str]
 
 def _is_org_name(raw: str) -> bool:
     words = set(re.split(r"[_\s]+", raw.upper().strip("_ ")))
-    if words & OFFICE_WORDS:
+    if words & word_lists()["office_words"]:
         return False
-    return bool(words & ORG_WORDS) or (len(words) == 1 and len(raw.strip("_ ")) <= 8)
+    return bool(words & word_lists()["org_words"]) or (len(words) == 1 and len(raw.strip("_ ")) <= 8)
 
 
 def organisations(records: Iterable[phoenix.ActorRecord], is_word: Callable[[str], bool]) -> Iterator[Row]:
@@ -120,7 +125,7 @@ def organisations(records: Iterable[phoenix.ActorRecord], is_word: Callable[[str
 
 def _is_person_name(raw: str) -> bool:
     words = [w for w in re.split(r"[_\s]+", raw.upper().strip("_ ")) if w]
-    return len(words) >= 2 and not (set(words) & TITLE_WORDS)
+    return len(words) >= 2 and not (set(words) & word_lists()["title_words"])
 
 
 def people(records: Iterable[phoenix.ActorRecord], states: dict[str, str]) -> Iterator[Row]:

@@ -93,6 +93,4 @@ def is_usable(name: str, is_word: Callable[[str], bool]) -> bool:
         parts = [p for p in name.lower().split("-") if p and p != "al"]
         return not (is_word(name.lower()) or all(is_word(p) for p in parts))
     content = [w for w in words if w.lower() not in SMALL_WORDS]
-    if len(content) <= 2 and all(is_word(w.lower().strip(".")) for w in content):
-        return False
-    return True
+    return not (len(content) <= 2 and all(is_word(w.lower().strip(".")) for w in content))
