@@ -215,3 +215,24 @@ def test_the_command_reports_a_missing_source(tmp_path: Path, capsys: pytest.Cap
 def test_the_importer_word_lists_load() -> None:
     lists = importer.word_lists()
     assert "PRESIDENT" in lists["title_words"] and "ORGANIZATION" in lists["org_words"]
+
+
+def test_generated_names_match_only_as_written() -> None:
+    from kg.link.mentions import find_mentions
+    from kg.nlp.pipeline import load_nlp
+
+    nlp = load_nlp()
+    written = nlp("Fighters of the Aden Abyan Islamic Army attacked a convoy.")
+    assert [m.entity.id for m in find_mentions(written, nlp)] == ["phx-aden-abyan-islamic-army"]
+    lowered = nlp("fighters of the aden abyan islamic army attacked a convoy.")
+    assert not [m for m in find_mentions(lowered, nlp) if m.entity.id.startswith("phx-")]
+
+
+def test_pattern_docs_are_tokenised_as_the_tokenizer_would() -> None:
+    from kg.link.mentions import pattern_doc
+    from kg.nlp.pipeline import load_nlp
+
+    nlp = load_nlp()
+    for name in ("Aden Abyan Islamic Army", "People's War Group", "U.N. Security Council",
+                 "al-Qaeda in the Islamic Maghreb", "Cannot Group"):
+        assert [t.text for t in pattern_doc(nlp, name)] == [t.text for t in nlp.make_doc(name)]

@@ -15,7 +15,7 @@ SMALL_WORDS = frozenset({"a", "an", "and", "at", "by", "de", "del", "der", "des"
 # Two-letter acronyms that are not words, written upper case inside longer names ("UN Mission").
 SHORT_ACRONYMS = frozenset({"UN", "EU", "AU", "UK", "US", "DR"})
 _PARENS = re.compile(r"\(([^()]*)\)")
-_ACRONYM = re.compile(r"[A-Z][A-Z0-9&-]{1,7}")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&-]{1,6}")
 
 
 @dataclass(frozen=True)
