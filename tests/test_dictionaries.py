@@ -236,3 +236,9 @@ def test_pattern_docs_are_tokenised_as_the_tokenizer_would() -> None:
     for name in ("Aden Abyan Islamic Army", "People's War Group", "U.N. Security Council",
                  "al-Qaeda in the Islamic Maghreb", "Cannot Group"):
         assert [t.text for t in pattern_doc(nlp, name)] == [t.text for t in nlp.make_doc(name)]
+
+
+def test_a_kunya_alone_is_no_armed_group_name() -> None:
+    text = "ABU_SAYYAF__ [IMGSEAMUSASF]\nABU_SALEM [IMGSEAMUSASF]\n+SALEM_BRIGADE_OF_ISLAM_\n"
+    rows = list(importer.armed_groups(parse_actors(text, "mns.txt"), is_word))
+    assert [(r.label, r.aliases) for r in rows] == [("Abu Sayyaf", ()), ("Salem Brigade of Islam", ())]

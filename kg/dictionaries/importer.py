@@ -24,7 +24,7 @@ PREFIX = "phx-"
 PERSON_ROLE_END = dt.date(2005, 1, 1)
 SECTORS = {"GOV": "government", "MIL": "military"}
 WORDS_FILE = "phoenix.yaml"
-WORD_LISTS = ("title_words", "org_words", "office_words")
+WORD_LISTS = ("title_words", "org_words", "office_words", "kunya_words", "group_kunyas")
 
 
 @functools.lru_cache(maxsize=1)
@@ -95,11 +95,17 @@ def _names(raws: Iterable[str], is_word: Callable[[str], bool],
     return list(out.values())
 
 
+def _is_not_kunya(raw: str) -> bool:
+    words = [w for w in re.split(r"[_\s]+", raw.upper().strip("_ ")) if w]
+    return not (len(words) == 2 and words[0] in word_lists()["kunya_words"]
+                and "_".join(words) not in word_lists()["group_kunyas"])
+
+
 def armed_groups(records: Iterable[phoenix.ActorRecord], is_word: Callable[[str], bool]) -> Iterator[Row]:
     """Every MilNonState record with a usable name, as an ArmedGroup with no country: these groups
     are not instruments of a state."""
     for rec in records:
-        names = _names((rec.name, *rec.synonyms), is_word)
+        names = _names((rec.name, *rec.synonyms), is_word, keep=_is_not_kunya)
         if names:
             yield Row(PREFIX + _slug(names[0]), "ArmedGroup", names[0], tuple(names[1:]), rec.source)
 
