@@ -1,5 +1,9 @@
 """The gazetteer: canonical entities (states, places, institutions, organisations, groups, people)
-loaded from the TSV files in kg/data/gazetteer and validated on load."""
+loaded from the TSV files in kg/data/gazetteer and validated on load.
+
+The hand-made files are read first, then the files in kg/data/gazetteer/generated/ (imported
+from external dictionaries by kg.dictionaries). Those carry a 12th column, `source`, and lose
+every name a hand-made row already uses: the hand-made data always wins."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 
 from kg.errors import DataError
@@ -21,6 +25,9 @@ TYPES = {"State", "City", "Institution", "Organisation", "Mission", "ArmedGroup"
 SECTORS = {"", "government", "military", "junta"}
 FILES = ("states.tsv", "places.tsv", "institutions.tsv", "organisations.tsv",
          "armed_groups.tsv", "people.tsv")
+GENERATED_DIR = "generated"
+GENERATED_COLUMNS = [*COLUMNS, "source"]
+_SOURCE = re.compile(r"^[\w.-]+:\d+$")  # dictionary file and line
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -32,6 +39,11 @@ class Entry:
     sector: str | None  # for institutions and capitals: which part of the state they stand for
     demonyms: tuple[str, ...]
     terms: tuple[tuple[str, str], ...]  # (valid_from, valid_to) pairs; "" for an open bound
+    source: str | None = None  # generated rows: the external dictionary's file:line
+
+    @property
+    def generated(self) -> bool:
+        return self.source is not None
 
     def valid_on(self, day: dt.date | None) -> bool:
         """Whether the entry's role holds on `day` (always, when the day or the terms are unknown)."""
@@ -108,25 +120,55 @@ def _parse_row(fname: str, lineno: int, row: dict[str, str]) -> Entry:
             if value and not _ISO_DATE.match(value):
                 raise fail(f"{col} {value!r} is not an ISO date")
     terms = tuple((a, b) for a, b in zip(starts, ends) if a or b)
+    source = row.get("source")
+    if source is not None and not _SOURCE.match(source):
+        raise fail(f"source {source!r} is not a file:line reference")
     entity = Entity(
         id=row["id"], type=row["type"], label=row["label"], country=row["country"] or None,
         wikidata=row["wikidata"] or None, aliases=_split(row["aliases"]), office=row["office"] or None,
     )
-    return Entry(entity, row["sector"] or None, _split(row["demonyms"]), terms)
+    return Entry(entity, row["sector"] or None, _split(row["demonyms"]), terms, source)
 
 
-def parse_tsv(fname: str, text: str) -> Iterator[Entry]:
-    """Parse one gazetteer file; raise DataError naming the file and line of any bad row."""
+def parse_tsv(fname: str, text: str, generated: bool = False) -> Iterator[Entry]:
+    """Parse one gazetteer file; raise DataError naming the file and line of any bad row.
+
+    Args:
+        fname: the file's name, for error messages.
+        text: its content.
+        generated: whether it is a generated file, whose rows end with a `source` column.
+    """
+    columns = GENERATED_COLUMNS if generated else COLUMNS
     lines = text.splitlines()
-    if not lines or lines[0].split("\t") != COLUMNS:
-        raise DataError(f"{fname}:1: header must be the columns {' '.join(COLUMNS)}")
+    if not lines or lines[0].split("\t") != columns:
+        raise DataError(f"{fname}:1: header must be the columns {' '.join(columns)}")
     reader = csv.reader(lines[1:], delimiter="\t", quoting=csv.QUOTE_NONE)
     for lineno, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) != len(COLUMNS):
-            raise DataError(f"{fname}:{lineno}: expected {len(COLUMNS)} columns, found {len(cells)}")
-        yield _parse_row(fname, lineno, dict(zip(COLUMNS, (c.strip() for c in cells))))
+        if len(cells) != len(columns):
+            raise DataError(f"{fname}:{lineno}: expected {len(columns)} columns, found {len(cells)}")
+        yield _parse_row(fname, lineno, dict(zip(columns, (c.strip() for c in cells))))
+
+
+def curated_wins(curated: list[tuple[str, Entry]],
+                 generated: list[tuple[str, Entry]]) -> list[tuple[str, Entry]]:
+    """The generated entries without the names (labels, aliases, demonyms) that a hand-made entry
+    or an earlier generated one already has, compared case-insensitively; an entry left with no
+    name is dropped, one that lost its label is labelled by its first remaining alias."""
+    taken = {n.lower() for _, e in curated
+             for n in (e.entity.label, *e.entity.aliases, *e.demonyms)}
+    kept: list[tuple[str, Entry]] = []
+    for fname, entry in generated:
+        ent = entry.entity
+        names = [n for n in (ent.label, *ent.aliases) if n.lower() not in taken]
+        if not names:
+            continue
+        taken.update(n.lower() for n in names)
+        if len(names) != 1 + len(ent.aliases):
+            entry = replace(entry, entity=replace(ent, label=names[0], aliases=tuple(names[1:])))
+        kept.append((fname, entry))
+    return kept
 
 
 def build(entries: list[tuple[str, Entry]]) -> Gazetteer:
@@ -148,7 +190,9 @@ def build(entries: list[tuple[str, Entry]]) -> Gazetteer:
                     ids.append(ent.id)
         for dem in entry.demonyms:
             gaz.demonyms.setdefault(dem, ent.id)
-        if ent.type == "Person":
+        # Generated people are found by their full names only: their terms end with the
+        # dictionary (an open term is "open in 2014"), and "Mohamed al-Kani" is not Mathieu Kani.
+        if ent.type == "Person" and not entry.generated:
             for name in {n.split()[-1] for n in (ent.label, *ent.aliases) if " " in n}:
                 ids = gaz.surnames.setdefault(name, [])
                 if ent.id not in ids:
@@ -166,4 +210,12 @@ def load_gazetteer() -> Gazetteer:
         if not res.is_file():
             raise DataError(f"gazetteer file missing: kg/data/gazetteer/{name}")
         entries.extend((name, e) for e in parse_tsv(name, res.read_text(encoding="utf-8")))
-    return build(entries)
+    generated: list[tuple[str, Entry]] = []
+    gen_folder = folder / GENERATED_DIR
+    if gen_folder.is_dir():
+        for res in sorted((r for r in gen_folder.iterdir() if r.name.endswith(".tsv")),
+                          key=lambda r: r.name):
+            name = f"{GENERATED_DIR}/{res.name}"
+            generated.extend((name, e) for e in
+                             parse_tsv(name, res.read_text(encoding="utf-8"), generated=True))
+    return build(entries + curated_wins(entries, generated))
