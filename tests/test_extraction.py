@@ -592,3 +592,14 @@ def test_a_warning_about_another_partys_act_is_no_threat() -> None:
         "Lithuania warned that Belarus was massing troops on the border.")))
     assert "LTU THREATEN BLR" in triples(events(
         "Lithuania warned that it would close the border with Belarus."))
+
+
+def test_what_an_act_demonstrates_is_no_demonstration() -> None:
+    assert not any(" PROTEST " in t for t in triples(events(
+        "The raid demonstrates that the Kenyan army remains capable.")))
+
+
+def test_coagents_withdraw_from_their_own_areas_not_from_each_other() -> None:
+    asserted = triples(events("Troops from Angola and Zambia withdrew from their current areas "
+                              "of responsibility in May."))
+    assert not {"AGO RETREAT ZMB", "ZMB RETREAT AGO"} & asserted

@@ -220,8 +220,8 @@ class EventExtractor:
             if not target.actors and not rule.opt("target_optional"):
                 continue
             recipients = target.actors
-            if not pairs_from_target and target.role == "patient" and \
-                    not self.classes[cls].joint and len(source.actors) > 1:
+            if not pairs_from_target and target.role not in {"sentence", "salient", "between"} \
+                    and not self.classes[cls].joint and len(source.actors) > 1:
                 # "A, B and C severed their relations with D": what the co-agents act on
                 # together is not each other (but signatories of a pact do sign with each other)
                 recipients = [a for a in recipients if a not in source.actors]
@@ -292,6 +292,9 @@ class EventExtractor:
         if modals and not any(a.dep_ == "aux" and a.lower_ in modals
                               for c in tok.children if c.dep_ == "ccomp" for a in c.children):
             return False
+        if lem in rule.opt("intransitive_lemmas", ()) and any(
+                c.dep_ in {"dobj", "ccomp"} for c in tok.children):
+            return False  # "the attack demonstrates that ...": no demonstration
         deps = rule.opt("requires_dep")
         if deps and not any(c.dep_ in deps for c in tok.children):
             return False

@@ -30,7 +30,7 @@ RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on
              "patient_not_lemmas_for", "source_not_forces", "on_negated",
              "requires_forces_or_person", "foreign_patient", "requires_dep", "requires_own_dep",
              "requires_complement_modal", "patient_lemmas_for", "not_if_forces",
-             "patient_head_only", "orderable", "mutual", "own_clause"}
+             "patient_head_only", "orderable", "mutual", "own_clause", "intransitive_lemmas"}
 # Lexicon sections that are lists of lower-case single words, each matched against one token.
 WORD_SECTIONS = (
     "partitive_nouns", "personnel_nouns", "locative_preps", "first_person", "third_person",
@@ -126,7 +126,7 @@ def _check_role(where: str, role: str) -> None:
 # Word lists of a rule, each entry matched against one token (its form or lemma): a phrase there
 # can never match. A phrase is a trigger with `requires_word` ("state" needing "emergency").
 TOKEN_LISTS = ("lemmas", "patient_lemmas", "requires_word", "particle",
-               "requires_complement_modal")
+               "requires_complement_modal", "intransitive_lemmas")
 TOKEN_LISTS_BY_LEMMA = ("patient_lemmas_for", "patient_not_lemmas_for", "particle_for")
 
 
