@@ -226,8 +226,8 @@ class ActorResolver:
         if low == "country" and self._is_definite(tok):
             state = self.antecedent(tok, exclude)
             return [Actor(state)] if state else []
-        if tok.pos_ == "NOUN" and not as_place and (leader := self._leader(tok, depth)):
-            return leader  # "the Saudi-led coalition" acts for Saudi Arabia
+        if tok.pos_ == "NOUN" and not as_place and (leaders := self._leader(tok, depth)):
+            return leaders  # "the Saudi-led coalition" acts for Saudi Arabia
         if tok.pos_ == "NOUN" and not as_place:
             return self._in_modifiers(tok, depth, preps=frozenset({"of", "by", "from"}) if (
                 tok.lemma_.lower() in lex.message_nouns) else frozenset({"of", "by"}))

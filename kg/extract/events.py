@@ -475,9 +475,9 @@ class EventExtractor:
                              and (found := res.resolve(c))), None)
             return found_at if found_at else ([], None)
         if role == "modified":  # "Iranian-backed Houthi rebels": the Houthis
-            head = tok.head if tok.dep_ in {"amod", "compound", "acl"} else None
-            return (res.resolve(head), head) if head is not None and head.i != tok.i \
-                else ([], None)
+            if tok.dep_ not in {"amod", "compound", "acl"} or tok.head.i == tok.i:
+                return [], None
+            return res.resolve(tok.head), tok.head
         if role == "own_state":  # "Chad lifted its curfew", "police arrested protesters"
             state = res.gazetteer.state(src.country) if src is not None and src.country else None
             return ([Actor(state)], None) if state else ([], None)
