@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -187,18 +188,23 @@ def parse_rule(where: str, data: Any) -> Rule:
                 tuple(data["source"]), tuple(data["target"]), tuple(data["examples"]), options)
 
 
-def parse_rules(fname: str, text: str) -> list[Rule]:
-    """Parse a JSONL rule file; ids must be unique."""
-    rules: list[Rule] = []
-    seen: set[str] = set()
+def jsonl_lines(fname: str, text: str) -> Iterator[tuple[str, Any]]:
+    """(file:line, parsed JSON) per non-blank line; DataError naming the line on invalid JSON."""
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         where = f"{fname}:{lineno}"
         try:
-            data = json.loads(line)
+            yield where, json.loads(line)
         except json.JSONDecodeError as exc:
             raise DataError(f"{where}: invalid JSON: {exc.msg}") from None
+
+
+def parse_rules(fname: str, text: str) -> list[Rule]:
+    """Parse a JSONL rule file; ids must be unique."""
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for where, data in jsonl_lines(fname, text):
         rule = parse_rule(where, data)
         if rule.id in seen:
             raise DataError(f"{where}: duplicate rule id {rule.id!r}")

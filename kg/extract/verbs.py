@@ -10,7 +10,6 @@ the rest of the sentence. Which PLOVER types and codes are used is curated in ca
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -21,7 +20,7 @@ from rdflib import RDFS
 from spacy.tokens import Span, Token
 
 from kg.errors import DataError
-from kg.extract.rules import Rule
+from kg.extract.rules import Rule, jsonl_lines
 from kg.extract.syntax import lemma, modality_of
 from kg.rdf.vocab import KG, event_classes, ontology
 from kg.records import Actor, Event
@@ -127,17 +126,7 @@ def parse_pattern(where: str, data: Any) -> CameoPattern:
 
 def parse_patterns(fname: str, text: str) -> list[tuple[CameoPattern, str]]:
     """(pattern, its source role) per line of the generated file."""
-    out = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{fname}:{lineno}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{where}: invalid JSON: {exc.msg}") from None
-        out.append((parse_pattern(where, data), data["source"]))
-    return out
+    return [(parse_pattern(where, data), data["source"]) for where, data in jsonl_lines(fname, text)]
 
 
 @dataclass(frozen=True)
