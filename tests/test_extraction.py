@@ -603,3 +603,9 @@ def test_coagents_withdraw_from_their_own_areas_not_from_each_other() -> None:
     asserted = triples(events("Troops from Angola and Zambia withdrew from their current areas "
                               "of responsibility in May."))
     assert not {"AGO RETREAT ZMB", "ZMB RETREAT AGO"} & asserted
+
+
+def test_a_named_war_is_still_an_event() -> None:
+    evs = events("Eritrea and Ethiopia fought the Eritrean-Ethiopian War between 1998 and 2000; "
+                 "the war between Eritrea and Ethiopia killed tens of thousands.")
+    assert {"ERI ASSAULT ETH", "ETH ASSAULT ERI"} <= triples(evs)
