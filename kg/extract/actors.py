@@ -52,6 +52,26 @@ def is_forces(actor: Actor) -> bool:
     return actor.sector in FORCE_SECTORS or actor.entity.type in FORCE_TYPES
 
 
+def same_party(a: Actor, b: Actor) -> bool:
+    """Whether two actors are one side: the same entity, or parts of the same state. A person or
+    group inside a state is a party of its own (civil wars: "Haftar's forces withdrew from
+    western Libya")."""
+    if a.entity.id == b.entity.id:
+        return True
+    state_side = {"State", "Institution"}
+    return (a.country is not None and a.country == b.country
+            and a.entity.type in state_side and b.entity.type in state_side)
+
+
+@dataclass
+class Found:
+    """Actors a role yielded, with the token they came from."""
+
+    actors: list[Actor]
+    token: Token | None
+    role: str
+
+
 def _conjuncts(tok: Token) -> list[Token]:
     """The token's conjuncts, also where the parser broke the list: in "A, B, and C" it may
     take B for a modifier of A (npadvmod) or its apposition, and join C to B only."""
@@ -236,12 +256,19 @@ class ActorResolver:
     def _leader(self, tok: Token, depth: int) -> list[Actor]:
         """Who leads a body named as "X-led" ("the US-led coalition", "a French-led mission")."""
         for led in (c for c in tok.children if c.lower_ == "led" and c.dep_ in MODIFIER_DEPS):
-            for c in led.children:
-                if c.dep_ in {"npadvmod", "amod", "compound", "nmod"} and c.i < led.i:
-                    found = self._resolve_one(c, False, depth + 1)
-                    if found:
-                        return found
+            found, _ = self.hyphen_modifier(led)
+            if found:
+                return found
         return []
+
+    def hyphen_modifier(self, tok: Token) -> tuple[list[Actor], Token | None]:
+        """The actors named before a participle of a compound adjective, with their token:
+        Iran in "Iranian-backed", the US in "US-led"."""
+        for c in tok.children:
+            if c.dep_ in {"npadvmod", "amod", "compound", "nmod"} and c.i < tok.i \
+                    and (found := self.resolve(c)):
+                return found, c
+        return [], None
 
     def _pronoun_antecedent(self, tok: Token, depth: int) -> list[Actor]:
         """What "it", "its", "they" or "their" refers to: the subject of the clause a possessive

@@ -7,11 +7,10 @@ One event is emitted per (source, target) pair, so coordinated actors give one e
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.actors import FORCE_SECTORS, ActorResolver, is_forces
+from kg.extract.actors import FORCE_SECTORS, ActorResolver, Found, is_forces, same_party
 from kg.extract.attributes import normalise_date, quantity
 from kg.extract.rules import Lexicon, Rule
 from kg.extract.syntax import (
@@ -60,15 +59,6 @@ def _antecedent(noun: Token) -> Token:
             return next((c for c in holder.children if c.dep_ == "nsubj"), noun)
         break
     return noun
-
-
-@dataclass
-class Found:
-    """Actors a role yielded, with the token they came from."""
-
-    actors: list[Actor]
-    token: Token | None
-    role: str
 
 
 class EventExtractor:
@@ -471,10 +461,7 @@ class EventExtractor:
                 return partners  # "Mali and Niger met in Accra": with each other, not Ghana
             return self._sentence_state(tok, sent, src, one_sided=keep_same)
         if role == "hyphen_agent":  # "Iranian-backed militias": Iran
-            found_at = next(((found, c) for c in tok.children
-                             if c.dep_ in {"npadvmod", "amod", "compound", "nmod"} and c.i < tok.i
-                             and (found := res.resolve(c))), None)
-            return found_at if found_at else ([], None)
+            return res.hyphen_modifier(tok)
         if role == "modified":  # "Iranian-backed Houthi rebels": the Houthis
             if tok.dep_ not in {"amod", "compound", "acl"} or tok.head.i == tok.i:
                 return [], None
@@ -936,14 +923,3 @@ def _in_a_name(tok: Token) -> bool:
 
 def _actor_key(actor: Actor | None) -> str | None:
     return None if actor is None else f"{actor.entity.id}/{actor.sector}"
-
-
-def same_party(a: Actor, b: Actor) -> bool:
-    """Whether two actors are one side: the same entity, or parts of the same state. A person or
-    group inside a state is a party of its own (civil wars: "Haftar's forces withdrew from
-    western Libya")."""
-    if a.entity.id == b.entity.id:
-        return True
-    state_side = {"State", "Institution"}
-    return (a.country is not None and a.country == b.country
-            and a.entity.type in state_side and b.entity.type in state_side)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -20,10 +20,11 @@ from rdflib import RDFS
 from spacy.tokens import Span, Token
 
 from kg.errors import DataError
-from kg.extract.rules import Rule, jsonl_lines
+from kg.extract.actors import Found, same_party
+from kg.extract.rules import Lexicon, Rule, jsonl_lines
 from kg.extract.syntax import lemma, modality_of
 from kg.rdf.vocab import KG, event_classes, ontology
-from kg.records import Actor, Event
+from kg.records import Event
 
 if TYPE_CHECKING:
     from kg.extract.events import EventExtractor
@@ -176,7 +177,7 @@ def load_verb_patterns() -> dict[tuple[str, str | None], tuple[CameoPattern, ...
     return {k: tuple(sorted(v, key=lambda p: -p.specificity)) for k, v in table.items()}
 
 
-def _has(tok: Token | None, words: frozenset[str], lex: Any) -> bool:
+def _has(tok: Token | None, words: frozenset[str], lex: Lexicon) -> bool:
     return tok is not None and (tok.lower_ in words or lemma(tok, lex) in words)
 
 
@@ -190,7 +191,7 @@ def _pobj(prep: Token) -> Token | None:
 
 
 def _matches(p: CameoPattern, tok: Token, agent: Token | None, obj: Token | None,
-             lex: Any) -> Token | None:
+             lex: Lexicon) -> Token | None:
     """The token naming the pattern's target where the verb's dependents fit it, else None."""
     if p.subject and not _has(agent, p.subject, lex):
         return None
@@ -234,28 +235,19 @@ def cameo_events(ex: EventExtractor, tok: Token, sent: Span) -> Iterator[Event]:
         if at is None:
             continue
         targets = ex.res.resolve(at)
-        pairs = [(s, t) for s in sources for t in targets if not same_side(s, t)]
+        pairs = [(s, t) for s in sources for t in targets if not same_party(s, t)]
         if not pairs:
             continue
         modality, future = modality_of(tok, sent, ex.lex)
         if future:
             modality = "hypothetical"
         rule = Rule(p.id, p.event_class, "VERB", frozenset({p.verb}), ("agent",), (p.target,), ())
-        from kg.extract.events import Found
-
-        found_src, found_tgt = Found(sources, agent, "agent"), Found(targets, at, p.target)
-        evidence = ex._evidence(rule, tok, sent, found_src, found_tgt)
-        evidence = evidence.__class__(**{**evidence.__dict__, "cameo": p.code,
-                                         "dictionary_line": f"CAMEO.2.0.txt:{p.line}"})
+        evidence = replace(ex._evidence(rule, tok, sent, Found(sources, agent, "agent"),
+                                        Found(targets, at, p.target)),
+                           cameo=p.code, dictionary_line=f"CAMEO.2.0.txt:{p.line}")
+        when, where, said_by = ex._date(tok, future), ex._location(tok), ex._attribution(tok)
         for src, tgt in pairs:
             yield Event(event_type=p.plover, event_class=p.event_class, source=src, target=tgt,
-                        evidence=evidence, date=ex._date(tok, future),
-                        location=ex._location(tok), modality=modality,
-                        attributed_to=ex._attribution(tok))
+                        evidence=evidence, date=when, location=where, modality=modality,
+                        attributed_to=said_by)
         return  # the most specific pattern that fits is the reading
-
-
-def same_side(a: Actor, b: Actor) -> bool:
-    from kg.extract.events import same_party
-
-    return same_party(a, b)
