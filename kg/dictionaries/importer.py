@@ -21,7 +21,7 @@ from kg.link.gazetteer import COLUMNS, parse_tsv
 DICTIONARY_DIR = Path("petrarch2") / "dictionaries"
 PREFIX = "phx-"
 # Persons are imported if a government or military role of theirs ran to this day or later.
-PERSON_ROLE_END = dt.date(2005, 1, 1)
+PERSON_ROLE_END = dt.date(1980, 1, 1)
 SECTORS = {"GOV": "government", "MIL": "military"}
 WORDS_FILE = "phoenix.yaml"
 WORD_LISTS = ("title_words", "org_words", "office_words", "kunya_words", "group_kunyas")
