@@ -609,3 +609,15 @@ def test_a_named_war_is_still_an_event() -> None:
     evs = events("Eritrea and Ethiopia fought the Eritrean-Ethiopian War between 1998 and 2000; "
                  "the war between Eritrea and Ethiopia killed tens of thousands.")
     assert {"ERI ASSAULT ETH", "ETH ASSAULT ERI"} <= triples(evs)
+
+
+def test_a_coup_in_no_named_state_is_not_given_the_articles_state() -> None:
+    text = ("Sudan's army chief met Egyptian officials in Cairo on Monday. Sudan and Egypt share "
+            "the Nile. Soldiers have seized power in several countries since 2020.")
+    assert not any(" COUP " in t for t in triples(events(text)))
+
+
+def test_a_coup_named_by_its_state_before_the_french_words_is_that_states() -> None:
+    asserted = triples(events("The juntas came to power in a string of coups: the 2021 Malian "
+                              "coup d'état and the 2023 Niger coup d'état."))
+    assert {"MLI COUP MLI", "NER COUP NER"} <= asserted

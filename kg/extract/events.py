@@ -33,9 +33,9 @@ from kg.records import Actor, Article, Entity, Event, Evidence, Quantity, TimeVa
 
 KEEP_SAME_COUNTRY = {"COUP", "COERCE", "ASSAULT", "PROTEST"}
 NOMINAL_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj"}
-# entity labels of titles of laws, works, buildings and products, whose words are no events
-# (a named war or coup, EVENT, is one)
-TITLE_LABELS = {"LAW", "WORK_OF_ART", "FAC", "PRODUCT"}
+# entity labels of titles whose words are no events ("the 2018 Compact"); not WORK_OF_ART or
+# EVENT: the small model gives those to "the 2023 Niger coup d'etat" and named wars
+TITLE_LABELS = {"LAW"}
 # sectors of a state's own agents, whom its orders set to act ("ordered police to disperse ...")
 AUTHORITY_SECTORS = {"government", "junta", "military", "instructors"}
 
