@@ -621,3 +621,14 @@ def test_a_coup_named_by_its_state_before_the_french_words_is_that_states() -> N
     asserted = triples(events("The juntas came to power in a string of coups: the 2021 Malian "
                               "coup d'état and the 2023 Niger coup d'état."))
     assert {"MLI COUP MLI", "NER COUP NER"} <= asserted
+
+
+def test_a_planned_meeting_is_a_consultation_not_an_agreement() -> None:
+    asserted = triples(events("Kenya's president will visit Ethiopia next month."))
+    assert "KEN CONSULT ETH" in asserted and "KEN AGREE ETH" not in asserted
+
+
+def test_calls_held_with_partners_are_no_request() -> None:
+    asserted = triples(events("The Latvian minister held calls with allies to reinforce their "
+                              "resolve in the face of Russian aggression."))
+    assert not any(" REQUEST " in t for t in asserted)
