@@ -632,3 +632,9 @@ def test_calls_held_with_partners_are_no_request() -> None:
     asserted = triples(events("The Latvian minister held calls with allies to reinforce their "
                               "resolve in the face of Russian aggression."))
     assert not any(" REQUEST " in t for t in asserted)
+
+
+def test_officials_of_a_states_government_act_for_that_state() -> None:
+    asserted = triples(events("Ghana's foreign minister held talks with leaders of Togo's new "
+                              "government on Tuesday."))
+    assert "GHA CONSULT TGO" in asserted

@@ -473,8 +473,9 @@ class ActorResolver:
                     cands += [g for g in child.children if g.dep_ in {"npadvmod", "amod", "nmod"}]
             elif self._owner_prep(child):
                 cands = [c for c in child.children if c.dep_ == "pobj"]
-                # "residents of the Syrian Golan": the state named in the place's modifiers
-                cands += [g for c in cands for g in c.children if g.dep_ in {"amod", "compound"}]
+                # "residents of the Syrian Golan", "leaders of Romania's government": the state named
+                # in the modifiers of the owner
+                cands += [g for c in cands for g in c.children if g.dep_ in {"amod", "compound", "poss"}]
             for c in cands:
                 m = self.mention(c)
                 if m is None and c.dep_ in {"compound", "amod", "nmod"} and c.pos_ in {"NOUN", "ADJ"}:
