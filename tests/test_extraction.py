@@ -638,3 +638,9 @@ def test_officials_of_a_states_government_act_for_that_state() -> None:
     asserted = triples(events("Ghana's foreign minister held talks with leaders of Togo's new "
                               "government on Tuesday."))
     assert "GHA CONSULT TGO" in asserted
+
+
+def test_coordinated_demonyms_name_each_state() -> None:
+    asserted = triples(events("Russian and Chinese warships began joint naval drills in the "
+                              "Pacific on Monday."))
+    assert {"RUS COOPERATE CHN", "CHN COOPERATE RUS"} & asserted

@@ -491,17 +491,18 @@ class ActorResolver:
 
     def _more_owners(self, tok: Token, first: Entity) -> list[Entity]:
         """The other states of a list naming a sector noun's owners ("leaders in Algeria and
-        Ghana", "troops from Chad and Niger"), after the first."""
+        Ghana", "troops from Chad and Niger", "French and Egyptian warships"), after the first."""
+        listed = [other for child in tok.children if self._owner_prep(child)
+                  for pobj in child.children if pobj.dep_ == "pobj" for other in pobj.conjuncts]
+        listed += [other for child in tok.children if child.dep_ in {"amod", "compound"}
+                   and self.mention(child) is not None for other in child.conjuncts]
         out: list[Entity] = []
-        for child in tok.children:
-            if self._owner_prep(child):
-                for pobj in (c for c in child.children if c.dep_ == "pobj"):
-                    for other in pobj.conjuncts:
-                        m = self.mention(other)
-                        iso = self.state_of(m.entity) if m is not None else None
-                        state = self.gazetteer.state(iso) if iso else None
-                        if state is not None and state.id != first.id and state not in out:
-                            out.append(state)
+        for other in listed:
+            m = self.mention(other)
+            iso = self.state_of(m.entity) if m is not None and not is_ethnic(other) else None
+            state = self.gazetteer.state(iso) if iso else None
+            if state is not None and state.id != first.id and state not in out:
+                out.append(state)
         return out
 
     def _possessor(self, tok: Token) -> Entity | None:
