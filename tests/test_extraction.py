@@ -644,3 +644,9 @@ def test_coordinated_demonyms_name_each_state() -> None:
     asserted = triples(events("Russian and Chinese warships began joint naval drills in the "
                               "Pacific on Monday."))
     assert {"RUS COOPERATE CHN", "CHN COOPERATE RUS"} & asserted
+
+
+def test_our_foreign_hosts_are_the_foreigners() -> None:
+    text = ("Poland has trained Ukrainian forces, the minister said. Our Italian hosts have "
+            "announced that they will also provide an air-defense system for Jordan, he said.")
+    assert "ITA AGREE JOR" in triples(events(text))

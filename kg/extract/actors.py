@@ -535,8 +535,10 @@ class ActorResolver:
     def _in_modifiers(self, tok: Token, depth: int,
                       preps: frozenset[str] = frozenset({"of", "by"})) -> list[Actor]:
         """Actors named inside a noun phrase that is itself an event ("the US military presence"):
-        its modifiers, its `preps` phrases, "between" and an agent ("taken by ECOWAS")."""
-        for child in tok.children:
+        its modifiers, its `preps` phrases, "between" and an agent ("taken by ECOWAS"). A
+        first-person possessive comes last: "our German hosts" are the Germans."""
+        first_person = self.lexicon.first_person
+        for child in sorted(tok.children, key=lambda c: c.lower_ in first_person):
             if child.dep_ in {"poss", "compound", "amod", "nmod"}:
                 found = self._resolve_one(child, False, depth + 1)
                 if found:
