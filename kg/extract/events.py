@@ -15,16 +15,24 @@ from kg.extract.attributes import normalise_date, quantity
 from kg.extract.rules import Lexicon, Rule
 from kg.extract.syntax import (
     announced,
+    at_border,
+    coordinated_clauses,
     event_scope,
     experiencer,
     has_prep,
+    in_a_name,
     is_source_attribution,
+    joining_verb,
+    journey_verb,
     lemma,
     modality_of,
     names,
     orphan_subject,
+    patient_token,
     preparing,
     purpose_clauses,
+    relative_antecedent,
+    speech_verb,
     ultimatum,
 )
 from kg.extract.verbs import cameo_events
@@ -33,32 +41,8 @@ from kg.records import Actor, Article, Entity, Event, Evidence, Quantity, TimeVa
 
 KEEP_SAME_COUNTRY = {"COUP", "COERCE", "ASSAULT", "PROTEST"}
 NOMINAL_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj"}
-# entity labels of titles of laws, works, buildings and products, whose words are no events
-# (a named war or coup, EVENT, is one)
-TITLE_LABELS = {"LAW", "WORK_OF_ART", "FAC", "PRODUCT"}
 # sectors of a state's own agents, whom its orders set to act ("ordered police to disperse ...")
 AUTHORITY_SECTORS = {"government", "junta", "military", "instructors"}
-
-
-def _antecedent(noun: Token) -> Token:
-    """Who a relative clause's pronoun stands for: its head noun, or where that noun only
-    places the subject among others, the subject ("X are among those (in the region) who ...",
-    "X is one of the countries that ...")."""
-    node = noun
-    for _ in range(3):  # up through "those in the region" to "among those"
-        prep = node.head
-        if node.dep_ != "pobj" or prep.dep_ != "prep":
-            break
-        holder = prep.head
-        if prep.lower_ == "of" and holder.lower_ == "one" and holder.dep_ == "attr":
-            holder = holder.head  # "is one of the countries that ..."
-        elif prep.lower_ != "among":
-            node = holder  # "those in the region who ...": the region only places them
-            continue
-        if holder.lemma_ == "be":
-            return next((c for c in holder.children if c.dep_ == "nsubj"), noun)
-        break
-    return noun
 
 
 class EventExtractor:
@@ -103,7 +87,7 @@ class EventExtractor:
                 pos = "NOUN"  # a gerund used as a noun: "Fighting between X and Y killed ..."
             if pos is None or tok.ent_type_ in {"DATE", "TIME", "CARDINAL", "MONEY", "ORDINAL"}:
                 continue  # "March" in "March 2022" is a month, not a protest
-            if _in_a_name(tok):
+            if in_a_name(tok):
                 continue  # "the Libya Sanctions List", "the Peace Agreement Act": a title
             m = self.res.mention(tok)
             if m is not None and m.entity.type != "Institution":
@@ -170,7 +154,7 @@ class EventExtractor:
             return
         if rule.opt("requires_forces") and not all(is_forces(a) for a in source.actors):
             # "Rwanda deployed troops": the state acts, its forces are the object.
-            patient = self._patient_token(tok)
+            patient = patient_token(tok, self.lex)
             moved = self.res.resolve(patient) if patient is not None else []
             unnamed = patient is not None and self.res.sector_of(patient) in FORCE_SECTORS
             if not (unnamed or (moved and all(is_forces(a) for a in moved))):
@@ -232,7 +216,7 @@ class EventExtractor:
                     continue
                 qty, money = self._quantities(tok, source.token, target.token)
                 for c in classes:
-                    if c != cls and (tgt is None or self._at_border(target.token)):
+                    if c != cls and (tgt is None or at_border(target.token, self.lex)):
                         # an implied relation (presence) needs both parties, and forces sent
                         # to "the border with X" are on their own side of it, not in X
                         continue
@@ -254,7 +238,7 @@ class EventExtractor:
         if particles and not any(c.dep_ in {"prt", "prep"} and c.lower_ in particles
                                  for c in tok.children):
             return False
-        patient = self._patient_token(tok)
+        patient = patient_token(tok, self.lex)
         # what the verb acts on: its object, or what that is "of" ("control of the town",
         # "dozens of diplomats")
         heads = [patient] if patient is not None else []
@@ -365,7 +349,7 @@ class EventExtractor:
         if role.startswith("prep:"):
             prep = role[5:]
             locative = prep in self.lex.locative_preps
-            heads = [tok] + ([p] if (p := self._patient_token(tok)) is not None else [])
+            heads = [tok] + ([p] if (p := patient_token(tok, self.lex)) is not None else [])
             for head in heads:
                 for child in head.children:
                     if child.dep_ in {"prep", "agent", "prt"} and child.lower_ == prep:
@@ -389,7 +373,7 @@ class EventExtractor:
                 found = list(dict.fromkeys(found + self._joined(tok, found)))
             return (found, at) if found else ([], None)
         if role == "patient":
-            at = self._patient_token(tok)
+            at = patient_token(tok, self.lex)
             if at is not None and deplores and self._hostile_act(at):
                 return self._doers(at, tok, places), at
             return ((res.resolve(at, exclude=exclude) or (res.place_actor(at) if places else []),
@@ -416,11 +400,11 @@ class EventExtractor:
             at = self._governor_agent(tok)
             return (res.resolve(at), at) if at is not None else ([], None)
         if role == "speaker":  # "the presence is illegal, the junta said": the junta
-            verb = self._speech_verb(tok)
+            verb = speech_verb(tok, self.lex)
             at = self._agent_token(verb) if verb is not None else None
             return (res.resolve(at), at) if at is not None else ([], None)
         if role == "destination":  # "flew to Accra for talks": held in Ghana
-            journey = self._journey(tok)
+            journey = journey_verb(tok, self.lex)
             for way in (c for c in journey.children if c.dep_ == "prep") if journey else ():
                 if way.lower_ in self.lex.location_preps:
                     for pobj in (g for g in way.children if g.dep_ == "pobj"):
@@ -452,7 +436,7 @@ class EventExtractor:
             return [], None
         if role == "sentence":
             if tok.dep_ in {"advcl", "conj"} and tok.tag_ == "VBG" and tok.head.pos_ == "VERB" \
-                    and (obj := self._patient_token(tok.head)) is not None:
+                    and (obj := patient_token(tok.head, self.lex)) is not None:
                 # "ambushed a Nigerien patrol, killing 12 soldiers": the soldiers of the patrol
                 found = [a for a in res.resolve(obj) if src is None or not same_party(a, src)]
                 if found:
@@ -489,7 +473,7 @@ class EventExtractor:
         if role == "demand":
             for t in event_scope(tok) + purpose_clauses(tok):
                 if t.i != tok.i and names(t, self.lex.modality["request_heads"], self.lex):
-                    obj = self._patient_token(t) or next(
+                    obj = patient_token(t, self.lex) or next(
                         (g for c in t.children if c.dep_ == "prep" for g in c.children
                          if g.dep_ == "pobj"), None)
                     if obj is not None:
@@ -515,19 +499,8 @@ class EventExtractor:
         if tok.dep_ == "pobj" and head.lower_ in self.lex.participation_preps and \
                 lemma(head.head, self.lex) in self.lex.participation_verbs:
             return self._agent_token(head.head)
-        if (journey := self._journey(tok)) is not None:
+        if (journey := journey_verb(tok, self.lex)) is not None:
             return self._agent_token(journey)
-        return None
-
-    def _journey(self, tok: Token) -> Token | None:
-        """The verb of travelling whose purpose `tok` names ("arrived ... on a visit", "flew
-        to Moscow for talks"), if any."""
-        while tok.dep_ == "conj" and tok.head.i != tok.i:  # "for talks and a visit"
-            tok = tok.head
-        prep = tok.head
-        if tok.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in self.lex.purpose_preps \
-                and lemma(prep.head, self.lex) in self.lex.travel_verbs:
-            return prep.head
         return None
 
     def _hostile_act(self, tok: Token) -> bool:
@@ -597,21 +570,12 @@ class EventExtractor:
         """For rules with `foreign_patient`: the forces the verb acts on, with their states."""
         if not rule.opt("foreign_patient"):
             return None
-        patient = self._patient_token(tok)
+        patient = patient_token(tok, self.lex)
         if patient is None or patient.dep_ == "nsubjpass":
             return None
         actors = [a for a in self.res.resolve(patient) if a.country]
         states = [Actor(s) for a in actors if (s := self.res.gazetteer.state(a.country or ""))]
         return Found(states, patient, "patient") if states else None
-
-    def _at_border(self, tok: Token | None) -> bool:
-        """Whether a target was found as the far side of a border ("the border with Mali")."""
-        if tok is None:
-            return False
-        if lemma(tok, self.lex) in self.lex.border_nouns:
-            return True
-        head = tok.head if tok.dep_ == "pobj" and tok.head.lower_ == "with" else None
-        return head is not None and lemma(head.head, self.lex) in self.lex.border_nouns
 
     def _place_within(self, tok: Token) -> list[Actor]:
         """The state of a place named inside a phrase ("events in Burkina Faso", "the border
@@ -642,18 +606,10 @@ class EventExtractor:
                 return True
         return False
 
-    def _joining_verb(self, tok: Token) -> Token | None:
-        """The verb by which the agent joins others in the act `tok` ("joined X in condemning")."""
-        prep = tok.head if tok.dep_ == "pcomp" else None
-        if prep is None or prep.lower_ not in self.lex.joining_preps or \
-                lemma(prep.head, self.lex) not in self.lex.joining_verbs:
-            return None
-        return prep.head
-
     def _joined(self, tok: Token, agents: list[Actor]) -> list[Actor]:
         """Who the agents join in an act ("Ghana joined Nigeria and Senegal in condemning ...",
         "we join our partners at ECOWAS and the AU in condemning ..."): co-agents of it."""
-        verb = self._joining_verb(tok)
+        verb = joining_verb(tok, self.lex)
         if verb is None:
             return []
         prep, found = tok.head, []
@@ -686,7 +642,7 @@ class EventExtractor:
         for c in tok.children:
             if c.dep_ in {"nsubj", "csubj"}:
                 if c.lower_ in self.lex.relative_pronouns and tok.dep_ == "relcl":
-                    return _antecedent(tok.head)
+                    return relative_antecedent(tok.head)
                 if is_source_attribution(c):  # "According to officials, Russia arms ..."
                     return orphan_subject(tok)
                 return c
@@ -722,23 +678,6 @@ class EventExtractor:
             return orphan_subject(tok)
         return None
 
-    def _patient_token(self, tok: Token) -> Token | None:
-        """The token naming what a verb acts on (its object, or subject in the passive)."""
-        if tok.pos_ in {"NOUN", "PROPN"}:
-            for c in tok.children:
-                if c.dep_ == "prep" and c.lower_ == "of":
-                    return next((g for g in c.children if g.dep_ == "pobj"), None)
-            return None
-        for c in tok.children:
-            if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd"} and \
-                    c.lower_ not in self.lex.relative_pronouns:
-                return c
-            if c.dep_ == "nsubjpass" and tok.dep_ == "relcl":
-                return tok.head
-        if tok.dep_ == "acl" and tok.tag_ == "VBN":
-            return tok.head  # "troops stationed in Niger"
-        return None
-
     def _partners(self, tok: Token, src: Actor | None) -> tuple[list[Actor], Token | None]:
         """The states acting together with `src` as the trigger's agent ("Mali and Niger met",
         "officials of Mali and Niger met"), other than src's own."""
@@ -764,8 +703,8 @@ class EventExtractor:
         actors = {t.i for t in agent.subtree} if agent is not None else set()
         if tok.i in actors:  # not the trigger's own clause ("a junta that declared ...")
             actors -= {t.i for t in tok.subtree}
-        other = self._coordinated_clauses(tok)
-        if (joining := self._joining_verb(tok)) is not None:  # whom the agent joins acts too
+        other = coordinated_clauses(tok, self.lex)
+        if (joining := joining_verb(tok, self.lex)) is not None:  # whom the agent joins acts too
             other |= {t.i for c in joining.children if c.dep_ == "dobj" for t in c.subtree}
         for t in sent:
             if t.i in speaker or t.i in actors or t.i in other:
@@ -787,26 +726,6 @@ class EventExtractor:
                 best = (dist, states, t)
         return (best[1], best[2]) if best else ([], None)
 
-    def _coordinated_clauses(self, tok: Token) -> set[int]:
-        """Indices of the verb phrases that share the trigger's subject, but for the subject:
-        "the junta expelled French troops and pursued closer ties to Russia" is no act on Russia.
-        A clause with a subject of its own is left alone: "Niger asked the US to leave and the
-        US agreed" (to Niger)."""
-        def own_subject(verb: Token) -> bool:
-            return any(c.dep_ in {"nsubj", "nsubjpass", "csubj", "expl"} for c in verb.children)
-
-        out: set[int] = set()
-        for c in tok.children:
-            if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"} and not own_subject(c):
-                out |= {t.i for t in c.subtree}
-        if tok.dep_ == "conj" and tok.pos_ in {"VERB", "AUX"} and not own_subject(tok) \
-                and tok.head.pos_ in {"VERB", "AUX"}:
-            out.add(tok.head.i)
-            for c in tok.head.children:
-                if c.i != tok.i and c.dep_ not in self.lex.shared_clause_deps:
-                    out |= {t.i for t in c.subtree}
-        return out
-
     # -- modality, attribution, attributes --------------------------------------------------
     def _speaker_tokens(self, tok: Token) -> set[int]:
         """Indices of the subject phrases of the verbs `tok` depends on whose subjects are actors:
@@ -824,17 +743,8 @@ class EventExtractor:
                     out |= {t.i for t in subj.subtree}
         return out
 
-    def _speech_verb(self, tok: Token) -> Token | None:
-        """The verb of saying whose reported clause `tok` is in, if any."""
-        node, steps = tok, 0
-        while node.head.i != node.i and steps < 4:
-            dep, node, steps = node.dep_, node.head, steps + 1
-            if dep == "ccomp" and lemma(node, self.lex) in self.lex.speech_verbs:
-                return node
-        return None
-
     def _attribution(self, tok: Token) -> Actor | None:
-        verb = self._speech_verb(tok)
+        verb = speech_verb(tok, self.lex)
         at = self._agent_token(verb) if verb is not None else None
         found = self.res.resolve(at) if at is not None else []
         return found[0] if found else None
@@ -905,20 +815,6 @@ class EventExtractor:
             trigger_start=tok.idx,
             trigger_end=tok.idx + len(tok.text), tokens=matched,
         )
-
-
-
-
-
-
-def _in_a_name(tok: Token) -> bool:
-    """Whether a word is part of a title rather than an event: inside a law's or a work's name
-    ("the 2018 Compact"), or a capitalised word modifying a name ("the Libya Sanctions List",
-    "Operation Peace Spring")."""
-    if tok.ent_type_ in TITLE_LABELS:
-        return True
-    return tok.i > tok.sent.start and tok.is_title and tok.dep_ == "compound" \
-        and tok.head.pos_ == "PROPN" and tok.head.is_title
 
 
 def _actor_key(actor: Actor | None) -> str | None:
