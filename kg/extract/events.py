@@ -12,13 +12,12 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.actors import FORCE_SECTORS, ActorResolver, Found, is_forces, same_party
 from kg.extract.attributes import normalise_date, quantity
+from kg.extract.roles import Reading, role_function
 from kg.extract.rules import Lexicon, Rule
 from kg.extract.syntax import (
     announced,
     at_border,
     coordinated_clauses,
-    event_scope,
-    experiencer,
     has_prep,
     in_a_name,
     is_source_attribution,
@@ -26,11 +25,9 @@ from kg.extract.syntax import (
     journey_verb,
     lemma,
     modality_of,
-    names,
     orphan_subject,
     patient_token,
     preparing,
-    purpose_clauses,
     relative_antecedent,
     speech_verb,
     ultimatum,
@@ -315,17 +312,18 @@ class EventExtractor:
         # "what the people have asked for": the recipient is named, by a pronoun we cannot resolve
         named_but_unknown = any(g.lower_ == "what" for c in tok.children if c.dep_ == "prep"
                                 for g in c.children)
+        how = Reading(keep_same, places, joint, deplores)
         for role in roles:
             if role == "none":
                 return Found([], None, role)
             if role == "same_as_target" or (role in {"sentence", "salient"} and named_but_unknown):
                 continue  # the text names a recipient we cannot resolve: do not guess another
-            actors, at = self._role(role, tok, sent, src, keep_same, places, joint, deplores)
+            actors, at = role_function(role)(self, tok, sent, src, how)
             # ("call for restraint" names what is asked, not of whom)
             if role.startswith("prep:") and role not in {"prep:of", "prep:for"} and not actors \
                     and has_prep(tok, role[5:]):
                 named_but_unknown = True
-            deplored = role == "patient" and deplores and at is not None and self._hostile_act(at)
+            deplored = role == "patient" and deplores and at is not None and self.hostile_act(at)
             if role == "patient" and not actors and at is not None and (
                     at.pos_ == "PRON" or lemma(at, self.lex) in self.lex.party_nouns or deplored):
                 # "what the people have asked for", "we urge partners to ...": named, unknown
@@ -338,152 +336,7 @@ class EventExtractor:
                 return Found(actors, at, role)
         return Found([], None, "")
 
-    def _role(self, role: str, tok: Token, sent: Span, src: Actor | None,
-              keep_same: bool = False, places: bool = True, joint: bool = False,
-              deplores: bool = False) -> tuple[list[Actor], Token | None]:
-        """Actors a role names; with `places` off, a place ("at a jail in Dili") names none. In
-        a `joint` act (agree, meet), the sentence's recipients are first the agent's partners."""
-        res = self.res
-        # coreference may pick the source's own state where a type allows (protests, coups)
-        exclude = src.country if src is not None and not keep_same else None
-        if role.startswith("prep:"):
-            prep = role[5:]
-            locative = prep in self.lex.locative_preps
-            heads = [tok] + ([p] if (p := patient_token(tok, self.lex)) is not None else [])
-            for head in heads:
-                for child in head.children:
-                    if child.dep_ in {"prep", "agent", "prt"} and child.lower_ == prep:
-                        for pobj in child.children:
-                            if pobj.dep_ in {"pobj", "pcomp"}:
-                                if deplores and self._hostile_act(pobj):
-                                    found = self._doers(pobj, None, places)
-                                elif not places:
-                                    found = res.resolve(pobj, exclude=exclude)
-                                else:
-                                    found = (res.place_actor(pobj) if locative else []) or \
-                                        res.resolve(pobj, exclude=exclude) or \
-                                        res.place_actor(pobj) or self._place_within(pobj)
-                                if found:
-                                    return found, pobj
-            return [], None
-        if role in {"agent", "experiencer"}:
-            at = self._agent_token(tok) if role == "agent" else experiencer(tok)
-            found = res.resolve(at) if at is not None else []
-            if role == "agent":
-                found = list(dict.fromkeys(found + self._joined(tok, found)))
-            return (found, at) if found else ([], None)
-        if role == "patient":
-            at = patient_token(tok, self.lex)
-            if at is not None and deplores and self._hostile_act(at):
-                return self._doers(at, tok, places), at
-            return ((res.resolve(at, exclude=exclude) or (res.place_actor(at) if places else []),
-                     at) if at is not None else ([], None))
-        if role == "attr":  # "there are armed groups including JNIM in Mali"
-            at = next((c for c in tok.children if c.dep_ == "attr"), None)
-            return (res.resolve(at), at) if at is not None else ([], None)
-        if role == "dative":
-            at = next((c for c in tok.children if c.dep_ == "dative"), None)
-            return (res.resolve(at), at) if at is not None else ([], None)
-        if role == "poss":
-            at = next((c for c in tok.children if c.dep_ == "poss"), None)
-            return (res.resolve(at), at) if at is not None else ([], None)
-        if role == "mod":
-            for c in tok.children:
-                if c.dep_ in {"compound", "amod", "nmod"}:
-                    found = res.resolve(c)
-                    if found:
-                        return found, c
-            return [], None
-        if role in {"of", "by"}:
-            return self._role(f"prep:{role}", tok, sent, src)
-        if role == "governor":
-            at = self._governor_agent(tok)
-            return (res.resolve(at), at) if at is not None else ([], None)
-        if role == "speaker":  # "the presence is illegal, the junta said": the junta
-            verb = speech_verb(tok, self.lex)
-            at = self._agent_token(verb) if verb is not None else None
-            return (res.resolve(at), at) if at is not None else ([], None)
-        if role == "destination":  # "flew to Accra for talks": held in Ghana
-            journey = journey_verb(tok, self.lex)
-            for way in (c for c in journey.children if c.dep_ == "prep") if journey else ():
-                if way.lower_ in self.lex.location_preps:
-                    for pobj in (g for g in way.children if g.dep_ == "pobj"):
-                        if found := res.place_actor(pobj):
-                            return found, pobj
-            return [], None
-        if role == "between":
-            # Every pair of the parties: "a pact between Mali, Niger and Burkina Faso".
-            holders = [tok, *(c for c in tok.children if c.dep_ == "acl")]
-            for child in (c for h in holders for c in h.children):
-                if child.dep_ == "prep" and child.lower_ == "between":
-                    first = next((c for c in child.children if c.dep_ == "pobj"), None)
-                    if first is None:
-                        continue
-                    parties = res.resolve(first)
-                    if len(parties) >= 2:
-                        if src is None:
-                            return parties[:-1], first
-                        if src in parties:
-                            return parties[parties.index(src) + 1:], first
-            return [], None
-        if role == "place":
-            for t in event_scope(tok):
-                if t.dep_ == "pobj" and t.head.lower_ in self.lex.scene_preps \
-                        and abs(t.i - tok.i) < 25:
-                    found = [a for c in (t, *t.conjuncts) for a in res.place_actor(c)]
-                    if found:
-                        return found, t
-            return [], None
-        if role == "sentence":
-            if tok.dep_ in {"advcl", "conj"} and tok.tag_ == "VBG" and tok.head.pos_ == "VERB" \
-                    and (obj := patient_token(tok.head, self.lex)) is not None:
-                # "ambushed a Nigerien patrol, killing 12 soldiers": the soldiers of the patrol
-                found = [a for a in res.resolve(obj) if src is None or not same_party(a, src)]
-                if found:
-                    return found, obj
-            if joint and (partners := self._partners(tok, src))[0]:
-                return partners  # "Mali and Niger met in Accra": with each other, not Ghana
-            return self._sentence_state(tok, sent, src, one_sided=keep_same)
-        if role == "hyphen_agent":  # "Iranian-backed militias": Iran
-            return res.hyphen_modifier(tok)
-        if role == "modified":  # "Iranian-backed Houthi rebels": the Houthis
-            if tok.dep_ not in {"amod", "compound", "acl"} or tok.head.i == tok.i:
-                return [], None
-            return res.resolve(tok.head), tok.head
-        if role == "own_state":  # "Chad lifted its curfew", "police arrested protesters"
-            state = res.gazetteer.state(src.country) if src is not None and src.country else None
-            return ([Actor(state)], None) if state else ([], None)
-        if role == "clause_subject":  # "demanded that Israel withdraw"
-            for comp in (c for c in tok.children if c.dep_ == "ccomp"):
-                subj = next((c for c in comp.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-                if subj is not None and (found := res.resolve(subj, exclude=exclude)):
-                    return found, subj
-            return [], None
-        if role == "previous_coup":  # "the coup": the one read before
-            iso = next((c for i, c in reversed(res.coups) if i < tok.i), None)
-            state = res.gazetteer.state(iso) if iso else None
-            return ([Actor(state)], None) if state else ([], None)
-        if role == "salient":  # the state in focus here: named just before, else in the article
-            if exclude is None and (agent := self._agent_token(tok)) is not None:
-                exclude = next((a.country for a in res.resolve(agent)), None)
-            state = res.antecedent(tok, exclude)
-            return ([Actor(state)], None) if state else ([], None)
-        if role == "same_as_target":
-            return [], None  # handled by _first: the source falls back to the target's state
-        if role == "demand":
-            for t in event_scope(tok) + purpose_clauses(tok):
-                if t.i != tok.i and names(t, self.lex.modality["request_heads"], self.lex):
-                    obj = patient_token(t, self.lex) or next(
-                        (g for c in t.children if c.dep_ == "prep" for g in c.children
-                         if g.dep_ == "pobj"), None)
-                    if obj is not None:
-                        found = res.resolve(obj)
-                        if found:
-                            return found, obj
-            return [], None
-        return [], None
-
-    def _governor_agent(self, tok: Token) -> Token | None:
+    def governor_agent(self, tok: Token) -> Token | None:
         """Who does what a noun names, as the verb governing it says: the agent of a light verb
         ("Mali signed an agreement"), of a claim of responsibility, of taking part ("we are in
         talks with") or of a journey ("arrived in Amman on a visit")."""
@@ -491,22 +344,22 @@ class EventExtractor:
             tok = tok.head
         head = tok.head
         if tok.dep_ in {"dobj", "nsubjpass"} and lemma(head, self.lex) in self.lex.light_verbs:
-            return self._agent_token(head)
+            return self.agent_token(head)
         if tok.dep_ == "pobj" and head.lower_ == "for" and \
                 lemma(head.head, self.lex) == "responsibility" and \
                 lemma(head.head.head, self.lex) in self.lex.responsibility_verbs:
-            return self._agent_token(head.head.head)  # "JNIM claimed responsibility for ..."
+            return self.agent_token(head.head.head)  # "JNIM claimed responsibility for ..."
         if tok.dep_ == "pobj" and head.lower_ in self.lex.participation_preps and \
                 lemma(head.head, self.lex) in self.lex.participation_verbs:
-            return self._agent_token(head.head)
+            return self.agent_token(head.head)
         if (journey := journey_verb(tok, self.lex)) is not None:
-            return self._agent_token(journey)
+            return self.agent_token(journey)
         return None
 
-    def _hostile_act(self, tok: Token) -> bool:
+    def hostile_act(self, tok: Token) -> bool:
         return tok.pos_ == "NOUN" and lemma(tok, self.lex) in self.hostile_acts
 
-    def _doers(self, act: Token, verb: Token | None, places: bool) -> list[Actor]:
+    def doers(self, act: Token, verb: Token | None, places: bool) -> list[Actor]:
         """Who did a hostile act (ActorResolver.doers), else where it happened ("the attacks
         in Mali", as the guidelines code a condemnation of violence in a country), if `places`
         may name a party; never whom it hit ("on", "against", "of"). `verb`'s own "by" phrase
@@ -552,7 +405,7 @@ class EventExtractor:
         if node.dep_ not in {"dobj", "xcomp"} or head.i == node.i or \
                 lemma(head, self.lex) not in self.lex.order_verbs:
             return None
-        orderer = self._agent_token(head)
+        orderer = self.agent_token(head)
         authority = self.res.resolve(orderer) if orderer is not None else []
         if not authority:
             return None
@@ -577,7 +430,7 @@ class EventExtractor:
         states = [Actor(s) for a in actors if (s := self.res.gazetteer.state(a.country or ""))]
         return Found(states, patient, "patient") if states else None
 
-    def _place_within(self, tok: Token) -> list[Actor]:
+    def place_within(self, tok: Token) -> list[Actor]:
         """The state of a place named inside a phrase ("events in Burkina Faso", "the border
         with Somalia")."""
         preps = self.lex.scene_preps | (
@@ -593,7 +446,7 @@ class EventExtractor:
         """Who makes another's act its own ("Ghana shares Nigeria's condemnation of ...")."""
         if tok.dep_ != "dobj" or lemma(tok.head, self.lex) not in self.lex.adopting_verbs:
             return []
-        agent = self._agent_token(tok.head)
+        agent = self.agent_token(tok.head)
         return self.res.resolve(agent) if agent is not None else []
 
     def _others_clause(self, tok: Token, agents: list[Actor]) -> bool:
@@ -606,7 +459,7 @@ class EventExtractor:
                 return True
         return False
 
-    def _joined(self, tok: Token, agents: list[Actor]) -> list[Actor]:
+    def joined(self, tok: Token, agents: list[Actor]) -> list[Actor]:
         """Who the agents join in an act ("Ghana joined Nigeria and Senegal in condemning ...",
         "we join our partners at ECOWAS and the AU in condemning ..."): co-agents of it."""
         verb = joining_verb(tok, self.lex)
@@ -627,7 +480,7 @@ class EventExtractor:
                 found += actors
         return found
 
-    def _agent_token(self, tok: Token) -> Token | None:
+    def agent_token(self, tok: Token) -> Token | None:
         """The token naming who does what a verb (or noun) says."""
         if tok.pos_ not in {"VERB", "AUX"} and tok.tag_ != "VBN":
             for c in tok.children:
@@ -653,37 +506,37 @@ class EventExtractor:
                 if obj is not None and lemma(head, self.lex) in self.lex.order_verbs and \
                         not self.res.resolve(obj) and self.res.sector_of(obj) in AUTHORITY_SECTORS:
                     # "the junta ordered police to ...": unnamed agents act for who orders them
-                    return self._agent_token(head) or obj
+                    return self.agent_token(head) or obj
                 if obj is not None:
                     return obj
             if head.dep_ == "acomp" and head.head.i != head.i:
-                return self._agent_token(head.head)  # "Nigeria is ready to impose ..."
-            return self._agent_token(head)
+                return self.agent_token(head.head)  # "Nigeria is ready to impose ..."
+            return self.agent_token(head)
         if tok.dep_ in {"conj", "advcl"} and tok.head.i != tok.i and tok.head.pos_ == "VERB":
-            return self._agent_token(tok.head)
+            return self.agent_token(tok.head)
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB":
-            return self._agent_token(tok.head.head)  # "join X in condemning"
+            return self.agent_token(tok.head.head)  # "join X in condemning"
         if tok.dep_ == "acl" and tok.tag_ == "VBG":
             if self.res.resolve(tok.head) or tok.head.dep_ not in {"dobj", "pobj"}:
                 return tok.head  # "U.S. forces deploying into the region"
             verb = tok.head.head if tok.head.dep_ == "dobj" else tok.head.head.head
-            return self._agent_token(verb)  # "X issued a declaration demanding ..."
+            return self.agent_token(verb)  # "X issued a declaration demanding ..."
         if tok.dep_ == "acl" and tok.tag_ == "VB":  # "ECOWAS's efforts to work with Niger"
             owner = next((c for c in tok.head.children if c.dep_ == "poss"), None)
             if owner is None and tok.head.dep_ == "dobj" and \
                     lemma(tok.head.head, self.lex) in self.lex.light_verbs:
-                return self._agent_token(tok.head.head)  # "X launched a bid to seize Y"
+                return self.agent_token(tok.head.head)  # "X launched a bid to seize Y"
             return owner
         if tok.dep_ == "ROOT" and tok.tag_ in {"VBP", "VBZ", "VBD"}:
             return orphan_subject(tok)
         return None
 
-    def _partners(self, tok: Token, src: Actor | None) -> tuple[list[Actor], Token | None]:
+    def partners(self, tok: Token, src: Actor | None) -> tuple[list[Actor], Token | None]:
         """The states acting together with `src` as the trigger's agent ("Mali and Niger met",
         "officials of Mali and Niger met"), other than src's own."""
-        agent = self._agent_token(tok)
+        agent = self.agent_token(tok)
         if agent is None and tok.pos_ in {"NOUN", "PROPN"}:
-            agent = self._governor_agent(tok)  # "Mali and Niger reached an agreement"
+            agent = self.governor_agent(tok)  # "Mali and Niger reached an agreement"
         if agent is None or src is None:
             return [], None
         found = [a for c in (agent, *agent.conjuncts) for a in self.res.resolve(c)]
@@ -691,7 +544,7 @@ class EventExtractor:
                   and (s := self.res.gazetteer.state(a.country)) is not None]
         return list(dict.fromkeys(states)), agent
 
-    def _sentence_state(self, tok: Token, sent: Span, src: Actor | None, one_sided: bool = False
+    def sentence_state(self, tok: Token, sent: Span, src: Actor | None, one_sided: bool = False
                         ) -> tuple[list[Actor], Token | None]:
         """The state nearest the trigger in the same sentence, other than the source's. In a
         one-sided act (attack, arrest, protest, coup), no co-agent is a recipient ("the army
@@ -699,7 +552,7 @@ class EventExtractor:
         best: tuple[int, list[Actor], Token] | None = None
         exclude = src.country if src is not None else None
         speaker = self._speaker_tokens(tok)
-        agent = self._agent_token(tok) if one_sided else None
+        agent = self.agent_token(tok) if one_sided else None
         actors = {t.i for t in agent.subtree} if agent is not None else set()
         if tok.i in actors:  # not the trigger's own clause ("a junta that declared ...")
             actors -= {t.i for t in tok.subtree}
@@ -745,7 +598,7 @@ class EventExtractor:
 
     def _attribution(self, tok: Token) -> Actor | None:
         verb = speech_verb(tok, self.lex)
-        at = self._agent_token(verb) if verb is not None else None
+        at = self.agent_token(verb) if verb is not None else None
         found = self.res.resolve(at) if at is not None else []
         return found[0] if found else None
 

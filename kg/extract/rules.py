@@ -21,10 +21,6 @@ from kg.errors import DataError
 from kg.rdf.vocab import event_classes
 from kg.records import SECTOR_LABELS
 
-ROLES = {"attr", "agent", "patient", "experiencer", "poss", "mod", "of", "by", "governor", "between",
-         "place", "destination", "speaker", "sentence", "salient", "same_as_target", "demand",
-         "dative", "none", "clause_subject", "own_state", "previous_coup", "hyphen_agent",
-         "modified"}
 RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on_future", "implies",
              "refine", "particle", "particle_for", "requires_forces", "requires_forces_patient",
              "requires_word", "patient_lemmas", "target_optional",
@@ -117,11 +113,12 @@ class Lexicon:
 
 
 def _check_role(where: str, role: str) -> None:
-    name = role.split(":", 1)[0]
-    if name != "prep" and name not in ROLES:
-        raise DataError(f"{where}: unknown role {role!r}")
-    if name == "prep" and not role[5:]:
-        raise DataError(f"{where}: role 'prep:' needs a preposition")
+    # the registry imports this module (for Lexicon), so it is read when a rule file is checked
+    from kg.extract.roles import check_role
+
+    problem = check_role(role)
+    if problem:
+        raise DataError(f"{where}: {problem}")
 
 
 # Word lists of a rule, each entry matched against one token (its form or lemma): a phrase there
