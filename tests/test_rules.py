@@ -110,13 +110,16 @@ def test_good_rule_parses() -> None:
     ({**GOOD_RULE, "id": "b", "lemmas": ["Withdraw"]}, 3, "lemmas: 'Withdraw' must be lower-case"),
     ({**GOOD_RULE, "id": "b", "lemmas": []}, 3, "lemmas: must be a non-empty list of words"),
     ({**GOOD_RULE, "id": "b", "orderable": "yes"}, 3, "orderable must be true or false"),
+    ({**GOOD_RULE, "id": "b", "refine": [{"sector": "military", "kind": "Coup"}]}, 3,
+     "unknown keys ['refine.0.kind']"),
+    ({**GOOD_RULE, "id": "b", "implies": "Presence"}, 3, "implies: Input should be a valid tuple"),
 ], ids=["unknown-key", "unknown-class", "unknown-on-future", "unknown-implies",
-        "unknown-refine", "missing-examples", "empty-examples", "unknown-role", "empty-prefix-role",
-        "argument-to-plain-role", "bad-pos",
+        "unknown-refine", "missing-examples", "empty-examples", "unknown-role",
+        "empty-prefix-role", "argument-to-plain-role", "bad-pos",
         "bad-json", "not-object", "duplicate-id", "source-not-list", "phrase-lemma",
         "phrase-patient-lemma", "phrase-required-word", "phrase-patient-lemma-for",
         "particle-not-list", "by-lemma-key-not-a-lemma", "upper-case-lemma", "no-lemmas",
-        "flag-not-bool"])
+        "flag-not-bool", "unknown-refine-key", "implies-not-list"])
 def test_bad_rule_names_file_and_line(bad: dict | str, line: int, reason: str) -> None:
     # line 2 is blank, so the line number must count it
     with pytest.raises(DataError) as info:
@@ -268,8 +271,8 @@ def test_gazetteer_loads() -> None:
 
 def test_ground_seized_by_an_assault_is_no_coercion() -> None:
     rules = {rule.id: rule for rule in load_rules()}
-    ground = set(rules["assault.verb"].opt("patient_lemmas_for")["seize"])
-    assert ground <= set(rules["coerce.verb"].opt("patient_not_lemmas_for")["seize"])
-    power = set(rules["coup.seize-power.verb"].opt("patient_lemmas"))
-    assert power <= set(rules["coerce.verb"].opt("patient_not_lemmas_for")["seize"])
+    ground = set(rules["assault.verb"].options.patient_lemmas_for["seize"])
+    assert ground <= set(rules["coerce.verb"].options.patient_not_lemmas_for["seize"])
+    power = set(rules["coup.seize-power.verb"].options.patient_lemmas)
+    assert power <= set(rules["coerce.verb"].options.patient_not_lemmas_for["seize"])
     assert not power & ground

@@ -94,13 +94,13 @@ class EventExtractor:
                           for r in self.by_lemma.get((pos, k), [])}.values())
             # a rule that needs a word beside its trigger ("hunger strike") is the more
             # specific reading: where it fires, the trigger's general rules do not
-            rules.sort(key=lambda r: not r.opt("requires_word"))
+            rules.sort(key=lambda r: not r.options.requires_word)
             specific = False
             for rule in rules:
-                if specific and not rule.opt("requires_word"):
+                if specific and not rule.options.requires_word:
                     break
                 for event in self._apply(rule, tok, sent):
-                    specific = specific or bool(rule.opt("requires_word"))
+                    specific = specific or bool(rule.options.requires_word)
                     key = (event.event_class, _actor_key(event.source),
                            _actor_key(event.target), tok.i)
                     if key not in seen:
@@ -139,17 +139,17 @@ class EventExtractor:
             pairs_from_target = True
         if not source.actors:
             return
-        if rule.opt("source_not_forces") and any(is_forces(a) for a in source.actors):
+        if rule.options.source_not_forces and any(is_forces(a) for a in source.actors):
             return  # fighters "rallying" regroup; they do not protest
         if source.role == "poss" and tok.pos_ == "NOUN":
             source = Found([*source.actors, *(a for a in self._adopters(tok)
                                               if a not in source.actors)], source.token, "poss")
-        if rule.opt("own_clause") and self._others_clause(tok, source.actors):
+        if rule.options.own_clause and self._others_clause(tok, source.actors):
             return  # "warned that Belarus was massing troops": a warning about another's act
-        if rule.opt("requires_forces_or_person") and not all(
+        if rule.options.requires_forces_or_person and not all(
                 is_forces(a) or a.entity.type == "Person" for a in source.actors):
             return
-        if rule.opt("requires_forces") and not all(is_forces(a) for a in source.actors):
+        if rule.options.requires_forces and not all(is_forces(a) for a in source.actors):
             # "Rwanda deployed troops": the state acts, its forces are the object.
             patient = patient_token(tok, self.lex)
             moved = self.res.resolve(patient) if patient is not None else []
@@ -159,37 +159,37 @@ class EventExtractor:
         modality, future = modality_of(tok, sent, self.lex, self._own_order(rule, tok))
         ahead = future or modality == "hypothetical"  # its date is still to come
         cls = rule.event_class
-        if modality == "negated" and rule.opt("on_negated"):
-            cls, modality = rule.opt("on_negated"), "asserted"  # "will not accept" rejects
+        if modality == "negated" and rule.options.on_negated:
+            cls, modality = rule.options.on_negated, "asserted"  # "will not accept" rejects
         if ultimatum(tok):  # "will withdraw its force unless ...": a threat
             cls, modality, future = "Threat", "asserted", False
-        if future and rule.opt("on_future") == "Threat" and announced(tok, self.lex):
+        if future and rule.options.on_future == "Threat" and announced(tok, self.lex):
             future = False  # a measure announced is a measure taken; a threat is still to come
         if future:
-            if rule.opt("on_future"):
-                cls = rule.opt("on_future")
+            if rule.options.on_future:
+                cls = rule.options.on_future
                 if cls == "Threat" and rule.event_class == "Assault" and preparing(tok, self.lex):
                     cls = "Mobilization"  # "prepared to attack": forces readied, not a threat
             else:
                 modality = "hypothetical"
-        for refine in rule.opt("refine", []):
-            if any(a.sector == refine["sector"] for a in source.actors) and cls == rule.event_class:
-                cls = refine["class"]
-        classes = [cls] + ([c for c in rule.opt("implies", [])] if modality == "asserted"
+        for refine in rule.options.refine:
+            if any(a.sector == refine.sector for a in source.actors) and cls == rule.event_class:
+                cls = refine.event_class
+        classes = [cls] + (list(rule.options.implies) if modality == "asserted"
                            and not future else [])
         attribution = self._attribution(tok)
         when = self._date(tok, ahead)
         where = self._location(tok)
         if foreign is not None and source.role == "agent" and not any(
                 same_party(a, p) for a in source.actors for p in foreign.actors):
-            cls = rule.opt("foreign_patient")  # "Italy evacuated 10 American troops": aid
+            cls = rule.options.foreign_patient or cls  # "Italy evacuated 10 American troops": aid
             classes = [cls]
         else:
             foreign = None
         for src in source.actors:
             target = source if pairs_from_target else foreign if foreign is not None else \
                 self._target(rule, tok, sent, src, keep_same)
-            if not target.actors and not rule.opt("target_optional"):
+            if not target.actors and not rule.options.target_optional:
                 continue
             recipients = target.actors
             if not pairs_from_target and target.role not in {"sentence", "salient", "between"} \
@@ -219,8 +219,8 @@ class EventExtractor:
                         continue
                     info = self.classes[c]
                     # "the war between X and Y": each side acts on the other
-                    sides = [(src, tgt)] + ([(tgt, src)] if tgt is not None and rule.opt(
-                        "mutual") and target.role == "between" else [])
+                    sides = [(src, tgt)] + ([(tgt, src)] if tgt is not None and rule.options.mutual
+                                            and target.role == "between" else [])
                     for one, other in sides:
                         yield Event(
                             event_type=info.plover, event_class=c, source=one, target=other,
@@ -231,7 +231,7 @@ class EventExtractor:
 
     def _constraints_hold(self, rule: Rule, tok: Token) -> bool:
         lem = lemma(tok, self.lex)
-        particles = rule.opt("particle") or rule.opt("particle_for", {}).get(lem)
+        particles = rule.options.particle or rule.options.particle_for.get(lem)
         if particles and not any(c.dep_ in {"prt", "prep"} and c.lower_ in particles
                                  for c in tok.children):
             return False
@@ -242,16 +242,16 @@ class EventExtractor:
         if patient is not None:
             heads += [c for c in patient.children if c.dep_ == "prep" and c.lower_ == "of"
                       for c in c.children]
-        excluded = rule.opt("patient_not_lemmas_for", {}).get(lem)
+        excluded = rule.options.patient_not_lemmas_for.get(lem)
         if excluded and any(lemma(h, self.lex) in excluded or h.lower_ in excluded
                             for h in heads):
             return False
-        lemmas = rule.opt("patient_lemmas") or rule.opt("patient_lemmas_for", {}).get(lem)
+        lemmas = rule.options.patient_lemmas or rule.options.patient_lemmas_for.get(lem)
         if lemmas:
             if patient is not None:
                 # "President Roch Marc Kabore": the title may sit on another name part; with
                 # patient_head_only a modifier does not count (a "power plant" is no power)
-                if not rule.opt("patient_head_only"):
+                if not rule.options.patient_head_only:
                     heads += [t for t in patient.subtree
                               if t.dep_ == "compound" and t.i < patient.i]
                 heads += list(patient.conjuncts)  # "provided images and other intelligence"
@@ -260,29 +260,29 @@ class EventExtractor:
                       for g in c.children if g.dep_ == "pobj"]
             if not any(lemma(h, self.lex) in lemmas or h.lower_ in lemmas for h in heads):
                 return False
-        modals = rule.opt("requires_complement_modal")
+        modals = rule.options.requires_complement_modal
         if modals and not any(a.dep_ == "aux" and a.lower_ in modals
                               for c in tok.children if c.dep_ == "ccomp" for a in c.children):
             return False
-        if lem in rule.opt("intransitive_lemmas", ()) and any(
+        if lem in rule.options.intransitive_lemmas and any(
                 c.dep_ in {"dobj", "ccomp"} for c in tok.children):
             return False  # "the attack demonstrates that ...": no demonstration
-        deps = rule.opt("requires_dep")
+        deps = rule.options.requires_dep
         if deps and not any(c.dep_ in deps for c in tok.children):
             return False
-        if (own := rule.opt("requires_own_dep")) and tok.dep_ not in own:
+        if (own := rule.options.requires_own_dep) and tok.dep_ not in own:
             return False  # "the presence is illegal" (acomp), not "declared it illegal"
-        words = rule.opt("requires_word")
+        words = rule.options.requires_word
         if words:
             near = [c for c in tok.children] + [g for c in tok.children for g in c.children]
             if not any(lemma(t, self.lex) in words or t.lower_ in words for t in near):
                 return False
-        if rule.opt("requires_forces_patient") or rule.opt("not_if_forces"):
+        if rule.options.requires_forces_patient or rule.options.not_if_forces:
             actors = self.res.resolve(patient) if patient is not None else []
             forces = bool(actors) and all(is_forces(a) for a in actors)
-            if rule.opt("requires_forces_patient") and not forces:
+            if rule.options.requires_forces_patient and not forces:
                 return False
-            if rule.opt("not_if_forces") and forces:
+            if rule.options.not_if_forces and forces:
                 return False
         return True
 
@@ -396,7 +396,7 @@ class EventExtractor:
         order to its own side or to no one named ("the junta ordered the closure of the border",
         "ordered its troops to withdraw", "ordered police to disperse the crowd"). An order to
         another party ("ordered French troops to leave") is a request, and None."""
-        if not rule.opt("orderable"):
+        if not rule.options.orderable:
             return None
         node = tok
         while node.dep_ == "conj" and node.head.i != node.i:
@@ -421,7 +421,7 @@ class EventExtractor:
 
     def _foreign_patient(self, rule: Rule, tok: Token) -> Found | None:
         """For rules with `foreign_patient`: the forces the verb acts on, with their states."""
-        if not rule.opt("foreign_patient"):
+        if not rule.options.foreign_patient:
             return None
         patient = patient_token(tok, self.lex)
         if patient is None or patient.dep_ == "nsubjpass":
