@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
@@ -28,7 +29,7 @@ from pydantic import (
     ValidationError,
 )
 
-from kg.errors import DataError
+from kg.errors import DataError, InputError
 from kg.rdf.vocab import event_classes
 from kg.records import SECTOR_LABELS
 
@@ -246,10 +247,10 @@ def jsonl_lines(fname: str, text: str) -> Iterator[tuple[str, Any]]:
             raise DataError(f"{where}: invalid JSON: {exc.msg}") from None
 
 
-def parse_rules(fname: str, text: str) -> list[Rule]:
-    """Parse a JSONL rule file; ids must be unique."""
+def parse_rules(fname: str, text: str, taken: Iterable[str] = ()) -> list[Rule]:
+    """Parse a JSONL rule file; ids must be unique, and not among `taken`."""
     rules: list[Rule] = []
-    seen: set[str] = set()
+    seen: set[str] = set(taken)
     for where, data in jsonl_lines(fname, text):
         rule = parse_rule(where, data)
         if rule.id in seen:
@@ -373,3 +374,18 @@ def load_rules() -> tuple[Rule, ...]:
 def load_lexicon() -> Lexicon:
     """The packaged general lexicon."""
     return parse_lexicon("lexicon.yaml", _read("lexicon.yaml"))
+
+
+def rules_with(path: str | Path) -> tuple[Rule, ...]:
+    """The packaged rules, then those of a user's own JSONL rule file, validated alike.
+
+    Raises:
+        InputError: the file cannot be read.
+        DataError: a rule is invalid or reuses an id, naming the file and line.
+    """
+    packaged = load_rules()
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot read the rule file: {getattr(exc, 'strerror', None) or exc}") from None
+    return packaged + tuple(parse_rules(str(path), text, taken={r.id for r in packaged}))
