@@ -45,9 +45,11 @@ def test_workers_extract_with_the_extractor_they_are_given(tmp_path: Path) -> No
     rules.write_text(json.dumps({
         "id": "user.snub", "class": "Rejection", "pos": "VERB", "lemmas": ["snub"],
         "source": ["agent"], "target": ["patient"],
-        "examples": [{"text": "Chad snubbed Mali on Tuesday.", "expect": ["TCD REJECT MLI"]}]}) + "\n")
+        "examples": [{"text": "Chad snubbed Mali on Tuesday.", "expect": ["TCD REJECT MLI"]}],
+    }) + "\n")
     extractor = Extractor.with_user_data(rules=rules)
-    articles = [Article(id=f"a{i}", path=f"a{i}.txt", text=f"Chad snubbed Mali on Tuesday, day {i}.")
+    articles = [Article(id=f"a{i}", path=f"a{i}.txt",
+                        text=f"Chad snubbed Mali on Tuesday, day {i}.")
                 for i in range(4)]
     two = list(extract_articles(articles, batch_size=1, workers=2, extractor=extractor))
     assert [e.evidence.rule for x in two for e in x.events] == ["user.snub"] * 4

@@ -1,7 +1,8 @@
 """Apply the event rules to a parsed article: triggers -> argument roles -> typed Events.
 
-Roles (see kg/data/rules/events.jsonl) are tried in order; the first that yields actors wins.
-One event is emitted per (source, target) pair, so coordinated actors give one event each.
+Roles (kg.extract.roles, named in kg/data/rules/events.jsonl) are tried in order; the first
+that yields actors wins. One event is emitted per (source, target) pair, so coordinated actors
+give one event each.
 """
 
 from __future__ import annotations

@@ -386,6 +386,8 @@ def rules_with(path: str | Path) -> tuple[Rule, ...]:
     packaged = load_rules()
     try:
         text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"cannot read the rule file: {getattr(exc, 'strerror', None) or exc}") from None
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read the rule file: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(str(path), "cannot read the rule file: not UTF-8 text") from None
     return packaged + tuple(parse_rules(str(path), text, taken={r.id for r in packaged}))
