@@ -21,7 +21,7 @@ from kg.export.graph_view import graph_view
 from kg.export.scope import scope_view
 from kg.export.serialise import RDF_FORMATS, write_graphml, write_rdf
 from kg.export.table import write_events_csv
-from kg.extract.pipeline import process_articles
+from kg.extract.pipeline import Extractor, process_articles
 from kg.rdf import corrections, dumps
 from kg.rdf.build import ArticleText
 from kg.rdf.named import named_queries, run_named
@@ -81,8 +81,8 @@ def write_batch(handed: int, workers: int = 1) -> int:
 
 
 def _run(articles: Iterable[Article], report: BatchReport, store: Store,
-         progress: Callable[[Article], None] | None, keep: bool, workers: int = 1
-         ) -> BatchReport:
+         progress: Callable[[Article], None] | None, keep: bool, workers: int = 1,
+         extractor: Extractor | None = None) -> BatchReport:
     start = time.perf_counter()
     entities: set[str] = set()
     merged = {ox.NamedNode(str(a)): ox.NamedNode(str(b))  # analysts' merges survive re-ingest
@@ -106,7 +106,7 @@ def _run(articles: Iterable[Article], report: BatchReport, store: Store,
                 progress(ready.article)
 
     with WriteBehind(store, written) as writer:  # the next batch parses while one is written
-        for ready in process_articles(articles, prepare, workers=workers):
+        for ready in process_articles(articles, prepare, workers=workers, extractor=extractor):
             pending.append((ready, ready.rdf.first_descriptions(described)))
             entities.update(ready.entities)
             if ready.extraction is not None:
@@ -124,7 +124,7 @@ def _run(articles: Iterable[Article], report: BatchReport, store: Store,
 
 def ingest(paths: Iterable[str], store_path: str | None = None, date: dt.date | None = None,
            fail_fast: bool = False, progress: Callable[[Article], None] | None = None,
-           workers: int = 1) -> BatchReport:
+           workers: int = 1, extractor: Extractor | None = None) -> BatchReport:
     """Read, extract and store articles, one named graph each (re-ingesting replaces it).
 
     Args:
@@ -134,6 +134,7 @@ def ingest(paths: Iterable[str], store_path: str | None = None, date: dt.date | 
         fail_fast: raise on the first bad article instead of reporting and skipping it.
         progress: called after each stored article.
         workers: processes that parse and extract in parallel (writes stay in this process).
+        extractor: the pipeline, gazetteer, rules and lexicon (default: the packaged ones).
 
     Raises:
         InputError: a path does not exist (or any bad article, with `fail_fast`).
@@ -146,7 +147,7 @@ def ingest(paths: Iterable[str], store_path: str | None = None, date: dt.date | 
         return report  # nothing to store: do not create an empty store
     with open_store(store_path) as store:
         _run(itertools.chain([first], articles), report, store, progress, keep=False,
-             workers=workers)
+             workers=workers, extractor=extractor)
         if isinstance(store, Store) and report.articles >= LONG_RUN \
                 and 4 * report.triples >= len(store):
             # Each write left a file per index that RocksDB merges in the background; a long
@@ -214,12 +215,27 @@ def load(paths: Iterable[str], store_path: str | None = None) -> LoadReport:
     return report
 
 
+def extractor(rules: str | None = None, gazetteer: str | None = None) -> Extractor:
+    """The packaged extraction data, with a user's own rule file (JSONL, as
+    kg/data/rules/events.jsonl) and gazetteer folder (TSV files, as kg/data/gazetteer) added.
+
+    Raises:
+        InputError: the rule file cannot be read.
+        DataError: a rule or gazetteer row is invalid or reuses an id (naming file and line).
+    """
+    if rules is None and gazetteer is None:
+        return Extractor.default()
+    return Extractor.with_user_data(rules, gazetteer)
+
+
 def extract(paths: Iterable[str], date: dt.date | None = None, fail_fast: bool = False,
-            progress: Callable[[Article], None] | None = None) -> tuple[Store, BatchReport]:
-    """Extract articles into an in-memory store, leaving the on-disk store untouched."""
+            progress: Callable[[Article], None] | None = None,
+            extractor: Extractor | None = None) -> tuple[Store, BatchReport]:
+    """Extract articles into an in-memory store, leaving the on-disk store untouched
+    (`extractor`: see `ingest`)."""
     store, report = Store(None), BatchReport()
     articles = _good_articles(paths, date, report, fail_fast)
-    return store, _run(articles, report, store, progress, keep=True)
+    return store, _run(articles, report, store, progress, keep=True, extractor=extractor)
 
 
 def export(store: Store, fmt: str, out: str | os.PathLike[str] | BinaryIO | None,

@@ -149,11 +149,17 @@ def load(paths: tuple[str, ...], store_path: str | None) -> None:
 @click.option("--explain", is_flag=True, help="Show, per event, the rule and tokens that matched.")
 @date_option
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad article.")
+@click.option("--rules", "rules_file", metavar="FILE", default=None,
+              help="Also apply the event rules of FILE (JSONL, one rule a line).")
+@click.option("--gazetteer", "gazetteer_dir", metavar="DIR", default=None,
+              help="Also link the entities of the gazetteer TSV files in DIR.")
 def extract(paths: tuple[str, ...], fmt: str, explain: bool, date: dt.date | None,
-            fail_fast: bool) -> None:
+            fail_fast: bool, rules_file: str | None, gazetteer_dir: str | None) -> None:
     """Extract events from articles and print them, without touching the store."""
     with errors(), progress_bar("extracting") as step:
-        store, report = api.extract(paths, date=date, fail_fast=fail_fast, progress=step)
+        extractor = api.extractor(rules_file, gazetteer_dir)
+        store, report = api.extract(paths, date=date, fail_fast=fail_fast, progress=step,
+                                    extractor=extractor)
         _report_errors(report)
         if explain:
             for ex in report.extractions:

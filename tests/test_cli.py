@@ -19,6 +19,7 @@ from rdflib import RDF, Graph, URIRef
 
 from kg.cli import main
 from kg.extract.rules import load_rules
+from kg.link.gazetteer import COLUMNS
 from kg.rdf.store import Store, open_store
 
 COMMANDS = ["ingest", "extract", "query", "export", "entities", "merge", "split", "analyze",
@@ -573,3 +574,84 @@ def test_export_scoped_page(runner: CliRunner, ingested_store: Path, tmp_path: P
     wrong = run(runner, "export", "--store", str(ingested_store), "--format", "trig",
                 "--country", "NER")
     assert wrong.exit_code != 0 and "apply to" in wrong.output
+
+
+# -- kg extract --rules FILE --gazetteer DIR: a user's own data -------------------------------
+
+USER_RULE = {"id": "user.snub", "class": "Rejection", "pos": "VERB", "lemmas": ["snub"],
+             "source": ["agent"], "target": ["patient"],
+             "examples": [{"text": "Chad snubbed Mali.", "expect": ["TCD REJECT MLI"]}]}
+USER_ARTICLE = "The Zorblax Brigade attacked Niger. Chad snubbed Mali on Tuesday.\n"
+USER_GROUP = ["zorblax-brigade", "ArmedGroup", "Zorblax Brigade", "Zorblax", "", "MLI", "", "",
+              "", "", ""]
+
+
+def user_files(tmp_path: Path, rule: dict | str = USER_RULE,
+               row: list[str] = USER_GROUP) -> tuple[Path, Path, Path]:
+    """(article, rule file, gazetteer folder) in tmp_path."""
+    article, rules, folder = tmp_path / "a.txt", tmp_path / "mine.jsonl", tmp_path / "gaz"
+    article.write_text(USER_ARTICLE, encoding="utf-8")
+    rules.write_text(rule if isinstance(rule, str) else json.dumps(rule) + "\n", encoding="utf-8")
+    folder.mkdir()
+    (folder / "groups.tsv").write_text("\t".join(COLUMNS) + "\n" + "\t".join(row) + "\n",
+                                       encoding="utf-8")
+    return article, rules, folder
+
+
+def test_extract_with_a_user_rule_applies_it(runner: CliRunner, tmp_path: Path) -> None:
+    article, rules, _ = user_files(tmp_path)
+    before = run(runner, "extract", str(article), "--explain")
+    after = run(runner, "extract", str(article), "--explain", "--rules", str(rules))
+    assert after.exit_code == 0, after.output
+    assert "rule user.snub" not in before.stdout
+    assert "rule user.snub: trigger=snubbed, source:agent=Chad, target:patient=Mali" \
+        in after.stdout
+    assert "rule assault.verb" in after.stdout  # the packaged rules still apply
+
+
+def test_extract_with_a_user_gazetteer_links_its_names(runner: CliRunner, tmp_path: Path
+                                                       ) -> None:
+    article, _, folder = user_files(tmp_path)
+
+    def assault_sources(*args: str) -> list[str]:
+        result = run(runner, "extract", str(article), "--format", "events-csv", *args)
+        assert result.exit_code == 0, result.output
+        return [row["source_country"] for row in csv.DictReader(io.StringIO(result.stdout))
+                if row["event_type"] == "ASSAULT"]
+
+    assert assault_sources() == [""]
+    assert assault_sources("--gazetteer", str(folder)) == ["MLI"]
+
+
+@pytest.mark.parametrize(("rule", "reason"), [
+    ('{"id": "user.snub", ', "mine.jsonl:1: invalid JSON"),
+    ({**USER_RULE, "orderable": "yes"}, "mine.jsonl:1: orderable must be true or false"),
+    ({**USER_RULE, "colour": "red"}, "mine.jsonl:1: unknown keys ['colour']"),
+    ({**USER_RULE, "id": "assault.verb"}, "mine.jsonl:1: duplicate rule id 'assault.verb'"),
+], ids=["bad-json", "flag-not-bool", "unknown-key", "packaged-id"])
+def test_extract_with_a_bad_user_rule_file_names_file_and_line(
+        runner: CliRunner, tmp_path: Path, rule: dict | str, reason: str) -> None:
+    article, rules, _ = user_files(tmp_path, rule=rule)
+    result = run(runner, "extract", str(article), "--rules", str(rules))
+    assert result.exit_code != 0
+    assert reason in one_error_line(result)
+
+
+def test_extract_with_a_missing_user_rule_file_is_an_error(runner: CliRunner, tmp_path: Path
+                                                           ) -> None:
+    article, _, _ = user_files(tmp_path)
+    result = run(runner, "extract", str(article), "--rules", str(tmp_path / "none.jsonl"))
+    assert result.exit_code != 0
+    assert "none.jsonl: cannot read the rule file" in one_error_line(result)
+
+
+@pytest.mark.parametrize(("row", "reason"), [
+    (["zorblax-brigade", "Band", *USER_GROUP[2:]], "groups.tsv:2: unknown type 'Band'"),
+    (["MLI", "State", "Mali", *USER_GROUP[3:]], "groups.tsv: duplicate id 'MLI'"),
+], ids=["bad-type", "packaged-id"])
+def test_extract_with_a_bad_user_gazetteer_names_the_file(
+        runner: CliRunner, tmp_path: Path, row: list[str], reason: str) -> None:
+    article, _, folder = user_files(tmp_path, row=row)
+    result = run(runner, "extract", str(article), "--gazetteer", str(folder))
+    assert result.exit_code != 0
+    assert reason in one_error_line(result)

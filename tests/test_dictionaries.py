@@ -218,14 +218,13 @@ def test_the_importer_word_lists_load() -> None:
 
 
 def test_generated_names_match_only_as_written() -> None:
-    from kg.link.mentions import find_mentions
-    from kg.nlp.pipeline import load_nlp
+    from kg.extract.pipeline import Extractor
 
-    nlp = load_nlp()
-    written = nlp("Fighters of the Aden Abyan Islamic Army attacked a convoy.")
-    assert [m.entity.id for m in find_mentions(written, nlp)] == ["phx-aden-abyan-islamic-army"]
-    lowered = nlp("fighters of the aden abyan islamic army attacked a convoy.")
-    assert not [m for m in find_mentions(lowered, nlp) if m.entity.id.startswith("phx-")]
+    ex = Extractor.default()
+    written = ex.parse("Fighters of the Aden Abyan Islamic Army attacked a convoy.")
+    assert [m.entity.id for m in ex.mentions(written)] == ["phx-aden-abyan-islamic-army"]
+    lowered = ex.parse("fighters of the aden abyan islamic army attacked a convoy.")
+    assert not [m for m in ex.mentions(lowered) if m.entity.id.startswith("phx-")]
 
 
 def test_pattern_docs_are_tokenised_as_the_tokenizer_would() -> None:

@@ -3,7 +3,10 @@ stretch cut finer so the workers finish together, and the extractions come back 
 
 from __future__ import annotations
 
-from kg.extract.pipeline import _tasks, extract_articles
+import json
+from pathlib import Path
+
+from kg.extract.pipeline import Extractor, _tasks, extract_articles
 from kg.records import Article
 
 
@@ -35,3 +38,18 @@ def test_workers_return_extractions_in_input_order() -> None:
     assert [e.article.id for e in two] == [a.id for a in articles]
     assert two == one  # the same records as one process makes
     assert all(e.events for e in two)
+
+
+def test_workers_extract_with_the_extractor_they_are_given(tmp_path: Path) -> None:
+    rules = tmp_path / "mine.jsonl"
+    rules.write_text(json.dumps({
+        "id": "user.snub", "class": "Rejection", "pos": "VERB", "lemmas": ["snub"],
+        "source": ["agent"], "target": ["patient"],
+        "examples": [{"text": "Chad snubbed Mali on Tuesday.", "expect": ["TCD REJECT MLI"]}],
+    }) + "\n")
+    extractor = Extractor.with_user_data(rules=rules)
+    articles = [Article(id=f"a{i}", path=f"a{i}.txt",
+                        text=f"Chad snubbed Mali on Tuesday, day {i}.")
+                for i in range(4)]
+    two = list(extract_articles(articles, batch_size=1, workers=2, extractor=extractor))
+    assert [e.evidence.rule for x in two for e in x.events] == ["user.snub"] * 4

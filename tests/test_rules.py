@@ -11,6 +11,7 @@ import yaml
 
 from kg.errors import DataError
 from kg.extract.pipeline import extract_article
+from kg.extract.roles import ROLES
 from kg.extract.rules import load_rules, parse_lexicon, parse_rules
 from kg.link.gazetteer import COLUMNS, load_gazetteer, parse_tsv
 from kg.records import Actor, Article
@@ -86,6 +87,8 @@ def test_good_rule_parses() -> None:
      "missing key 'examples'"),
     ({**GOOD_RULE, "id": "b", "examples": []}, 3, "at least one example"),
     ({**GOOD_RULE, "id": "b", "source": ["telepathy"]}, 3, "unknown role 'telepathy'"),
+    ({**GOOD_RULE, "id": "b", "target": ["prep:"]}, 3, "role 'prep:' needs an argument"),
+    ({**GOOD_RULE, "id": "b", "target": ["agent:x"]}, 3, "unknown role 'agent:x'"),
     ({**GOOD_RULE, "id": "b", "pos": "ADJ"}, 3, "pos must be VERB or NOUN"),
     ('{"id": "b", "class": ', 3, "invalid JSON"),
     ("[1, 2]", 3, "must be a JSON object"),
@@ -107,12 +110,16 @@ def test_good_rule_parses() -> None:
     ({**GOOD_RULE, "id": "b", "lemmas": ["Withdraw"]}, 3, "lemmas: 'Withdraw' must be lower-case"),
     ({**GOOD_RULE, "id": "b", "lemmas": []}, 3, "lemmas: must be a non-empty list of words"),
     ({**GOOD_RULE, "id": "b", "orderable": "yes"}, 3, "orderable must be true or false"),
+    ({**GOOD_RULE, "id": "b", "refine": [{"sector": "military", "kind": "Coup"}]}, 3,
+     "unknown keys ['refine.0.kind']"),
+    ({**GOOD_RULE, "id": "b", "implies": "Presence"}, 3, "implies: Input should be a valid tuple"),
 ], ids=["unknown-key", "unknown-class", "unknown-on-future", "unknown-implies",
-        "unknown-refine", "missing-examples", "empty-examples", "unknown-role", "bad-pos",
+        "unknown-refine", "missing-examples", "empty-examples", "unknown-role",
+        "empty-prefix-role", "argument-to-plain-role", "bad-pos",
         "bad-json", "not-object", "duplicate-id", "source-not-list", "phrase-lemma",
         "phrase-patient-lemma", "phrase-required-word", "phrase-patient-lemma-for",
         "particle-not-list", "by-lemma-key-not-a-lemma", "upper-case-lemma", "no-lemmas",
-        "flag-not-bool"])
+        "flag-not-bool", "unknown-refine-key", "implies-not-list"])
 def test_bad_rule_names_file_and_line(bad: dict | str, line: int, reason: str) -> None:
     # line 2 is blank, so the line number must count it
     with pytest.raises(DataError) as info:
@@ -120,6 +127,15 @@ def test_bad_rule_names_file_and_line(bad: dict | str, line: int, reason: str) -
     message = str(info.value)
     assert message.startswith(f"x.jsonl:{line}: ")
     assert reason in message
+
+
+def test_the_roles_a_rule_may_name_are_the_registered_ones(monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    monkeypatch.setitem(ROLES, "telepathy", lambda *args: ([], None))
+    (rule,) = parse_rules("x.jsonl", rules_text({**GOOD_RULE, "source": ["telepathy"]}))
+    assert rule.source == ("telepathy",)
+    assert {r for rule in load_rules() for r in (*rule.source, *rule.target)
+            if not r.startswith("prep:")} <= set(ROLES)
 
 
 # -- lexicon validation ----------------------------------------------------------------------
@@ -255,8 +271,8 @@ def test_gazetteer_loads() -> None:
 
 def test_ground_seized_by_an_assault_is_no_coercion() -> None:
     rules = {rule.id: rule for rule in load_rules()}
-    ground = set(rules["assault.verb"].opt("patient_lemmas_for")["seize"])
-    assert ground <= set(rules["coerce.verb"].opt("patient_not_lemmas_for")["seize"])
-    power = set(rules["coup.seize-power.verb"].opt("patient_lemmas"))
-    assert power <= set(rules["coerce.verb"].opt("patient_not_lemmas_for")["seize"])
+    ground = set(rules["assault.verb"].options.patient_lemmas_for["seize"])
+    assert ground <= set(rules["coerce.verb"].options.patient_not_lemmas_for["seize"])
+    power = set(rules["coup.seize-power.verb"].options.patient_lemmas)
+    assert power <= set(rules["coerce.verb"].options.patient_not_lemmas_for["seize"])
     assert not power & ground

@@ -1,7 +1,8 @@
 """Apply the event rules to a parsed article: triggers -> argument roles -> typed Events.
 
-Roles (see kg/data/rules/events.jsonl) are tried in order; the first that yields actors wins.
-One event is emitted per (source, target) pair, so coordinated actors give one event each.
+Roles (kg.extract.roles, named in kg/data/rules/events.jsonl) are tried in order; the first
+that yields actors wins. One event is emitted per (source, target) pair, so coordinated actors
+give one event each.
 """
 
 from __future__ import annotations
@@ -12,19 +13,24 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.actors import FORCE_SECTORS, ActorResolver, Found, is_forces, same_party
 from kg.extract.attributes import normalise_date, quantity
+from kg.extract.roles import Reading, role_function
 from kg.extract.rules import Lexicon, Rule
 from kg.extract.syntax import (
     announced,
-    event_scope,
-    experiencer,
+    at_border,
+    coordinated_clauses,
     has_prep,
+    in_a_name,
     is_source_attribution,
+    joining_verb,
+    journey_verb,
     lemma,
     modality_of,
-    names,
     orphan_subject,
+    patient_token,
     preparing,
-    purpose_clauses,
+    relative_antecedent,
+    speech_verb,
     ultimatum,
 )
 from kg.extract.verbs import cameo_events
@@ -33,32 +39,8 @@ from kg.records import Actor, Article, Entity, Event, Evidence, Quantity, TimeVa
 
 KEEP_SAME_COUNTRY = {"COUP", "COERCE", "ASSAULT", "PROTEST"}
 NOMINAL_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj"}
-# entity labels of titles whose words are no events ("the 2018 Compact"); not WORK_OF_ART or
-# EVENT: the small model gives those to "the 2023 Niger coup d'etat" and named wars
-TITLE_LABELS = {"LAW"}
 # sectors of a state's own agents, whom its orders set to act ("ordered police to disperse ...")
 AUTHORITY_SECTORS = {"government", "junta", "military", "instructors"}
-
-
-def _antecedent(noun: Token) -> Token:
-    """Who a relative clause's pronoun stands for: its head noun, or where that noun only
-    places the subject among others, the subject ("X are among those (in the region) who ...",
-    "X is one of the countries that ...")."""
-    node = noun
-    for _ in range(3):  # up through "those in the region" to "among those"
-        prep = node.head
-        if node.dep_ != "pobj" or prep.dep_ != "prep":
-            break
-        holder = prep.head
-        if prep.lower_ == "of" and holder.lower_ == "one" and holder.dep_ == "attr":
-            holder = holder.head  # "is one of the countries that ..."
-        elif prep.lower_ != "among":
-            node = holder  # "those in the region who ...": the region only places them
-            continue
-        if holder.lemma_ == "be":
-            return next((c for c in holder.children if c.dep_ == "nsubj"), noun)
-        break
-    return noun
 
 
 class EventExtractor:
@@ -103,7 +85,7 @@ class EventExtractor:
                 pos = "NOUN"  # a gerund used as a noun: "Fighting between X and Y killed ..."
             if pos is None or tok.ent_type_ in {"DATE", "TIME", "CARDINAL", "MONEY", "ORDINAL"}:
                 continue  # "March" in "March 2022" is a month, not a protest
-            if _in_a_name(tok):
+            if in_a_name(tok):
                 continue  # "the Libya Sanctions List", "the Peace Agreement Act": a title
             m = self.res.mention(tok)
             if m is not None and m.entity.type != "Institution":
@@ -113,13 +95,13 @@ class EventExtractor:
                           for r in self.by_lemma.get((pos, k), [])}.values())
             # a rule that needs a word beside its trigger ("hunger strike") is the more
             # specific reading: where it fires, the trigger's general rules do not
-            rules.sort(key=lambda r: not r.opt("requires_word"))
+            rules.sort(key=lambda r: not r.options.requires_word)
             specific = False
             for rule in rules:
-                if specific and not rule.opt("requires_word"):
+                if specific and not rule.options.requires_word:
                     break
                 for event in self._apply(rule, tok, sent):
-                    specific = specific or bool(rule.opt("requires_word"))
+                    specific = specific or bool(rule.options.requires_word)
                     key = (event.event_class, _actor_key(event.source),
                            _actor_key(event.target), tok.i)
                     if key not in seen:
@@ -158,19 +140,19 @@ class EventExtractor:
             pairs_from_target = True
         if not source.actors:
             return
-        if rule.opt("source_not_forces") and any(is_forces(a) for a in source.actors):
+        if rule.options.source_not_forces and any(is_forces(a) for a in source.actors):
             return  # fighters "rallying" regroup; they do not protest
         if source.role == "poss" and tok.pos_ == "NOUN":
             source = Found([*source.actors, *(a for a in self._adopters(tok)
                                               if a not in source.actors)], source.token, "poss")
-        if rule.opt("own_clause") and self._others_clause(tok, source.actors):
+        if rule.options.own_clause and self._others_clause(tok, source.actors):
             return  # "warned that Belarus was massing troops": a warning about another's act
-        if rule.opt("requires_forces_or_person") and not all(
+        if rule.options.requires_forces_or_person and not all(
                 is_forces(a) or a.entity.type == "Person" for a in source.actors):
             return
-        if rule.opt("requires_forces") and not all(is_forces(a) for a in source.actors):
+        if rule.options.requires_forces and not all(is_forces(a) for a in source.actors):
             # "Rwanda deployed troops": the state acts, its forces are the object.
-            patient = self._patient_token(tok)
+            patient = patient_token(tok, self.lex)
             moved = self.res.resolve(patient) if patient is not None else []
             unnamed = patient is not None and self.res.sector_of(patient) in FORCE_SECTORS
             if not (unnamed or (moved and all(is_forces(a) for a in moved))):
@@ -178,37 +160,37 @@ class EventExtractor:
         modality, future = modality_of(tok, sent, self.lex, self._own_order(rule, tok))
         ahead = future or modality == "hypothetical"  # its date is still to come
         cls = rule.event_class
-        if modality == "negated" and rule.opt("on_negated"):
-            cls, modality = rule.opt("on_negated"), "asserted"  # "will not accept" rejects
+        if modality == "negated" and rule.options.on_negated:
+            cls, modality = rule.options.on_negated, "asserted"  # "will not accept" rejects
         if ultimatum(tok):  # "will withdraw its force unless ...": a threat
             cls, modality, future = "Threat", "asserted", False
-        if future and rule.opt("on_future") == "Threat" and announced(tok, self.lex):
+        if future and rule.options.on_future == "Threat" and announced(tok, self.lex):
             future = False  # a measure announced is a measure taken; a threat is still to come
         if future:
-            if rule.opt("on_future"):
-                cls = rule.opt("on_future")
+            if rule.options.on_future:
+                cls = rule.options.on_future
                 if cls == "Threat" and rule.event_class == "Assault" and preparing(tok, self.lex):
                     cls = "Mobilization"  # "prepared to attack": forces readied, not a threat
             else:
                 modality = "hypothetical"
-        for refine in rule.opt("refine", []):
-            if any(a.sector == refine["sector"] for a in source.actors) and cls == rule.event_class:
-                cls = refine["class"]
-        classes = [cls] + ([c for c in rule.opt("implies", [])] if modality == "asserted"
+        for refine in rule.options.refine:
+            if any(a.sector == refine.sector for a in source.actors) and cls == rule.event_class:
+                cls = refine.event_class
+        classes = [cls] + (list(rule.options.implies) if modality == "asserted"
                            and not future else [])
         attribution = self._attribution(tok)
         when = self._date(tok, ahead)
         where = self._location(tok)
         if foreign is not None and source.role == "agent" and not any(
                 same_party(a, p) for a in source.actors for p in foreign.actors):
-            cls = rule.opt("foreign_patient")  # "Italy evacuated 10 American troops": aid
+            cls = rule.options.foreign_patient or cls  # "Italy evacuated 10 American troops": aid
             classes = [cls]
         else:
             foreign = None
         for src in source.actors:
             target = source if pairs_from_target else foreign if foreign is not None else \
                 self._target(rule, tok, sent, src, keep_same)
-            if not target.actors and not rule.opt("target_optional"):
+            if not target.actors and not rule.options.target_optional:
                 continue
             recipients = target.actors
             if not pairs_from_target and target.role not in {"sentence", "salient", "between"} \
@@ -232,14 +214,14 @@ class EventExtractor:
                     continue
                 qty, money = self._quantities(tok, source.token, target.token)
                 for c in classes:
-                    if c != cls and (tgt is None or self._at_border(target.token)):
+                    if c != cls and (tgt is None or at_border(target.token, self.lex)):
                         # an implied relation (presence) needs both parties, and forces sent
                         # to "the border with X" are on their own side of it, not in X
                         continue
                     info = self.classes[c]
                     # "the war between X and Y": each side acts on the other
-                    sides = [(src, tgt)] + ([(tgt, src)] if tgt is not None and rule.opt(
-                        "mutual") and target.role == "between" else [])
+                    sides = [(src, tgt)] + ([(tgt, src)] if tgt is not None and rule.options.mutual
+                                            and target.role == "between" else [])
                     for one, other in sides:
                         yield Event(
                             event_type=info.plover, event_class=c, source=one, target=other,
@@ -250,27 +232,27 @@ class EventExtractor:
 
     def _constraints_hold(self, rule: Rule, tok: Token) -> bool:
         lem = lemma(tok, self.lex)
-        particles = rule.opt("particle") or rule.opt("particle_for", {}).get(lem)
+        particles = rule.options.particle or rule.options.particle_for.get(lem)
         if particles and not any(c.dep_ in {"prt", "prep"} and c.lower_ in particles
                                  for c in tok.children):
             return False
-        patient = self._patient_token(tok)
+        patient = patient_token(tok, self.lex)
         # what the verb acts on: its object, or what that is "of" ("control of the town",
         # "dozens of diplomats")
         heads = [patient] if patient is not None else []
         if patient is not None:
             heads += [c for c in patient.children if c.dep_ == "prep" and c.lower_ == "of"
                       for c in c.children]
-        excluded = rule.opt("patient_not_lemmas_for", {}).get(lem)
+        excluded = rule.options.patient_not_lemmas_for.get(lem)
         if excluded and any(lemma(h, self.lex) in excluded or h.lower_ in excluded
                             for h in heads):
             return False
-        lemmas = rule.opt("patient_lemmas") or rule.opt("patient_lemmas_for", {}).get(lem)
+        lemmas = rule.options.patient_lemmas or rule.options.patient_lemmas_for.get(lem)
         if lemmas:
             if patient is not None:
                 # "President Roch Marc Kabore": the title may sit on another name part; with
                 # patient_head_only a modifier does not count (a "power plant" is no power)
-                if not rule.opt("patient_head_only"):
+                if not rule.options.patient_head_only:
                     heads += [t for t in patient.subtree
                               if t.dep_ == "compound" and t.i < patient.i]
                 heads += list(patient.conjuncts)  # "provided images and other intelligence"
@@ -279,29 +261,29 @@ class EventExtractor:
                       for g in c.children if g.dep_ == "pobj"]
             if not any(lemma(h, self.lex) in lemmas or h.lower_ in lemmas for h in heads):
                 return False
-        modals = rule.opt("requires_complement_modal")
+        modals = rule.options.requires_complement_modal
         if modals and not any(a.dep_ == "aux" and a.lower_ in modals
                               for c in tok.children if c.dep_ == "ccomp" for a in c.children):
             return False
-        if lem in rule.opt("intransitive_lemmas", ()) and any(
+        if lem in rule.options.intransitive_lemmas and any(
                 c.dep_ in {"dobj", "ccomp"} for c in tok.children):
             return False  # "the attack demonstrates that ...": no demonstration
-        deps = rule.opt("requires_dep")
+        deps = rule.options.requires_dep
         if deps and not any(c.dep_ in deps for c in tok.children):
             return False
-        if (own := rule.opt("requires_own_dep")) and tok.dep_ not in own:
+        if (own := rule.options.requires_own_dep) and tok.dep_ not in own:
             return False  # "the presence is illegal" (acomp), not "declared it illegal"
-        words = rule.opt("requires_word")
+        words = rule.options.requires_word
         if words:
             near = [c for c in tok.children] + [g for c in tok.children for g in c.children]
             if not any(lemma(t, self.lex) in words or t.lower_ in words for t in near):
                 return False
-        if rule.opt("requires_forces_patient") or rule.opt("not_if_forces"):
+        if rule.options.requires_forces_patient or rule.options.not_if_forces:
             actors = self.res.resolve(patient) if patient is not None else []
             forces = bool(actors) and all(is_forces(a) for a in actors)
-            if rule.opt("requires_forces_patient") and not forces:
+            if rule.options.requires_forces_patient and not forces:
                 return False
-            if rule.opt("not_if_forces") and forces:
+            if rule.options.not_if_forces and forces:
                 return False
         return True
 
@@ -331,17 +313,18 @@ class EventExtractor:
         # "what the people have asked for": the recipient is named, by a pronoun we cannot resolve
         named_but_unknown = any(g.lower_ == "what" for c in tok.children if c.dep_ == "prep"
                                 for g in c.children)
+        how = Reading(keep_same, places, joint, deplores)
         for role in roles:
             if role == "none":
                 return Found([], None, role)
             if role == "same_as_target" or (role in {"sentence", "salient"} and named_but_unknown):
                 continue  # the text names a recipient we cannot resolve: do not guess another
-            actors, at = self._role(role, tok, sent, src, keep_same, places, joint, deplores)
+            actors, at = role_function(role)(self, tok, sent, src, how)
             # ("call for restraint" names what is asked, not of whom)
             if role.startswith("prep:") and role not in {"prep:of", "prep:for"} and not actors \
                     and has_prep(tok, role[5:]):
                 named_but_unknown = True
-            deplored = role == "patient" and deplores and at is not None and self._hostile_act(at)
+            deplored = role == "patient" and deplores and at is not None and self.hostile_act(at)
             if role == "patient" and not actors and at is not None and (
                     at.pos_ == "PRON" or lemma(at, self.lex) in self.lex.party_nouns or deplored):
                 # "what the people have asked for", "we urge partners to ...": named, unknown
@@ -354,152 +337,7 @@ class EventExtractor:
                 return Found(actors, at, role)
         return Found([], None, "")
 
-    def _role(self, role: str, tok: Token, sent: Span, src: Actor | None,
-              keep_same: bool = False, places: bool = True, joint: bool = False,
-              deplores: bool = False) -> tuple[list[Actor], Token | None]:
-        """Actors a role names; with `places` off, a place ("at a jail in Dili") names none. In
-        a `joint` act (agree, meet), the sentence's recipients are first the agent's partners."""
-        res = self.res
-        # coreference may pick the source's own state where a type allows (protests, coups)
-        exclude = src.country if src is not None and not keep_same else None
-        if role.startswith("prep:"):
-            prep = role[5:]
-            locative = prep in self.lex.locative_preps
-            heads = [tok] + ([p] if (p := self._patient_token(tok)) is not None else [])
-            for head in heads:
-                for child in head.children:
-                    if child.dep_ in {"prep", "agent", "prt"} and child.lower_ == prep:
-                        for pobj in child.children:
-                            if pobj.dep_ in {"pobj", "pcomp"}:
-                                if deplores and self._hostile_act(pobj):
-                                    found = self._doers(pobj, None, places)
-                                elif not places:
-                                    found = res.resolve(pobj, exclude=exclude)
-                                else:
-                                    found = (res.place_actor(pobj) if locative else []) or \
-                                        res.resolve(pobj, exclude=exclude) or \
-                                        res.place_actor(pobj) or self._place_within(pobj)
-                                if found:
-                                    return found, pobj
-            return [], None
-        if role in {"agent", "experiencer"}:
-            at = self._agent_token(tok) if role == "agent" else experiencer(tok)
-            found = res.resolve(at) if at is not None else []
-            if role == "agent":
-                found = list(dict.fromkeys(found + self._joined(tok, found)))
-            return (found, at) if found else ([], None)
-        if role == "patient":
-            at = self._patient_token(tok)
-            if at is not None and deplores and self._hostile_act(at):
-                return self._doers(at, tok, places), at
-            return ((res.resolve(at, exclude=exclude) or (res.place_actor(at) if places else []),
-                     at) if at is not None else ([], None))
-        if role == "attr":  # "there are armed groups including JNIM in Mali"
-            at = next((c for c in tok.children if c.dep_ == "attr"), None)
-            return (res.resolve(at), at) if at is not None else ([], None)
-        if role == "dative":
-            at = next((c for c in tok.children if c.dep_ == "dative"), None)
-            return (res.resolve(at), at) if at is not None else ([], None)
-        if role == "poss":
-            at = next((c for c in tok.children if c.dep_ == "poss"), None)
-            return (res.resolve(at), at) if at is not None else ([], None)
-        if role == "mod":
-            for c in tok.children:
-                if c.dep_ in {"compound", "amod", "nmod"}:
-                    found = res.resolve(c)
-                    if found:
-                        return found, c
-            return [], None
-        if role in {"of", "by"}:
-            return self._role(f"prep:{role}", tok, sent, src)
-        if role == "governor":
-            at = self._governor_agent(tok)
-            return (res.resolve(at), at) if at is not None else ([], None)
-        if role == "speaker":  # "the presence is illegal, the junta said": the junta
-            verb = self._speech_verb(tok)
-            at = self._agent_token(verb) if verb is not None else None
-            return (res.resolve(at), at) if at is not None else ([], None)
-        if role == "destination":  # "flew to Accra for talks": held in Ghana
-            journey = self._journey(tok)
-            for way in (c for c in journey.children if c.dep_ == "prep") if journey else ():
-                if way.lower_ in self.lex.location_preps:
-                    for pobj in (g for g in way.children if g.dep_ == "pobj"):
-                        if found := res.place_actor(pobj):
-                            return found, pobj
-            return [], None
-        if role == "between":
-            # Every pair of the parties: "a pact between Mali, Niger and Burkina Faso".
-            holders = [tok, *(c for c in tok.children if c.dep_ == "acl")]
-            for child in (c for h in holders for c in h.children):
-                if child.dep_ == "prep" and child.lower_ == "between":
-                    first = next((c for c in child.children if c.dep_ == "pobj"), None)
-                    if first is None:
-                        continue
-                    parties = res.resolve(first)
-                    if len(parties) >= 2:
-                        if src is None:
-                            return parties[:-1], first
-                        if src in parties:
-                            return parties[parties.index(src) + 1:], first
-            return [], None
-        if role == "place":
-            for t in event_scope(tok):
-                if t.dep_ == "pobj" and t.head.lower_ in self.lex.scene_preps \
-                        and abs(t.i - tok.i) < 25:
-                    found = [a for c in (t, *t.conjuncts) for a in res.place_actor(c)]
-                    if found:
-                        return found, t
-            return [], None
-        if role == "sentence":
-            if tok.dep_ in {"advcl", "conj"} and tok.tag_ == "VBG" and tok.head.pos_ == "VERB" \
-                    and (obj := self._patient_token(tok.head)) is not None:
-                # "ambushed a Nigerien patrol, killing 12 soldiers": the soldiers of the patrol
-                found = [a for a in res.resolve(obj) if src is None or not same_party(a, src)]
-                if found:
-                    return found, obj
-            if joint and (partners := self._partners(tok, src))[0]:
-                return partners  # "Mali and Niger met in Accra": with each other, not Ghana
-            return self._sentence_state(tok, sent, src, one_sided=keep_same)
-        if role == "hyphen_agent":  # "Iranian-backed militias": Iran
-            return res.hyphen_modifier(tok)
-        if role == "modified":  # "Iranian-backed Houthi rebels": the Houthis
-            if tok.dep_ not in {"amod", "compound", "acl"} or tok.head.i == tok.i:
-                return [], None
-            return res.resolve(tok.head), tok.head
-        if role == "own_state":  # "Chad lifted its curfew", "police arrested protesters"
-            state = res.gazetteer.state(src.country) if src is not None and src.country else None
-            return ([Actor(state)], None) if state else ([], None)
-        if role == "clause_subject":  # "demanded that Israel withdraw"
-            for comp in (c for c in tok.children if c.dep_ == "ccomp"):
-                subj = next((c for c in comp.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-                if subj is not None and (found := res.resolve(subj, exclude=exclude)):
-                    return found, subj
-            return [], None
-        if role == "previous_coup":  # "the coup": the one read before
-            iso = next((c for i, c in reversed(res.coups) if i < tok.i), None)
-            state = res.gazetteer.state(iso) if iso else None
-            return ([Actor(state)], None) if state else ([], None)
-        if role == "salient":  # the state in focus here: named just before, else in the article
-            if exclude is None and (agent := self._agent_token(tok)) is not None:
-                exclude = next((a.country for a in res.resolve(agent)), None)
-            state = res.antecedent(tok, exclude)
-            return ([Actor(state)], None) if state else ([], None)
-        if role == "same_as_target":
-            return [], None  # handled by _first: the source falls back to the target's state
-        if role == "demand":
-            for t in event_scope(tok) + purpose_clauses(tok):
-                if t.i != tok.i and names(t, self.lex.modality["request_heads"], self.lex):
-                    obj = self._patient_token(t) or next(
-                        (g for c in t.children if c.dep_ == "prep" for g in c.children
-                         if g.dep_ == "pobj"), None)
-                    if obj is not None:
-                        found = res.resolve(obj)
-                        if found:
-                            return found, obj
-            return [], None
-        return [], None
-
-    def _governor_agent(self, tok: Token) -> Token | None:
+    def governor_agent(self, tok: Token) -> Token | None:
         """Who does what a noun names, as the verb governing it says: the agent of a light verb
         ("Mali signed an agreement"), of a claim of responsibility, of taking part ("we are in
         talks with") or of a journey ("arrived in Amman on a visit")."""
@@ -507,33 +345,22 @@ class EventExtractor:
             tok = tok.head
         head = tok.head
         if tok.dep_ in {"dobj", "nsubjpass"} and lemma(head, self.lex) in self.lex.light_verbs:
-            return self._agent_token(head)
+            return self.agent_token(head)
         if tok.dep_ == "pobj" and head.lower_ == "for" and \
                 lemma(head.head, self.lex) == "responsibility" and \
                 lemma(head.head.head, self.lex) in self.lex.responsibility_verbs:
-            return self._agent_token(head.head.head)  # "JNIM claimed responsibility for ..."
+            return self.agent_token(head.head.head)  # "JNIM claimed responsibility for ..."
         if tok.dep_ == "pobj" and head.lower_ in self.lex.participation_preps and \
                 lemma(head.head, self.lex) in self.lex.participation_verbs:
-            return self._agent_token(head.head)
-        if (journey := self._journey(tok)) is not None:
-            return self._agent_token(journey)
+            return self.agent_token(head.head)
+        if (journey := journey_verb(tok, self.lex)) is not None:
+            return self.agent_token(journey)
         return None
 
-    def _journey(self, tok: Token) -> Token | None:
-        """The verb of travelling whose purpose `tok` names ("arrived ... on a visit", "flew
-        to Moscow for talks"), if any."""
-        while tok.dep_ == "conj" and tok.head.i != tok.i:  # "for talks and a visit"
-            tok = tok.head
-        prep = tok.head
-        if tok.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in self.lex.purpose_preps \
-                and lemma(prep.head, self.lex) in self.lex.travel_verbs:
-            return prep.head
-        return None
-
-    def _hostile_act(self, tok: Token) -> bool:
+    def hostile_act(self, tok: Token) -> bool:
         return tok.pos_ == "NOUN" and lemma(tok, self.lex) in self.hostile_acts
 
-    def _doers(self, act: Token, verb: Token | None, places: bool) -> list[Actor]:
+    def doers(self, act: Token, verb: Token | None, places: bool) -> list[Actor]:
         """Who did a hostile act (ActorResolver.doers), else where it happened ("the attacks
         in Mali", as the guidelines code a condemnation of violence in a country), if `places`
         may name a party; never whom it hit ("on", "against", "of"). `verb`'s own "by" phrase
@@ -570,7 +397,7 @@ class EventExtractor:
         order to its own side or to no one named ("the junta ordered the closure of the border",
         "ordered its troops to withdraw", "ordered police to disperse the crowd"). An order to
         another party ("ordered French troops to leave") is a request, and None."""
-        if not rule.opt("orderable"):
+        if not rule.options.orderable:
             return None
         node = tok
         while node.dep_ == "conj" and node.head.i != node.i:
@@ -579,7 +406,7 @@ class EventExtractor:
         if node.dep_ not in {"dobj", "xcomp"} or head.i == node.i or \
                 lemma(head, self.lex) not in self.lex.order_verbs:
             return None
-        orderer = self._agent_token(head)
+        orderer = self.agent_token(head)
         authority = self.res.resolve(orderer) if orderer is not None else []
         if not authority:
             return None
@@ -595,25 +422,16 @@ class EventExtractor:
 
     def _foreign_patient(self, rule: Rule, tok: Token) -> Found | None:
         """For rules with `foreign_patient`: the forces the verb acts on, with their states."""
-        if not rule.opt("foreign_patient"):
+        if not rule.options.foreign_patient:
             return None
-        patient = self._patient_token(tok)
+        patient = patient_token(tok, self.lex)
         if patient is None or patient.dep_ == "nsubjpass":
             return None
         actors = [a for a in self.res.resolve(patient) if a.country]
         states = [Actor(s) for a in actors if (s := self.res.gazetteer.state(a.country or ""))]
         return Found(states, patient, "patient") if states else None
 
-    def _at_border(self, tok: Token | None) -> bool:
-        """Whether a target was found as the far side of a border ("the border with Mali")."""
-        if tok is None:
-            return False
-        if lemma(tok, self.lex) in self.lex.border_nouns:
-            return True
-        head = tok.head if tok.dep_ == "pobj" and tok.head.lower_ == "with" else None
-        return head is not None and lemma(head.head, self.lex) in self.lex.border_nouns
-
-    def _place_within(self, tok: Token) -> list[Actor]:
+    def place_within(self, tok: Token) -> list[Actor]:
         """The state of a place named inside a phrase ("events in Burkina Faso", "the border
         with Somalia")."""
         preps = self.lex.scene_preps | (
@@ -629,7 +447,7 @@ class EventExtractor:
         """Who makes another's act its own ("Ghana shares Nigeria's condemnation of ...")."""
         if tok.dep_ != "dobj" or lemma(tok.head, self.lex) not in self.lex.adopting_verbs:
             return []
-        agent = self._agent_token(tok.head)
+        agent = self.agent_token(tok.head)
         return self.res.resolve(agent) if agent is not None else []
 
     def _others_clause(self, tok: Token, agents: list[Actor]) -> bool:
@@ -642,18 +460,10 @@ class EventExtractor:
                 return True
         return False
 
-    def _joining_verb(self, tok: Token) -> Token | None:
-        """The verb by which the agent joins others in the act `tok` ("joined X in condemning")."""
-        prep = tok.head if tok.dep_ == "pcomp" else None
-        if prep is None or prep.lower_ not in self.lex.joining_preps or \
-                lemma(prep.head, self.lex) not in self.lex.joining_verbs:
-            return None
-        return prep.head
-
-    def _joined(self, tok: Token, agents: list[Actor]) -> list[Actor]:
+    def joined(self, tok: Token, agents: list[Actor]) -> list[Actor]:
         """Who the agents join in an act ("Ghana joined Nigeria and Senegal in condemning ...",
         "we join our partners at ECOWAS and the AU in condemning ..."): co-agents of it."""
-        verb = self._joining_verb(tok)
+        verb = joining_verb(tok, self.lex)
         if verb is None:
             return []
         prep, found = tok.head, []
@@ -671,7 +481,7 @@ class EventExtractor:
                 found += actors
         return found
 
-    def _agent_token(self, tok: Token) -> Token | None:
+    def agent_token(self, tok: Token) -> Token | None:
         """The token naming who does what a verb (or noun) says."""
         if tok.pos_ not in {"VERB", "AUX"} and tok.tag_ != "VBN":
             for c in tok.children:
@@ -686,7 +496,7 @@ class EventExtractor:
         for c in tok.children:
             if c.dep_ in {"nsubj", "csubj"}:
                 if c.lower_ in self.lex.relative_pronouns and tok.dep_ == "relcl":
-                    return _antecedent(tok.head)
+                    return relative_antecedent(tok.head)
                 if is_source_attribution(c):  # "According to officials, Russia arms ..."
                     return orphan_subject(tok)
                 return c
@@ -697,54 +507,37 @@ class EventExtractor:
                 if obj is not None and lemma(head, self.lex) in self.lex.order_verbs and \
                         not self.res.resolve(obj) and self.res.sector_of(obj) in AUTHORITY_SECTORS:
                     # "the junta ordered police to ...": unnamed agents act for who orders them
-                    return self._agent_token(head) or obj
+                    return self.agent_token(head) or obj
                 if obj is not None:
                     return obj
             if head.dep_ == "acomp" and head.head.i != head.i:
-                return self._agent_token(head.head)  # "Nigeria is ready to impose ..."
-            return self._agent_token(head)
+                return self.agent_token(head.head)  # "Nigeria is ready to impose ..."
+            return self.agent_token(head)
         if tok.dep_ in {"conj", "advcl"} and tok.head.i != tok.i and tok.head.pos_ == "VERB":
-            return self._agent_token(tok.head)
+            return self.agent_token(tok.head)
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB":
-            return self._agent_token(tok.head.head)  # "join X in condemning"
+            return self.agent_token(tok.head.head)  # "join X in condemning"
         if tok.dep_ == "acl" and tok.tag_ == "VBG":
             if self.res.resolve(tok.head) or tok.head.dep_ not in {"dobj", "pobj"}:
                 return tok.head  # "U.S. forces deploying into the region"
             verb = tok.head.head if tok.head.dep_ == "dobj" else tok.head.head.head
-            return self._agent_token(verb)  # "X issued a declaration demanding ..."
+            return self.agent_token(verb)  # "X issued a declaration demanding ..."
         if tok.dep_ == "acl" and tok.tag_ == "VB":  # "ECOWAS's efforts to work with Niger"
             owner = next((c for c in tok.head.children if c.dep_ == "poss"), None)
             if owner is None and tok.head.dep_ == "dobj" and \
                     lemma(tok.head.head, self.lex) in self.lex.light_verbs:
-                return self._agent_token(tok.head.head)  # "X launched a bid to seize Y"
+                return self.agent_token(tok.head.head)  # "X launched a bid to seize Y"
             return owner
         if tok.dep_ == "ROOT" and tok.tag_ in {"VBP", "VBZ", "VBD"}:
             return orphan_subject(tok)
         return None
 
-    def _patient_token(self, tok: Token) -> Token | None:
-        """The token naming what a verb acts on (its object, or subject in the passive)."""
-        if tok.pos_ in {"NOUN", "PROPN"}:
-            for c in tok.children:
-                if c.dep_ == "prep" and c.lower_ == "of":
-                    return next((g for g in c.children if g.dep_ == "pobj"), None)
-            return None
-        for c in tok.children:
-            if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd"} and \
-                    c.lower_ not in self.lex.relative_pronouns:
-                return c
-            if c.dep_ == "nsubjpass" and tok.dep_ == "relcl":
-                return tok.head
-        if tok.dep_ == "acl" and tok.tag_ == "VBN":
-            return tok.head  # "troops stationed in Niger"
-        return None
-
-    def _partners(self, tok: Token, src: Actor | None) -> tuple[list[Actor], Token | None]:
+    def partners(self, tok: Token, src: Actor | None) -> tuple[list[Actor], Token | None]:
         """The states acting together with `src` as the trigger's agent ("Mali and Niger met",
         "officials of Mali and Niger met"), other than src's own."""
-        agent = self._agent_token(tok)
+        agent = self.agent_token(tok)
         if agent is None and tok.pos_ in {"NOUN", "PROPN"}:
-            agent = self._governor_agent(tok)  # "Mali and Niger reached an agreement"
+            agent = self.governor_agent(tok)  # "Mali and Niger reached an agreement"
         if agent is None or src is None:
             return [], None
         found = [a for c in (agent, *agent.conjuncts) for a in self.res.resolve(c)]
@@ -752,7 +545,7 @@ class EventExtractor:
                   and (s := self.res.gazetteer.state(a.country)) is not None]
         return list(dict.fromkeys(states)), agent
 
-    def _sentence_state(self, tok: Token, sent: Span, src: Actor | None, one_sided: bool = False
+    def sentence_state(self, tok: Token, sent: Span, src: Actor | None, one_sided: bool = False
                         ) -> tuple[list[Actor], Token | None]:
         """The state nearest the trigger in the same sentence, other than the source's. In a
         one-sided act (attack, arrest, protest, coup), no co-agent is a recipient ("the army
@@ -760,12 +553,12 @@ class EventExtractor:
         best: tuple[int, list[Actor], Token] | None = None
         exclude = src.country if src is not None else None
         speaker = self._speaker_tokens(tok)
-        agent = self._agent_token(tok) if one_sided else None
+        agent = self.agent_token(tok) if one_sided else None
         actors = {t.i for t in agent.subtree} if agent is not None else set()
         if tok.i in actors:  # not the trigger's own clause ("a junta that declared ...")
             actors -= {t.i for t in tok.subtree}
-        other = self._coordinated_clauses(tok)
-        if (joining := self._joining_verb(tok)) is not None:  # whom the agent joins acts too
+        other = coordinated_clauses(tok, self.lex)
+        if (joining := joining_verb(tok, self.lex)) is not None:  # whom the agent joins acts too
             other |= {t.i for c in joining.children if c.dep_ == "dobj" for t in c.subtree}
         for t in sent:
             if t.i in speaker or t.i in actors or t.i in other:
@@ -787,26 +580,6 @@ class EventExtractor:
                 best = (dist, states, t)
         return (best[1], best[2]) if best else ([], None)
 
-    def _coordinated_clauses(self, tok: Token) -> set[int]:
-        """Indices of the verb phrases that share the trigger's subject, but for the subject:
-        "the junta expelled French troops and pursued closer ties to Russia" is no act on Russia.
-        A clause with a subject of its own is left alone: "Niger asked the US to leave and the
-        US agreed" (to Niger)."""
-        def own_subject(verb: Token) -> bool:
-            return any(c.dep_ in {"nsubj", "nsubjpass", "csubj", "expl"} for c in verb.children)
-
-        out: set[int] = set()
-        for c in tok.children:
-            if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"} and not own_subject(c):
-                out |= {t.i for t in c.subtree}
-        if tok.dep_ == "conj" and tok.pos_ in {"VERB", "AUX"} and not own_subject(tok) \
-                and tok.head.pos_ in {"VERB", "AUX"}:
-            out.add(tok.head.i)
-            for c in tok.head.children:
-                if c.i != tok.i and c.dep_ not in self.lex.shared_clause_deps:
-                    out |= {t.i for t in c.subtree}
-        return out
-
     # -- modality, attribution, attributes --------------------------------------------------
     def _speaker_tokens(self, tok: Token) -> set[int]:
         """Indices of the subject phrases of the verbs `tok` depends on whose subjects are actors:
@@ -824,18 +597,9 @@ class EventExtractor:
                     out |= {t.i for t in subj.subtree}
         return out
 
-    def _speech_verb(self, tok: Token) -> Token | None:
-        """The verb of saying whose reported clause `tok` is in, if any."""
-        node, steps = tok, 0
-        while node.head.i != node.i and steps < 4:
-            dep, node, steps = node.dep_, node.head, steps + 1
-            if dep == "ccomp" and lemma(node, self.lex) in self.lex.speech_verbs:
-                return node
-        return None
-
     def _attribution(self, tok: Token) -> Actor | None:
-        verb = self._speech_verb(tok)
-        at = self._agent_token(verb) if verb is not None else None
+        verb = speech_verb(tok, self.lex)
+        at = self.agent_token(verb) if verb is not None else None
         found = self.res.resolve(at) if at is not None else []
         return found[0] if found else None
 
@@ -905,20 +669,6 @@ class EventExtractor:
             trigger_start=tok.idx,
             trigger_end=tok.idx + len(tok.text), tokens=matched,
         )
-
-
-
-
-
-
-def _in_a_name(tok: Token) -> bool:
-    """Whether a word is part of a title rather than an event: inside a law's or a work's name
-    ("the 2018 Compact"), or a capitalised word modifying a name ("the Libya Sanctions List",
-    "Operation Peace Spring")."""
-    if tok.ent_type_ in TITLE_LABELS:
-        return True
-    return tok.i > tok.sent.start and tok.is_title and tok.dep_ == "compound" \
-        and tok.head.pos_ == "PROPN" and tok.head.is_title
 
 
 def _actor_key(actor: Actor | None) -> str | None:

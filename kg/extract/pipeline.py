@@ -3,58 +3,102 @@
 from __future__ import annotations
 
 import collections
+import functools
 import multiprocessing
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.actors import ActorResolver
 from kg.extract.events import EventExtractor
-from kg.extract.rules import load_lexicon, load_rules
-from kg.link.gazetteer import load_gazetteer
-from kg.link.mentions import find_mentions
+from kg.extract.rules import Lexicon, Rule, load_lexicon, load_rules, rules_with
+from kg.link.gazetteer import Gazetteer, gazetteer_with, load_gazetteer
+from kg.link.mentions import MentionFinder
 from kg.nlp.pipeline import for_parser, load_nlp
 from kg.records import Actor, Article, Extraction
 
 T = TypeVar("T")
 
 
-def publisher_actor(article: Article) -> Actor | None:
-    """The actor an official statement's "we" speaks for, from the front matter's `source`."""
-    if not article.source:
+@dataclass(frozen=True)
+class Extractor:
+    """What extraction reads besides the article: the spaCy pipeline, the gazetteer, the event
+    rules and the lexicon. Build it once (`default()` for the packaged data) and pass it on."""
+
+    nlp: Language
+    gazetteer: Gazetteer
+    rules: tuple[Rule, ...]
+    lexicon: Lexicon
+
+    @staticmethod
+    def default() -> Extractor:
+        """The packaged data (loaded once per process)."""
+        return _default()
+
+    @staticmethod
+    def with_user_data(rules: str | Path | None = None, gazetteer: str | Path | None = None
+                       ) -> Extractor:
+        """The packaged data with a user's own rule file and gazetteer folder added.
+
+        Raises:
+            InputError: the rule file cannot be read.
+            DataError: a rule or gazetteer row is invalid, or reuses an id.
+        """
+        return Extractor(load_nlp(), gazetteer_with(gazetteer) if gazetteer else load_gazetteer(),
+                         rules_with(rules) if rules else load_rules(), load_lexicon())
+
+    @functools.cached_property
+    def mentions(self) -> MentionFinder:
+        """The mention finder of this gazetteer (built on first use)."""
+        return MentionFinder(self.nlp, self.gazetteer)
+
+    def parse(self, text: str) -> Doc:
+        """An article's text parsed as extraction parses it."""
+        return self.nlp(for_parser(text))
+
+    def publisher_actor(self, article: Article) -> Actor | None:
+        """The actor an official statement's "we" speaks for, from the front matter's `source`."""
+        if not article.source:
+            return None
+        for m in self.mentions(self.nlp.make_doc(for_parser(article.source)), article.date):
+            if m.entity.type in {"Organisation", "Mission"}:
+                return Actor(m.entity)
+            iso = m.entity.id if m.entity.type == "State" else m.entity.country
+            state = self.gazetteer.state(iso) if iso else None
+            if state is not None:
+                return Actor(state)
         return None
-    nlp, gaz = load_nlp(), load_gazetteer()
-    for m in find_mentions(nlp.make_doc(for_parser(article.source)), nlp, article.date):
-        if m.entity.type in {"Organisation", "Mission"}:
-            return Actor(m.entity)
-        iso = m.entity.id if m.entity.type == "State" else m.entity.country
-        state = gaz.state(iso) if iso else None
-        if state is not None:
-            return Actor(state)
-    return None
 
 
-def extract_doc(article: Article, doc: Doc) -> Extraction:
+@functools.cache
+def _default() -> Extractor:
+    return Extractor(load_nlp(), load_gazetteer(), load_rules(), load_lexicon())
+
+
+def extract_doc(article: Article, doc: Doc, extractor: Extractor) -> Extraction:
     """Extract mentions and events from an already parsed article."""
-    nlp = load_nlp()
-    mentions = find_mentions(doc, nlp, article.date)
-    resolver = ActorResolver(doc, mentions, load_gazetteer(), load_lexicon(),
-                             publisher=publisher_actor(article))
-    extractor = EventExtractor(article, doc, resolver, load_rules(), load_lexicon())
-    return Extraction(article, tuple(extractor.events()), tuple(mentions))
+    mentions = extractor.mentions(doc, article.date)
+    resolver = ActorResolver(doc, mentions, extractor.gazetteer, extractor.lexicon,
+                             publisher=extractor.publisher_actor(article))
+    events = EventExtractor(article, doc, resolver, extractor.rules, extractor.lexicon)
+    return Extraction(article, tuple(events.events()), tuple(mentions))
 
 
-def extract_articles(articles: Iterable[Article], batch_size: int = 16, workers: int = 1
-                     ) -> Iterator[Extraction]:
+def extract_articles(articles: Iterable[Article], batch_size: int = 16, workers: int = 1,
+                     extractor: Extractor | None = None) -> Iterator[Extraction]:
     """Parse articles in batches with spaCy and extract each, in input order (with `workers`
     > 1, in that many processes: see `process_articles`)."""
-    return process_articles(articles, _as_is, batch_size, workers)
+    return process_articles(articles, _as_is, batch_size, workers, extractor)
 
 
 def process_articles(articles: Iterable[Article], stage: Callable[[Extraction], T],
-                     batch_size: int = 16, workers: int = 1) -> Iterator[T]:
+                     batch_size: int = 16, workers: int = 1,
+                     extractor: Extractor | None = None) -> Iterator[T]:
     """Parse articles in batches with spaCy, extract each and pass it through `stage`, in input
     order.
 
@@ -62,19 +106,22 @@ def process_articles(articles: Iterable[Article], stage: Callable[[Extraction], 
     the model once and has its own copy of `stage`, which may keep what it learns from one
     article for the next); results still come back in input order, to be written from one
     place. What `stage` returns is what crosses back between processes: the less it holds, the
-    less the receiving process spends unpickling it.
+    less the receiving process spends unpickling it. `extractor` defaults to the packaged data,
+    which each worker then loads itself; one given is inherited by forked workers (pickled to
+    spawned ones).
     """
     if workers > 1:
         context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-        with context.Pool(workers, initializer=_start_worker, initargs=(stage,)) as pool:
+        with context.Pool(workers, initializer=_start_worker,
+                          initargs=(stage, extractor)) as pool:
             # each worker parses a batch at a time (nlp.pipe), as one process does
             for batch in pool.imap(_worker_batch, _tasks(articles, batch_size, workers)):
                 yield from batch
         return
-    nlp = load_nlp()
+    ex = extractor or Extractor.default()
     pairs = ((for_parser(a.text), a) for a in articles)
-    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        yield stage(extract_doc(article, doc))
+    for doc, article in ex.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield stage(extract_doc(article, doc, ex))
 
 
 def _as_is(extraction: Extraction) -> Extraction:
@@ -100,19 +147,20 @@ def _tasks(articles: Iterable[Article], size: int, workers: int) -> Iterator[lis
         yield [ahead.popleft() for _ in range(min(small, len(ahead)))]
 
 
-_stage: Callable[[Extraction], Any] = _as_is  # a worker process's stage
+_stage: Callable[[Extraction], Any] = _as_is  # a worker process's stage ...
+_extractor: Extractor | None = None  # ... and extractor
 
 
-def _start_worker(stage: Callable[[Extraction], Any]) -> None:
-    global _stage
-    load_nlp()
-    _stage = stage
+def _start_worker(stage: Callable[[Extraction], Any], extractor: Extractor | None) -> None:
+    global _stage, _extractor
+    _stage, _extractor = stage, extractor or Extractor.default()
 
 
 def _worker_batch(batch: list[Article]) -> list[Any]:
-    return list(process_articles(batch, _stage, batch_size=len(batch)))
+    return list(process_articles(batch, _stage, batch_size=len(batch), extractor=_extractor))
 
 
-def extract_article(article: Article) -> Extraction:
-    """Parse and extract one article."""
-    return extract_doc(article, load_nlp()(for_parser(article.text)))
+def extract_article(article: Article, extractor: Extractor | None = None) -> Extraction:
+    """Parse and extract one article (with the packaged data unless `extractor` is given)."""
+    ex = extractor or Extractor.default()
+    return extract_doc(article, ex.parse(article.text), ex)

@@ -2,36 +2,37 @@
 
 A rule (one JSON object per line of events.jsonl) names its trigger lemmas and part of speech, the
 ontology event class it produces, and ordered lists of argument roles to try for source and target.
-Options narrow where it fires or change what it yields: `orderable` marks an act an authority can
-order its own side to do (close a border, arrest, deploy): an order to do it reports it done.
+Options (typed, with their defaults, in RuleOptions) narrow where it fires or change what it
+yields: `orderable` marks an act an authority can order its own side to do (close a border,
+arrest, deploy): an order to do it reports it done.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
 import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    ValidationError,
+)
 
-from kg.errors import DataError
+from kg.errors import DataError, InputError
 from kg.rdf.vocab import event_classes
 from kg.records import SECTOR_LABELS
 
-ROLES = {"attr", "agent", "patient", "experiencer", "poss", "mod", "of", "by", "governor", "between",
-         "place", "destination", "speaker", "sentence", "salient", "same_as_target", "demand",
-         "dative", "none", "clause_subject", "own_state", "previous_coup", "hyphen_agent",
-         "modified"}
-RULE_KEYS = {"id", "class", "pos", "lemmas", "source", "target", "examples", "on_future", "implies",
-             "refine", "particle", "particle_for", "requires_forces", "requires_forces_patient",
-             "requires_word", "patient_lemmas", "target_optional",
-             "patient_not_lemmas_for", "source_not_forces", "on_negated",
-             "requires_forces_or_person", "foreign_patient", "requires_dep", "requires_own_dep",
-             "requires_complement_modal", "patient_lemmas_for", "not_if_forces",
-             "patient_head_only", "orderable", "mutual", "own_clause", "intransitive_lemmas"}
 # Lexicon sections that are lists of lower-case single words, each matched against one token.
 WORD_SECTIONS = (
     "partitive_nouns", "personnel_nouns", "locative_preps", "first_person", "third_person",
@@ -52,6 +53,73 @@ MODALITY_KEYS = {"negation": "words", "hypothetical_aux": "words", "hypothetical
                  "continuing_heads": "words"}
 
 
+def _word_list(value: Any) -> frozenset[str]:
+    if problem := word_list_problem(value):
+        raise ValueError(problem)
+    return frozenset(value)
+
+
+def _event_class(value: str) -> str:
+    if value not in event_classes():
+        raise ValueError(f"{value!r} is not an event class of the ontology")
+    return value
+
+
+# a list of lower-case words, each matched against one token (its form or lemma): a phrase there
+# can never match (a phrase is a trigger with `requires_word`: "state" needing "emergency")
+WordList = Annotated[frozenset[str], BeforeValidator(_word_list)]
+WordsByLemma = dict[StrictStr, WordList]  # keyed by the rule's trigger lemmas
+EventClass = Annotated[StrictStr, AfterValidator(_event_class)]
+
+
+class Refinement(BaseModel):
+    """A more specific class where a source has a sector ("the army seized power": a coup)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    sector: StrictStr
+    event_class: EventClass = Field(alias="class")
+
+
+class RuleOptions(BaseModel):
+    """A rule's options, all optional; see kg/data/rules/README.md for what each does."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # where it fires
+    particle: WordList | None = None
+    particle_for: WordsByLemma = {}
+    patient_lemmas: WordList | None = None
+    patient_lemmas_for: WordsByLemma = {}
+    patient_not_lemmas_for: WordsByLemma = {}
+    patient_head_only: StrictBool = False
+    requires_word: WordList | None = None
+    requires_complement_modal: WordList | None = None
+    intransitive_lemmas: WordList = frozenset()
+    requires_dep: frozenset[StrictStr] | None = None
+    requires_own_dep: frozenset[StrictStr] | None = None
+    requires_forces: StrictBool = False
+    requires_forces_patient: StrictBool = False
+    requires_forces_or_person: StrictBool = False
+    not_if_forces: StrictBool = False
+    source_not_forces: StrictBool = False
+    own_clause: StrictBool = False
+    target_optional: StrictBool = False
+    # what it yields
+    on_future: EventClass | None = None
+    on_negated: EventClass | None = None
+    foreign_patient: EventClass | None = None
+    implies: tuple[EventClass, ...] = ()
+    refine: tuple[Refinement, ...] = ()
+    orderable: StrictBool = False
+    mutual: StrictBool = False
+
+
+CORE_KEYS = ("id", "class", "pos", "lemmas", "source", "target", "examples")
+RULE_KEYS = {*CORE_KEYS, *RuleOptions.model_fields}
+BY_LEMMA = ("patient_lemmas_for", "patient_not_lemmas_for", "particle_for")
+
+
 @dataclass(frozen=True)
 class Rule:
     """One event rule; see the module docstring."""
@@ -63,10 +131,7 @@ class Rule:
     source: tuple[str, ...]
     target: tuple[str, ...]
     examples: tuple[dict[str, Any], ...]
-    options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-
-    def opt(self, key: str, default: Any = None) -> Any:
-        return self.options.get(key, default)
+    options: RuleOptions = field(default_factory=RuleOptions, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -117,60 +182,40 @@ class Lexicon:
 
 
 def _check_role(where: str, role: str) -> None:
-    name = role.split(":", 1)[0]
-    if name != "prep" and name not in ROLES:
-        raise DataError(f"{where}: unknown role {role!r}")
-    if name == "prep" and not role[5:]:
-        raise DataError(f"{where}: role 'prep:' needs a preposition")
+    # the registry imports this module (for Lexicon), so it is read when a rule file is checked
+    from kg.extract.roles import check_role
+
+    problem = check_role(role)
+    if problem:
+        raise DataError(f"{where}: {problem}")
 
 
-# Word lists of a rule, each entry matched against one token (its form or lemma): a phrase there
-# can never match. A phrase is a trigger with `requires_word` ("state" needing "emergency").
-TOKEN_LISTS = ("lemmas", "patient_lemmas", "requires_word", "particle",
-               "requires_complement_modal", "intransitive_lemmas")
-TOKEN_LISTS_BY_LEMMA = ("patient_lemmas_for", "patient_not_lemmas_for", "particle_for")
-
-
-FLAG_OPTIONS = ("requires_forces", "requires_forces_patient", "target_optional",
-                "source_not_forces", "requires_forces_or_person", "not_if_forces",
-                "patient_head_only", "orderable", "mutual", "own_clause")
-
-
-def _check_options(where: str, data: dict[str, Any]) -> None:
-    for key in FLAG_OPTIONS:
-        if key in data and not isinstance(data[key], bool):
-            raise DataError(f"{where}: {key} must be true or false")
-    for key in TOKEN_LISTS:
-        if key in data:
-            single_words(f"{where}: {key}", data[key])
-    for key in TOKEN_LISTS_BY_LEMMA:
-        if key not in data:
-            continue
-        if not isinstance(data[key], dict):
-            raise DataError(f"{where}: {key} must map trigger lemmas to word lists")
-        for lem, words in data[key].items():
-            if lem not in data["lemmas"]:
-                raise DataError(f"{where}: {key}: {lem!r} is not one of the rule's lemmas")
-            single_words(f"{where}: {key}.{lem}", words)
+def _options(where: str, data: dict[str, Any]) -> RuleOptions:
+    """The rule's options; DataError naming `where` and the key of the first bad one."""
+    try:
+        return RuleOptions.model_validate({k: v for k, v in data.items() if k not in CORE_KEYS})
+    except ValidationError as exc:
+        errors = exc.errors()
+    unknown = sorted(".".join(map(str, e["loc"])) for e in errors if e["type"] == "extra_forbidden")
+    if unknown:
+        raise DataError(f"{where}: unknown keys {unknown}") from None
+    first = errors[0]
+    key = ".".join(map(str, first["loc"]))
+    if first["type"] == "bool_type":
+        raise DataError(f"{where}: {key} must be true or false") from None
+    raise DataError(f"{where}: {key}: {first['msg'].removeprefix('Value error, ')}") from None
 
 
 def parse_rule(where: str, data: Any) -> Rule:
     """Validate one rule object; DataError naming `where` (file:line) on any problem."""
     if not isinstance(data, dict):
         raise DataError(f"{where}: a rule must be a JSON object")
-    unknown = set(data) - RULE_KEYS
-    if unknown:
-        raise DataError(f"{where}: unknown keys {sorted(unknown)}")
-    for key in ("id", "class", "pos", "lemmas", "source", "target", "examples"):
+    options = _options(where, data)
+    for key in CORE_KEYS:
         if key not in data:
             raise DataError(f"{where}: missing key {key!r}")
-    classes = event_classes()
-    for key in ("class", "on_future", "on_negated", "foreign_patient"):
-        if key in data and data[key] not in classes:
-            raise DataError(f"{where}: {data[key]!r} is not an event class of the ontology")
-    for cls in data.get("implies", []) + [r.get("class") for r in data.get("refine", [])]:
-        if cls not in classes:
-            raise DataError(f"{where}: {cls!r} is not an event class of the ontology")
+    if data["class"] not in event_classes():
+        raise DataError(f"{where}: {data['class']!r} is not an event class of the ontology")
     if data["pos"] not in {"VERB", "NOUN"}:
         raise DataError(f"{where}: pos must be VERB or NOUN")
     for key in ("source", "target"):
@@ -179,13 +224,15 @@ def parse_rule(where: str, data: Any) -> Rule:
             raise DataError(f"{where}: {key} must be a non-empty list of roles")
     for role in data["source"] + data["target"]:
         _check_role(where, role)
-    _check_options(where, data)
+    lemmas = single_words(f"{where}: lemmas", data["lemmas"])
+    for key in BY_LEMMA:
+        for lem in getattr(options, key):
+            if lem not in lemmas:
+                raise DataError(f"{where}: {key}: {lem!r} is not one of the rule's lemmas")
     if not data["examples"]:
         raise DataError(f"{where}: a rule needs at least one example sentence")
-    options = {k: v for k, v in data.items()
-               if k not in {"id", "class", "pos", "lemmas", "source", "target", "examples"}}
-    return Rule(data["id"], data["class"], data["pos"], frozenset(data["lemmas"]),
-                tuple(data["source"]), tuple(data["target"]), tuple(data["examples"]), options)
+    return Rule(data["id"], data["class"], data["pos"], lemmas, tuple(data["source"]),
+                tuple(data["target"]), tuple(data["examples"]), options)
 
 
 def jsonl_lines(fname: str, text: str) -> Iterator[tuple[str, Any]]:
@@ -200,10 +247,10 @@ def jsonl_lines(fname: str, text: str) -> Iterator[tuple[str, Any]]:
             raise DataError(f"{where}: invalid JSON: {exc.msg}") from None
 
 
-def parse_rules(fname: str, text: str) -> list[Rule]:
-    """Parse a JSONL rule file; ids must be unique."""
+def parse_rules(fname: str, text: str, taken: Iterable[str] = ()) -> list[Rule]:
+    """Parse a JSONL rule file; ids must be unique, and not among `taken`."""
     rules: list[Rule] = []
-    seen: set[str] = set()
+    seen: set[str] = set(taken)
     for where, data in jsonl_lines(fname, text):
         rule = parse_rule(where, data)
         if rule.id in seen:
@@ -213,21 +260,27 @@ def parse_rules(fname: str, text: str) -> list[Rule]:
     return rules
 
 
-def single_words(where: str, value: Any, max_words: int = 1) -> frozenset[str]:
-    """A list of lower-case words (phrases of up to `max_words` words); DataError naming `where`
-    for anything else, such as a phrase in a list matched against single tokens."""
+def word_list_problem(value: Any, max_words: int = 1) -> str | None:
+    """What is wrong with a list of lower-case words (phrases of up to `max_words` words), such
+    as a phrase in a list matched against single tokens; None if nothing."""
     if not isinstance(value, list) or not value:
-        raise DataError(f"{where}: must be a non-empty list of words")
+        return "must be a non-empty list of words"
     for word in value:
         if not isinstance(word, str) or not word.strip():
-            raise DataError(f"{where}: {word!r} is not a word")
+            return f"{word!r} is not a word"
         if word != word.lower():
-            raise DataError(f"{where}: {word!r} must be lower-case (tokens are matched "
-                            f"lower-cased)")
+            return f"{word!r} must be lower-case (tokens are matched lower-cased)"
         if len(word.split()) > max_words:
             what = "a single token" if max_words == 1 else f"at most {max_words} tokens"
-            raise DataError(f"{where}: {word!r} has {len(word.split())} words, but the entries "
-                            f"are matched against {what}; it can never match")
+            return (f"{word!r} has {len(word.split())} words, but the entries are matched "
+                    f"against {what}; it can never match")
+    return None
+
+
+def single_words(where: str, value: Any, max_words: int = 1) -> frozenset[str]:
+    """A list of lower-case words (see word_list_problem); DataError naming `where` otherwise."""
+    if problem := word_list_problem(value, max_words):
+        raise DataError(f"{where}: {problem}")
     return frozenset(value)
 
 
@@ -321,3 +374,20 @@ def load_rules() -> tuple[Rule, ...]:
 def load_lexicon() -> Lexicon:
     """The packaged general lexicon."""
     return parse_lexicon("lexicon.yaml", _read("lexicon.yaml"))
+
+
+def rules_with(path: str | Path) -> tuple[Rule, ...]:
+    """The packaged rules, then those of a user's own JSONL rule file, validated alike.
+
+    Raises:
+        InputError: the file cannot be read.
+        DataError: a rule is invalid or reuses an id, naming the file and line.
+    """
+    packaged = load_rules()
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read the rule file: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(str(path), "cannot read the rule file: not UTF-8 text") from None
+    return packaged + tuple(parse_rules(str(path), text, taken={r.id for r in packaged}))

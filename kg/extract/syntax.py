@@ -1,11 +1,17 @@
 """Dependency-parse helpers shared by the event rules: argument scope, orphaned subjects,
-reported-speech markers, and the modality (negated, hypothetical, future) of a trigger."""
+reported-speech markers, the modality (negated, hypothetical, future) of a trigger, and the
+tree walks that find a verb's patient, a relative pronoun's antecedent or a journey's verb.
+All are pure functions of the parse and the lexicon."""
 
 from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
 from kg.extract.rules import Lexicon
+
+# entity labels of titles whose words are no events ("the 2018 Compact"); not WORK_OF_ART or
+# EVENT: the small model gives those to "the 2023 Niger coup d'etat" and named wars
+TITLE_LABELS = {"LAW"}
 
 
 def lemma(tok: Token, lex: Lexicon) -> str:
@@ -196,3 +202,114 @@ def ultimatum(tok: Token) -> bool:
         if node.dep_ not in {"xcomp", "ccomp", "conj"}:
             break
     return False
+
+
+def relative_antecedent(noun: Token) -> Token:
+    """Who a relative clause's pronoun stands for: its head noun, or where that noun only
+    places the subject among others, the subject ("X are among those (in the region) who ...",
+    "X is one of the countries that ...")."""
+    node = noun
+    for _ in range(3):  # up through "those in the region" to "among those"
+        prep = node.head
+        if node.dep_ != "pobj" or prep.dep_ != "prep":
+            break
+        holder = prep.head
+        if prep.lower_ == "of" and holder.lower_ == "one" and holder.dep_ == "attr":
+            holder = holder.head  # "is one of the countries that ..."
+        elif prep.lower_ != "among":
+            node = holder  # "those in the region who ...": the region only places them
+            continue
+        if holder.lemma_ == "be":
+            return next((c for c in holder.children if c.dep_ == "nsubj"), noun)
+        break
+    return noun
+
+
+def in_a_name(tok: Token) -> bool:
+    """Whether a word is part of a title rather than an event: inside a law's name ("the 2018
+    Compact"), or a capitalised word modifying a name ("the Libya Sanctions List",
+    "Operation Peace Spring")."""
+    if tok.ent_type_ in TITLE_LABELS:
+        return True
+    return tok.i > tok.sent.start and tok.is_title and tok.dep_ == "compound" \
+        and tok.head.pos_ == "PROPN" and tok.head.is_title
+
+
+def journey_verb(tok: Token, lex: Lexicon) -> Token | None:
+    """The verb of travelling whose purpose `tok` names ("arrived ... on a visit", "flew
+    to Moscow for talks"), if any."""
+    while tok.dep_ == "conj" and tok.head.i != tok.i:  # "for talks and a visit"
+        tok = tok.head
+    prep = tok.head
+    if tok.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in lex.purpose_preps \
+            and lemma(prep.head, lex) in lex.travel_verbs:
+        return prep.head
+    return None
+
+
+def patient_token(tok: Token, lex: Lexicon) -> Token | None:
+    """The token naming what a verb acts on (its object, or subject in the passive)."""
+    if tok.pos_ in {"NOUN", "PROPN"}:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                return next((g for g in c.children if g.dep_ == "pobj"), None)
+        return None
+    for c in tok.children:
+        if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd"} and \
+                c.lower_ not in lex.relative_pronouns:
+            return c
+        if c.dep_ == "nsubjpass" and tok.dep_ == "relcl":
+            return tok.head
+    if tok.dep_ == "acl" and tok.tag_ == "VBN":
+        return tok.head  # "troops stationed in Niger"
+    return None
+
+
+def coordinated_clauses(tok: Token, lex: Lexicon) -> set[int]:
+    """Indices of the verb phrases that share the trigger's subject, but for the subject:
+    "the junta expelled French troops and pursued closer ties to Russia" is no act on Russia.
+    A clause with a subject of its own is left alone: "Niger asked the US to leave and the
+    US agreed" (to Niger)."""
+    def own_subject(verb: Token) -> bool:
+        return any(c.dep_ in {"nsubj", "nsubjpass", "csubj", "expl"} for c in verb.children)
+
+    out: set[int] = set()
+    for c in tok.children:
+        if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"} and not own_subject(c):
+            out |= {t.i for t in c.subtree}
+    if tok.dep_ == "conj" and tok.pos_ in {"VERB", "AUX"} and not own_subject(tok) \
+            and tok.head.pos_ in {"VERB", "AUX"}:
+        out.add(tok.head.i)
+        for c in tok.head.children:
+            if c.i != tok.i and c.dep_ not in lex.shared_clause_deps:
+                out |= {t.i for t in c.subtree}
+    return out
+
+
+def speech_verb(tok: Token, lex: Lexicon) -> Token | None:
+    """The verb of saying whose reported clause `tok` is in, if any."""
+    node, steps = tok, 0
+    while node.head.i != node.i and steps < 4:
+        dep, node, steps = node.dep_, node.head, steps + 1
+        if dep == "ccomp" and lemma(node, lex) in lex.speech_verbs:
+            return node
+    return None
+
+
+def at_border(tok: Token | None, lex: Lexicon) -> bool:
+    """Whether a target was found as the far side of a border ("the border with Mali")."""
+    if tok is None:
+        return False
+    if lemma(tok, lex) in lex.border_nouns:
+        return True
+    head = tok.head if tok.dep_ == "pobj" and tok.head.lower_ == "with" else None
+    return head is not None and lemma(head.head, lex) in lex.border_nouns
+
+
+def joining_verb(tok: Token, lex: Lexicon) -> Token | None:
+    """The verb by which the agent joins others in the act `tok` ("joined X in condemning")."""
+    prep = tok.head if tok.dep_ == "pcomp" else None
+    if prep is None or prep.lower_ not in lex.joining_preps or \
+            lemma(prep.head, lex) not in lex.joining_verbs:
+        return None
+    return prep.head

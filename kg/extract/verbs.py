@@ -221,7 +221,7 @@ def cameo_events(ex: EventExtractor, tok: Token, sent: Span) -> Iterator[Event]:
     patterns = [p for part in (*particles, None) for p in table.get((lem, part), ())]
     if not patterns:
         return
-    agent = ex._agent_token(tok)
+    agent = ex.agent_token(tok)
     if agent is None:
         return
     obj = next((c for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}), None)

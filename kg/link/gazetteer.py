@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from importlib import resources
+from pathlib import Path
 
 from kg.errors import DataError
 from kg.records import Entity
@@ -201,8 +202,8 @@ def build(entries: list[tuple[str, Entry]]) -> Gazetteer:
 
 
 @functools.lru_cache(maxsize=1)
-def load_gazetteer() -> Gazetteer:
-    """Load and validate the packaged gazetteer (cached per process)."""
+def _packaged() -> tuple[list[tuple[str, Entry]], list[tuple[str, Entry]]]:
+    """The packaged hand-made and generated entries, each with its file's name."""
     folder = resources.files("kg") / "data" / "gazetteer"
     entries: list[tuple[str, Entry]] = []
     for name in FILES:
@@ -218,4 +219,28 @@ def load_gazetteer() -> Gazetteer:
             name = f"{GENERATED_DIR}/{res.name}"
             generated.extend((name, e) for e in
                              parse_tsv(name, res.read_text(encoding="utf-8"), generated=True))
+    return entries, generated
+
+
+@functools.lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """Load and validate the packaged gazetteer (cached per process)."""
+    entries, generated = _packaged()
+    return build(entries + curated_wins(entries, generated))
+
+
+def gazetteer_with(folder: str | Path) -> Gazetteer:
+    """The packaged gazetteer and a user's own TSV files (the hand-made files' columns), read
+    after the packaged ones as hand-made rows: their names win over generated ones.
+
+    Raises:
+        DataError: the folder holds no .tsv file, a row is invalid (naming file and line), or
+            an id is used twice.
+    """
+    paths = sorted(Path(folder).glob("*.tsv")) if Path(folder).is_dir() else []
+    if not paths:
+        raise DataError(f"{folder}: not a folder of gazetteer .tsv files")
+    packaged, generated = _packaged()
+    entries = packaged + [(str(path), e) for path in paths
+                          for e in parse_tsv(str(path), path.read_text(encoding="utf-8"))]
     return build(entries + curated_wins(entries, generated))

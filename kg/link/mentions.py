@@ -7,7 +7,6 @@ small model tags it PERSON.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 
 from spacy.language import Language
@@ -15,7 +14,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.link.gazetteer import Entry, Gazetteer, load_gazetteer
+from kg.link.gazetteer import Entry, Gazetteer
 from kg.records import Entity, Mention
 
 DEMONYM_PREFIX = "demonym:"
@@ -36,9 +35,7 @@ def pattern_doc(nlp: Language, name: str) -> Doc:
     return nlp.make_doc(name)
 
 
-@functools.lru_cache(maxsize=4)
-def _matchers(nlp: Language) -> tuple[PhraseMatcher, PhraseMatcher]:
-    gaz = load_gazetteer()
+def _matchers(nlp: Language, gaz: Gazetteer) -> tuple[PhraseMatcher, PhraseMatcher]:
     exact, lower = PhraseMatcher(nlp.vocab, attr="ORTH"), PhraseMatcher(nlp.vocab, attr="LOWER")
     by_key: dict[tuple[str, bool], list[str]] = {}
     for name, entry_id, is_demonym in gaz.surface_forms():
@@ -61,44 +58,49 @@ def _choose(entries: list[Entry], day: dt.date | None) -> Entry | None:
     return chosen[0] if chosen else None
 
 
-def find_mentions(doc: Doc, nlp: Language, day: dt.date | None = None) -> list[Mention]:
-    """All entity mentions in `doc`, longest match first, non-overlapping, in text order.
+class MentionFinder:
+    """Finds the mentions of one gazetteer's entities in docs of one pipeline."""
 
-    Args:
-        doc: the parsed article.
-        nlp: the pipeline that parsed it (its vocab builds the matchers).
-        day: the publication date, to pick the office holder valid on that day.
-    """
-    gaz = load_gazetteer()
-    exact, lower = _matchers(nlp)
-    spans: list[Span] = []
-    for matcher in (exact, lower):
-        for match_id, start, end in matcher(doc):
-            spans.append(Span(doc, start, end, label=match_id))
-    spans = filter_spans(spans)
-    mentions: list[Mention] = []
-    taken: set[int] = set()
-    for span in spans:
-        entity = _entity_for(gaz, span, day)
-        if entity is None:
-            continue
-        taken.update(range(span.start, span.end))
-        mentions.append(Mention(span.start_char, span.end_char, span.text, entity))
-    for ent in doc.ents:
-        if ent.label_ in UNKNOWN_NER and not taken.intersection(range(ent.start, ent.end)):
-            text = ent.text.removeprefix("the ").strip()
-            if len(text) < 3 or not any(c.isupper() for c in text):
+    def __init__(self, nlp: Language, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.matchers = _matchers(nlp, gazetteer)
+
+    def __call__(self, doc: Doc, day: dt.date | None = None) -> list[Mention]:
+        """All entity mentions in `doc`, longest match first, non-overlapping, in text order.
+
+        Args:
+            doc: the parsed article (parsed by the pipeline the finder was built for).
+            day: the publication date, to pick the office holder valid on that day.
+        """
+        gaz, (exact, lower) = self.gazetteer, self.matchers
+        spans: list[Span] = []
+        for matcher in (exact, lower):
+            for match_id, start, end in matcher(doc):
+                spans.append(Span(doc, start, end, label=match_id))
+        spans = filter_spans(spans)
+        mentions: list[Mention] = []
+        taken: set[int] = set()
+        for span in spans:
+            entity = _entity_for(gaz, span, day)
+            if entity is None:
                 continue
-            etype = UNKNOWN_NER[ent.label_]
-            known = gaz.person_by_surname(ent[-1].text, day) if etype == "Person" else None
-            if known is not None:  # "Secretary Austin": the one office holder of that name
-                mentions.append(Mention(ent.start_char, ent.end_char, ent.text, known.entity))
-                continue
-            entity = Entity(id=f"{'person' if etype == 'Person' else 'actor'}-{slug(text)}",
-                            type=etype, label=text)
-            mentions.append(Mention(ent.start_char, ent.end_char, ent.text, entity))
-    mentions.sort(key=lambda m: m.start)
-    return mentions
+            taken.update(range(span.start, span.end))
+            mentions.append(Mention(span.start_char, span.end_char, span.text, entity))
+        for ent in doc.ents:
+            if ent.label_ in UNKNOWN_NER and not taken.intersection(range(ent.start, ent.end)):
+                text = ent.text.removeprefix("the ").strip()
+                if len(text) < 3 or not any(c.isupper() for c in text):
+                    continue
+                etype = UNKNOWN_NER[ent.label_]
+                known = gaz.person_by_surname(ent[-1].text, day) if etype == "Person" else None
+                if known is not None:  # "Secretary Austin": the one office holder of that name
+                    mentions.append(Mention(ent.start_char, ent.end_char, ent.text, known.entity))
+                    continue
+                entity = Entity(id=f"{'person' if etype == 'Person' else 'actor'}-{slug(text)}",
+                                type=etype, label=text)
+                mentions.append(Mention(ent.start_char, ent.end_char, ent.text, entity))
+        mentions.sort(key=lambda m: m.start)
+        return mentions
 
 
 def _entity_for(gaz: Gazetteer, span: Span, day: dt.date | None) -> Entity | None:
