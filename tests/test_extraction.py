@@ -650,3 +650,20 @@ def test_our_foreign_hosts_are_the_foreigners() -> None:
     text = ("Poland has trained Ukrainian forces, the minister said. Our Italian hosts have "
             "announced that they will also provide an air-defense system for Jordan, he said.")
     assert "ITA AGREE JOR" in triples(events(text))
+
+
+def test_a_state_that_takes_part_in_a_strike_is_not_its_target() -> None:
+    asserted = triples(events("French and Chadian jets launched strikes on rebel positions in "
+                              "northern Chad."))
+    assert not {"FRA ASSAULT TCD", "TCD ASSAULT TCD"} & asserted
+
+
+def test_launched_threats_are_weapons_not_words() -> None:
+    assert not any(" THREATEN " in t for t in triples(events(
+        "Iran launched more than 300 air threats at Israel on Saturday.")))
+
+
+def test_a_measure_decided_is_a_measure_taken() -> None:
+    asserted = triples(events("Algeria has decided to cut diplomatic relations with Morocco from "
+                              "today, the minister said."))
+    assert "DZA SANCTION MAR" in asserted and "DZA THREATEN MAR" not in asserted

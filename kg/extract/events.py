@@ -196,8 +196,10 @@ class EventExtractor:
             if not pairs_from_target and target.role not in {"sentence", "salient", "between"} \
                     and not self.classes[cls].joint and len(source.actors) > 1:
                 # "A, B and C severed their relations with D": what the co-agents act on
-                # together is not each other (but signatories of a pact do sign with each other)
-                recipients = [a for a in recipients if a not in source.actors]
+                # together is not each other (but signatories of a pact do sign with each other);
+                # "French and Chadian jets struck rebel positions in Chad" did not strike Chad
+                recipients = [a for a in recipients
+                              if not any(same_party(a, s) for s in source.actors)]
                 if not recipients and target.actors:
                     continue
             targets: list[Actor | None] = [src] if pairs_from_target else \
@@ -232,6 +234,9 @@ class EventExtractor:
 
     def _constraints_hold(self, rule: Rule, tok: Token) -> bool:
         lem = lemma(tok, self.lex)
+        if rule.options.not_governed_by and tok.dep_ in {"dobj", "nsubjpass"} and \
+                lemma(tok.head, self.lex) in rule.options.not_governed_by:
+            return False  # "launched 300 air threats": weapons, not words
         particles = rule.options.particle or rule.options.particle_for.get(lem)
         if particles and not any(c.dep_ in {"prt", "prep"} and c.lower_ in particles
                                  for c in tok.children):

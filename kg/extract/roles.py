@@ -22,6 +22,7 @@ from kg.extract.syntax import (
     event_scope,
     experiencer,
     journey_verb,
+    lemma,
     names,
     patient_token,
     purpose_clauses,
@@ -109,6 +110,9 @@ def prep_phrase(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, h
     res, exclude = ex.res, _exclude(src, how)
     locative = arg in ex.lex.locative_preps
     heads = [tok] + ([p] if (p := patient_token(tok, ex.lex)) is not None else [])
+    if tok.pos_ in {"NOUN", "PROPN"}:
+        # "an operation conducted against X"; "a supporter and supplier of X"
+        heads += [c for c in tok.children if c.dep_ == "acl"] + list(tok.conjuncts)
     for head in heads:
         for child in head.children:
             if child.dep_ in {"prep", "agent", "prt"} and child.lower_ == arg:
@@ -118,6 +122,9 @@ def prep_phrase(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, h
                             found = ex.doers(pobj, None, how.places)
                         elif not how.places:
                             found = res.resolve(pobj, exclude=exclude)
+                        elif lemma(pobj, ex.lex) in ex.lex.border_nouns:
+                            # "along its border with Ecuador": beyond the border, not "its"
+                            found = ex.place_within(pobj) or res.place_actor(pobj)
                         else:
                             found = (res.place_actor(pobj) if locative else []) or \
                                 res.resolve(pobj, exclude=exclude) or \
@@ -275,6 +282,40 @@ def sentence(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how:
     if how.joint and (partners := ex.partners(tok, src))[0]:
         return partners  # "Mali and Niger met in Accra": with each other, not Ghana
     return ex.sentence_state(tok, sent, src, one_sided=how.keep_same)
+
+
+@role("predicate_subject")
+def predicate_subject(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None,
+                      how: Reading) -> Result:
+    """Whom a noun describes: the subject of "be" or "remain" with the noun as its predicate
+    ("Russia is a major supporter of X"), or the name the noun is in apposition to ("Belarus,
+    Russia's closest ally")."""
+    node = tok
+    while node.dep_ == "conj" and node.head.i != node.i:  # "a supporter and arms supplier"
+        node = node.head
+    if node.dep_ == "appos":
+        return (found, node.head) if (found := ex.res.resolve(node.head)) else NOTHING
+    if node.dep_ != "attr":
+        return NOTHING
+    subj = next((c for c in node.head.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    return (found, subj) if subj is not None and (found := ex.res.resolve(subj)) else NOTHING
+
+
+@role("co_party")
+def co_party(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: Reading
+             ) -> Result:
+    """The other parties named with the source in a joint act's own phrase ("a joint operation
+    of Kenya's army and Somali forces", "Kenyan and Somali troops' joint patrols")."""
+    phrases = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in {"of", "by"}
+               for g in c.children if g.dep_ == "pobj"]
+    phrases += [c for c in tok.children if c.dep_ in {"poss", "compound", "amod", "nmod"}]
+    if (agent := ex.governor_agent(tok)) is not None:
+        phrases.append(agent)
+    for phrase in phrases:
+        found = [a for a in ex.res.resolve(phrase) if src is None or not same_party(a, src)]
+        if found:
+            return found, phrase
+    return NOTHING
 
 
 @role("hyphen_agent")

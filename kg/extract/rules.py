@@ -96,6 +96,7 @@ class RuleOptions(BaseModel):
     requires_word: WordList | None = None
     requires_complement_modal: WordList | None = None
     intransitive_lemmas: WordList = frozenset()
+    not_governed_by: WordList = frozenset()
     requires_dep: frozenset[StrictStr] | None = None
     requires_own_dep: frozenset[StrictStr] | None = None
     requires_forces: StrictBool = False

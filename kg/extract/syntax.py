@@ -168,7 +168,8 @@ def modality_of(tok: Token, sent: Span, lex: Lexicon, ordered_by: Token | None =
 
 def announced(tok: Token, lex: Lexicon) -> bool:
     """Whether a measure is announced as taken: the object of a performative verb ("announced",
-    not "will announce"), or its reported "would" clause."""
+    not "will announce"), its reported "would" clause, or what it has decided to do ("has decided
+    to cut relations")."""
     node = tok
     while node.dep_ == "conj" and node.head.i != node.i:
         node = node.head
@@ -177,7 +178,7 @@ def announced(tok: Token, lex: Lexicon) -> bool:
             c.dep_ == "aux" and (c.lower_ in lex.modality["future_aux"] or c.lower_ == "would")
             for c in head.children):
         return False
-    return node.dep_ == "dobj" or (node.dep_ == "ccomp" and head.tag_ in {"VBD", "VBN"})
+    return node.dep_ == "dobj" or (node.dep_ in {"ccomp", "xcomp"} and head.tag_ in {"VBD", "VBN"})
 
 
 def preparing(tok: Token, lex: Lexicon) -> bool:
