@@ -609,3 +609,16 @@ def test_a_named_war_is_still_an_event() -> None:
     evs = events("Eritrea and Ethiopia fought the Eritrean-Ethiopian War between 1998 and 2000; "
                  "the war between Eritrea and Ethiopia killed tens of thousands.")
     assert {"ERI ASSAULT ETH", "ETH ASSAULT ERI"} <= triples(evs)
+
+
+def test_a_title_alone_refers_to_its_last_named_holder() -> None:
+    for text, expected in [
+            ("Chile's Foreign Minister Ana Torres arrived in Lima on Tuesday. "
+             "The minister later condemned Bolivia.", "CHL ACCUSE BOL"),
+            ("Poland's Deputy Defence Minister Jan Kowal visited Kyiv on Monday. "
+             "The deputy minister criticised Belarus.", "POL ACCUSE BLR"),
+            ("Nigerian lawmakers visited Ghana last week. The lawmakers criticised Togo.",
+             "NGA ACCUSE TGO"),
+            ("U.S. Africa Command flew drones over Libya on Friday. "
+             "The Command later condemned Sudan.", "USA ACCUSE SDN")]:
+        assert expected in triples(events(text)), text

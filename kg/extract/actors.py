@@ -189,9 +189,12 @@ class ActorResolver:
         if depth > 5:
             return []
         m = self.mention(tok)
+        low = tok.lower_
+        if m is not None and m.entity.type == "UnknownActor" and low in self.lexicon.office_nouns \
+                and m.text.lower().removeprefix("the ").strip() == low:
+            return self._named_before(tok, depth)  # "the Command", which spaCy took for a name
         if m is not None:
             return self._from_mention(m, tok, as_place)
-        low = tok.lower_
         if low in self.lexicon.first_person:
             speaker = self._speaker(tok, depth)
             return speaker or ([self.publisher] if self.publisher else [])
@@ -231,6 +234,8 @@ class ActorResolver:
                 return [Actor(org)]  # "leaders of ECOWAS" act for ECOWAS
             if sector == "junta" and (state := self._junta_state(tok, exclude)):
                 return [Actor(state, sector)]
+            if self._is_definite(tok) and (named := self._named_before(tok, depth, person=True)):
+                return named  # "the deputy minister": the one named before with that title
             if sector in {"junta", "government", "military"} and (
                     sector == "junta" or self._is_definite(tok)) and not self._is_proxy(tok):
                 state = self.antecedent(tok, exclude, people=sector == "government")
@@ -246,6 +251,9 @@ class ActorResolver:
         if low == "country" and self._is_definite(tok):
             state = self.antecedent(tok, exclude)
             return [Actor(state)] if state else []
+        if low in lex.office_nouns and self._is_definite(tok) and not as_place and (
+                named := self._named_before(tok, depth)):
+            return named  # "the lawmakers", "the Command"
         if tok.pos_ == "NOUN" and not as_place and (leaders := self._leader(tok, depth)):
             return leaders  # "the Saudi-led coalition" acts for Saudi Arabia
         if tok.pos_ == "NOUN" and not as_place:
@@ -297,6 +305,34 @@ class ActorResolver:
                                        for a in self._resolve_one(c, False, depth + 1)))
             if found or cand.sent.start == tok.sent.start:
                 return found  # "officers said they had ...": they are the officers, known or not
+        return []
+
+    def _named_before(self, tok: Token, depth: int, person: bool = False) -> list[Actor]:
+        """Whom a title alone ("the deputy minister", "the lawmakers", "the Command") refers to:
+        the nearest phrase before it, in this or the three previous sentences, with the same head
+        word that names its holder ("Deputy Defence Minister Jan Kowal", "Jan Kowal, Poland's
+        deputy minister", "Nigerian lawmakers", "U.S. Africa Command"); only a named person if
+        `person` (a state's "the government" is rather the state last named)."""
+        word = tok.lemma_.lower()
+        first = tok.sent.start
+        for _ in range(3):
+            if first > 0:
+                first = self.doc[first - 1].sent.start
+        for t in (self.doc[i] for i in range(tok.i - 1, first - 1, -1)):
+            if t.lemma_.lower() != word or t.tag_ != tok.tag_ and t.lower_ != tok.lower_:
+                continue
+            holder = t  # the title of a name ("Minister Jan Kowal", "Ramos, a commander")
+            while self.mention(holder) is None and holder.dep_ in {"compound", "appos", "flat"} \
+                    and holder.head.i != holder.i:
+                holder = holder.head
+            m = self.mention(holder)
+            if person and holder.pos_ != "PROPN" and (m is None or m.entity.type != "Person"):
+                continue  # "the government" is not "the transitional government" named before
+            if m is None or m.entity.type != "Person":
+                holder = t  # "Chile's Foreign Minister Ana Torres", a name no one recognised
+            found = self._resolve_one(holder, False, depth + 1)
+            if found:
+                return found
         return []
 
     def _speaker(self, tok: Token, depth: int) -> list[Actor]:
