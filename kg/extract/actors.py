@@ -368,9 +368,15 @@ class ActorResolver:
 
     def _with_country(self, ent: Entity, tok: Token) -> Entity:
         """A person not in the gazetteer gets the state named beside them ("Malian President X",
-        "Niger's Prime Minister X")."""
+        "Niger's Prime Minister X"), or beside their first mention ("Ramos" after "Eduardo Ramos,
+        a Colombian rebel commander")."""
         if ent.country is not None:
             return ent
+        first = next((m for m in self.mentions if m.entity == ent), None)
+        if first is not None and first is not self.mention(tok) and (
+                span := self.doc.char_span(first.start, first.end, alignment_mode="expand")):
+            if (earlier := self._with_country(ent, span.root)).country is not None:
+                return earlier
         head = tok
         while self.mention(head.head) is self.mention(tok) and head.head.i != head.i:
             head = head.head
