@@ -613,22 +613,22 @@ def test_a_named_war_is_still_an_event() -> None:
 
 def test_a_title_alone_refers_to_its_last_named_holder() -> None:
     for text, expected in [
-            ("Chile's Foreign Minister Ana Torres arrived in Lima on Tuesday. "
-             "The minister later condemned Bolivia.", "CHL ACCUSE BOL"),
-            ("Poland's Deputy Defence Minister Jan Kowal visited Kyiv on Monday. "
-             "The deputy minister criticised Belarus.", "POL ACCUSE BLR"),
+            (("Chile's Foreign Minister Ana Torres arrived in Lima on Tuesday. "
+             "The minister later condemned Bolivia."), "CHL ACCUSE BOL"),
+            (("Poland's Deputy Defence Minister Jan Kowal visited Kyiv on Monday. "
+             "The deputy minister criticised Belarus."), "POL ACCUSE BLR"),
             ("Nigerian lawmakers visited Ghana last week. The lawmakers criticised Togo.",
              "NGA ACCUSE TGO"),
-            ("U.S. Africa Command flew drones over Libya on Friday. "
-             "The Command later condemned Sudan.", "USA ACCUSE SDN")]:
+            (("U.S. Africa Command flew drones over Libya on Friday. "
+             "The Command later condemned Sudan."), "USA ACCUSE SDN")]:
         assert expected in triples(events(text)), text
 
 
 def test_a_surname_alone_is_the_full_name_before_it_whatever_spacys_label() -> None:
     # spaCy tags the second "Ramos" nothing and "Otieno" a place; each is the person named before
     for text, expected in [
-            ("Eduardo Ramos, a Colombian rebel commander, fled to Venezuela in May. "
-             "Ramos later attacked Venezuelan soldiers.", "COL ASSAULT VEN"),
-            ("Kenyan general Peter Otieno arrived in Somalia. Otieno later accused Ethiopia of "
-             "meddling.", "KEN ACCUSE ETH")]:
+            (("Eduardo Ramos, a Colombian rebel commander, fled to Venezuela in May. "
+             "Ramos later attacked Venezuelan soldiers."), "COL ASSAULT VEN"),
+            (("Kenyan general Peter Otieno arrived in Somalia. Otieno later accused Ethiopia of "
+             "meddling."), "KEN ACCUSE ETH")]:
         assert expected in triples(events(text)), text

@@ -374,9 +374,9 @@ class ActorResolver:
             return ent
         first = next((m for m in self.mentions if m.entity == ent), None)
         if first is not None and first is not self.mention(tok) and (
-                span := self.doc.char_span(first.start, first.end, alignment_mode="expand")):
-            if (earlier := self._with_country(ent, span.root)).country is not None:
-                return earlier
+                span := self.doc.char_span(first.start, first.end, alignment_mode="expand")) and (
+                earlier := self._with_country(ent, span.root)).country is not None:
+            return earlier
         head = tok
         while self.mention(head.head) is self.mention(tok) and head.head.i != head.i:
             head = head.head
