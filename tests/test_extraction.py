@@ -632,3 +632,12 @@ def test_a_surname_alone_is_the_full_name_before_it_whatever_spacys_label() -> N
             (("Kenyan general Peter Otieno arrived in Somalia. Otieno later accused Ethiopia of "
              "meddling."), "KEN ACCUSE ETH")]:
         assert expected in triples(events(text)), text
+
+
+def test_it_and_they_refer_only_to_a_subject_of_their_number() -> None:
+    assert "MLI ACCUSE FRA" not in triples(events(
+        "Mali and Niger expelled French troops. It accused France of spying."))
+    assert "SEN ACCUSE GIN" not in triples(events(
+        "Senegal hosted talks on Monday. They condemned Guinea."))
+    assert "USA ACCUSE RUS" in triples(events(
+        "The United States sent troops to Poland. It also accused Russia."))

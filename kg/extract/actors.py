@@ -33,11 +33,6 @@ def _reports_source(tok: Token) -> bool:
     return tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according"
 
 
-def _is_plural(tok: Token) -> bool:
-    """Whether a noun phrase is plural: a plural noun or a coordination ("Mali and Niger")."""
-    return tok.tag_ in {"NNS", "NNPS"} or bool(_conjuncts(tok))
-
-
 def is_ethnic(tok: Token) -> bool:
     """Whether a demonym names an ethnic group, not a state's people ("ethnic Albanians in
     Serbia", "ethnic Turkish villagers")."""
@@ -278,6 +273,17 @@ class ActorResolver:
                 return found, c
         return [], None
 
+    def _is_plural(self, tok: Token) -> bool:
+        """Whether a noun phrase is plural: a plural noun or a coordination ("Mali and Niger"), but
+        not a name of plural form ("the United States", "the Philippines"; "the Italians" are)."""
+        if _conjuncts(tok):
+            return True
+        m = self.mention(tok)
+        if m is not None and tok.tag_ == "NNPS" and self.gazetteer.lookup(
+                m.text.removeprefix("the ").removeprefix("The ")):
+            return False
+        return tok.tag_ in {"NNS", "NNPS"}
+
     def _pronoun_antecedent(self, tok: Token, depth: int) -> list[Actor]:
         """What "it", "its", "they" or "their" refers to: the subject of the clause a possessive
         sits in ("Mali revoked its agreements"), else the subject of the previous sentence."""
@@ -288,16 +294,18 @@ class ActorResolver:
             node = node.head
             if node.pos_ in {"VERB", "AUX"}:
                 candidates += [c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}
-                               and c.i < tok.i and _is_plural(c) == plural]
+                               and c.i < tok.i and self._is_plural(c) == plural]
         if tok.dep_ == "poss" and not plural:
             # "Russia, Egypt and the UAE arm the LNA and aid its operations": the subject is
             # plural, so "its" is the nearest singular name before it.
             candidates += [self.doc[i] for i in range(tok.i - 1, tok.sent.start - 1, -1)
                            if (m := self.by_token.get(i)) is not None
-                           and m.entity.type != "Person" and not _is_plural(self.doc[i])]
+                           and m.entity.type != "Person" and not self._is_plural(self.doc[i])]
         if tok.sent.start > 0:
             prev = self.doc[tok.sent.start - 1].sent
-            candidates += [c for c in prev.root.children if c.dep_ in {"nsubj", "nsubjpass"}]
+            # "Mali and Niger expelled ... It": not both; "France met ... They": not France
+            candidates += [c for c in prev.root.children if c.dep_ in {"nsubj", "nsubjpass"}
+                           and (self._is_plural(c) == plural or c.lower_ in self.lexicon.third_person)]
         for cand in candidates:
             if cand.lower_ in self.lexicon.first_person or cand.i == tok.i:
                 continue
