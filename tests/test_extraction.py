@@ -641,3 +641,12 @@ def test_it_and_they_refer_only_to_a_subject_of_their_number() -> None:
         "Senegal hosted talks on Monday. They condemned Guinea."))
     assert "USA ACCUSE RUS" in triples(events(
         "The United States sent troops to Poland. It also accused Russia."))
+
+
+def test_a_group_acts_for_whom_it_is_loyal_or_affiliated_to() -> None:
+    for text, expected in [("Fighters loyal to Russia attacked Ukrainian positions.",
+                            "RUS ASSAULT UKR"),
+                           ("Iran-aligned militias attacked the U.S. embassy.", "IRN ASSAULT USA"),
+                           ("Militants affiliated with the Islamic State killed Nigerian soldiers.",
+                            "islamic-state ASSAULT NGA")]:
+        assert expected in triples(events(text)), text

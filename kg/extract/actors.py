@@ -210,6 +210,8 @@ class ActorResolver:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
                             return self._resolve_one(pobj, as_place, depth + 1, exclude)
+        if tok.pos_ in {"NOUN", "PROPN"} and (patrons := self._allegiance(tok)):
+            return patrons
         sector = self.sector_of(tok)
         if tok.pos_ in {"NOUN", "PROPN"} and sector:
             leader = self._possessor(tok)
@@ -254,6 +256,22 @@ class ActorResolver:
         if tok.pos_ == "NOUN" and not as_place:
             return self._in_modifiers(tok, depth, preps=frozenset({"of", "by", "from"}) if (
                 tok.lemma_.lower() in lex.message_nouns) else frozenset({"of", "by"}))
+        return []
+
+    def _allegiance(self, tok: Token) -> list[Actor]:
+        """Whom a group is loyal to ("militias affiliated with Iran", "fighters loyal to Russia",
+        "Iran-aligned militias"): it acts for them."""
+        for word in (c for c in tok.children if c.dep_ in {"acl", "amod"}
+                     and c.lower_ in self.lexicon.allegiance_words):
+            for prep in (c for c in word.children if c.dep_ == "prep" and c.lower_ in {"to", "with"}):
+                for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+                    if found := self.resolve(pobj):
+                        return found
+            if word.i > tok.i:
+                continue
+            found, _ = self.hyphen_modifier(word)
+            if found:
+                return found
         return []
 
     def _leader(self, tok: Token, depth: int) -> list[Actor]:
