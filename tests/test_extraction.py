@@ -650,3 +650,11 @@ def test_a_group_acts_for_whom_it_is_loyal_or_affiliated_to() -> None:
                            ("Militants affiliated with the Islamic State killed Nigerian soldiers.",
                             "islamic-state ASSAULT NGA")]:
         assert expected in triples(events(text)), text
+
+
+def test_a_possessor_carries_over_to_a_bare_noun_coordinated_with_its_own() -> None:
+    assert "FRA CONSULT EGY" in triples(events(
+        "Macron's visits and talks with Egyptian officials angered Turkey."))
+    assert "TUR CONSULT EGY" in triples(events(
+        "Turkish President Recep Erdogan arrived in Cairo on Monday. "
+        "His visit and talks with Egyptian officials lasted two days."))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Token
 
 from kg.extract.rules import Lexicon
+from kg.extract.syntax import possessor
 from kg.link.gazetteer import Gazetteer
 from kg.records import Actor, Entity, Mention
 
@@ -601,7 +602,11 @@ class ActorResolver:
     def _in_modifiers(self, tok: Token, depth: int,
                       preps: frozenset[str] = frozenset({"of", "by"})) -> list[Actor]:
         """Actors named inside a noun phrase that is itself an event ("the US military presence"):
-        its modifiers, its `preps` phrases, "between" and an agent ("taken by ECOWAS")."""
+        its modifiers, its `preps` phrases, "between" and an agent ("taken by ECOWAS"), or a
+        possessor shared with a noun before it ("Russia's strikes and shelling")."""
+        if (owner := possessor(tok)) is not None and owner.head.i != tok.i and (
+                found := self._resolve_one(owner, False, depth + 1)):
+            return found
         for child in tok.children:
             if child.dep_ in {"poss", "compound", "amod", "nmod"}:
                 found = self._resolve_one(child, False, depth + 1)

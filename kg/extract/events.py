@@ -23,6 +23,7 @@ from kg.extract.syntax import (
     modality_of,
     names,
     orphan_subject,
+    possessor,
     preparing,
     purpose_clauses,
     ultimatum,
@@ -401,7 +402,7 @@ class EventExtractor:
             at = next((c for c in tok.children if c.dep_ == "dative"), None)
             return (res.resolve(at), at) if at is not None else ([], None)
         if role == "poss":
-            at = next((c for c in tok.children if c.dep_ == "poss"), None)
+            at = possessor(tok)
             return (res.resolve(at), at) if at is not None else ([], None)
         if role == "mod":
             for c in tok.children:
@@ -674,10 +675,7 @@ class EventExtractor:
     def _agent_token(self, tok: Token) -> Token | None:
         """The token naming who does what a verb (or noun) says."""
         if tok.pos_ not in {"VERB", "AUX"} and tok.tag_ != "VBN":
-            for c in tok.children:
-                if c.dep_ == "poss":
-                    return c
-            return None
+            return possessor(tok)
         for c in tok.children:
             if c.dep_ == "agent":
                 return next((g for g in c.children if g.dep_ == "pobj"), None)
