@@ -658,3 +658,10 @@ def test_a_possessor_carries_over_to_a_bare_noun_coordinated_with_its_own() -> N
     assert "TUR CONSULT EGY" in triples(events(
         "Turkish President Recep Erdogan arrived in Cairo on Monday. "
         "His visit and talks with Egyptian officials lasted two days."))
+
+
+def test_a_range_from_one_place_to_another_names_both_but_a_move_only_its_origin() -> None:
+    asserted = triples(events("France deployed troops across the Sahel, from Senegal to Chad."))
+    assert {"FRA MOBILIZE SEN", "FRA MOBILIZE TCD"} <= asserted
+    asserted = triples(events("France withdrew troops from Mali to Niger."))
+    assert "FRA RETREAT MLI" in asserted and "FRA RETREAT NER" not in asserted

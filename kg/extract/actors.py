@@ -68,10 +68,20 @@ class Found:
     role: str
 
 
+def range_end(tok: Token) -> list[Token]:
+    """The other end of a range "from X to Y" that `tok` (X) begins, with its conjuncts: where
+    the parser hangs "to Y" on "from", it spans the places, it does not name where things go."""
+    if tok.dep_ != "pobj" or tok.head.lower_ != "from":
+        return []
+    return [y for p in tok.head.children if p.dep_ == "prep" and p.lower_ == "to"
+            for pobj in p.children if pobj.dep_ == "pobj" for y in (pobj, *pobj.conjuncts)]
+
+
 def _conjuncts(tok: Token) -> list[Token]:
     """The token's conjuncts, also where the parser broke the list: in "A, B, and C" it may
-    take B for a modifier of A (npadvmod) or its apposition, and join C to B only."""
-    out = list(tok.conjuncts)
+    take B for a modifier of A (npadvmod) or its apposition, and join C to B only; and the end of
+    a range ("from Senegal to Chad")."""
+    out = list(tok.conjuncts) + range_end(tok)
     listed = any(c.dep_ == "cc" for c in tok.children) and bool(out)
     for c in tok.children:
         if c.dep_ in {"npadvmod", "appos"} and c.pos_ == "PROPN" and c.i > tok.i and \
@@ -646,9 +656,15 @@ class ActorResolver:
         return best
 
     def place_actor(self, tok: Token) -> list[Actor]:
-        """The state of the place a token names, as an actor."""
-        place = self.place(tok)
-        if place is None:
-            return []
-        actor = Actor(place) if place.type == "State" else self._state_actor(place.country, None)
-        return [actor] if actor else []
+        """The state of the place a token names, as an actor; both ends of a range ("from
+        Senegal to Chad")."""
+        out: list[Actor] = []
+        for t in (tok, *range_end(tok)):
+            place = self.place(t)
+            if place is None:
+                continue
+            actor = Actor(place) if place.type == "State" else \
+                self._state_actor(place.country, None)
+            if actor and actor not in out:
+                out.append(actor)
+        return out
