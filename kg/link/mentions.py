@@ -122,7 +122,7 @@ def _surnames(doc: Doc, mentions: list[Mention], taken: set[int]) -> list[Mentio
         if tok.i in full:
             known[full[tok.i][0]] = full[tok.i][1]
         person = known.get(tok.text)
-        if person is None or tok.i in taken:
+        if person is None or tok.i in taken or tok.pos_ != "PROPN":  # "Young people ..."
             continue
         old = covered.get(tok.i)
         if old is not None and (old.entity == person or old.text.removeprefix("the ") != tok.text):
