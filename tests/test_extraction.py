@@ -667,3 +667,59 @@ def test_a_measure_decided_is_a_measure_taken() -> None:
     asserted = triples(events("Algeria has decided to cut diplomatic relations with Morocco from "
                               "today, the minister said."))
     assert "DZA SANCTION MAR" in asserted and "DZA THREATEN MAR" not in asserted
+
+
+def test_a_title_alone_refers_to_its_last_named_holder() -> None:
+    for text, expected in [
+            (("Chile's Foreign Minister Ana Torres arrived in Lima on Tuesday. "
+             "The minister later condemned Bolivia."), "CHL ACCUSE BOL"),
+            (("Poland's Deputy Defence Minister Jan Kowal visited Kyiv on Monday. "
+             "The deputy minister criticised Belarus."), "POL ACCUSE BLR"),
+            ("Nigerian lawmakers visited Ghana last week. The lawmakers criticised Togo.",
+             "NGA ACCUSE TGO"),
+            (("U.S. Africa Command flew drones over Libya on Friday. "
+             "The Command later condemned Sudan."), "USA ACCUSE SDN")]:
+        assert expected in triples(events(text)), text
+
+
+def test_a_surname_alone_is_the_full_name_before_it_whatever_spacys_label() -> None:
+    # spaCy tags the second "Ramos" nothing and "Otieno" a place; each is the person named before
+    for text, expected in [
+            (("Eduardo Ramos, a Colombian rebel commander, fled to Venezuela in May. "
+             "Ramos later attacked Venezuelan soldiers."), "COL ASSAULT VEN"),
+            (("Kenyan general Peter Otieno arrived in Somalia. Otieno later accused Ethiopia of "
+             "meddling."), "KEN ACCUSE ETH")]:
+        assert expected in triples(events(text)), text
+
+
+def test_it_and_they_refer_only_to_a_subject_of_their_number() -> None:
+    assert "MLI ACCUSE FRA" not in triples(events(
+        "Mali and Niger expelled French troops. It accused France of spying."))
+    assert "SEN ACCUSE GIN" not in triples(events(
+        "Senegal hosted talks on Monday. They condemned Guinea."))
+    assert "USA ACCUSE RUS" in triples(events(
+        "The United States sent troops to Poland. It also accused Russia."))
+
+
+def test_a_group_acts_for_whom_it_is_loyal_or_affiliated_to() -> None:
+    for text, expected in [("Fighters loyal to Russia attacked Ukrainian positions.",
+                            "RUS ASSAULT UKR"),
+                           ("Iran-aligned militias attacked the U.S. embassy.", "IRN ASSAULT USA"),
+                           ("Militants affiliated with the Islamic State killed Nigerian soldiers.",
+                            "islamic-state ASSAULT NGA")]:
+        assert expected in triples(events(text)), text
+
+
+def test_a_possessor_carries_over_to_a_bare_noun_coordinated_with_its_own() -> None:
+    assert "FRA CONSULT EGY" in triples(events(
+        "Macron's visits and talks with Egyptian officials angered Turkey."))
+    assert "TUR CONSULT EGY" in triples(events(
+        "Turkish President Recep Erdogan arrived in Cairo on Monday. "
+        "His visit and talks with Egyptian officials lasted two days."))
+
+
+def test_a_range_from_one_place_to_another_names_both_but_a_move_only_its_origin() -> None:
+    asserted = triples(events("France deployed troops across the Sahel, from Senegal to Chad."))
+    assert {"FRA MOBILIZE SEN", "FRA MOBILIZE TCD"} <= asserted
+    asserted = triples(events("France withdrew troops from Mali to Niger."))
+    assert "FRA RETREAT MLI" in asserted and "FRA RETREAT NER" not in asserted

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Token
 
 from kg.extract.rules import Lexicon
+from kg.extract.syntax import possessor
 from kg.link.gazetteer import Gazetteer
 from kg.records import Actor, Entity, Mention
 
@@ -31,11 +32,6 @@ FORCE_SECTORS = {"military", "instructors", "rebels"}
 def _reports_source(tok: Token) -> bool:
     """Whether a token is X in "according to X"."""
     return tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according"
-
-
-def _is_plural(tok: Token) -> bool:
-    """Whether a noun phrase is plural: a plural noun or a coordination ("Mali and Niger")."""
-    return tok.tag_ in {"NNS", "NNPS"} or bool(_conjuncts(tok))
 
 
 def is_ethnic(tok: Token) -> bool:
@@ -72,10 +68,20 @@ class Found:
     role: str
 
 
+def range_end(tok: Token) -> list[Token]:
+    """The other end of a range "from X to Y" that `tok` (X) begins, with its conjuncts: where
+    the parser hangs "to Y" on "from", it spans the places, it does not name where things go."""
+    if tok.dep_ != "pobj" or tok.head.lower_ != "from":
+        return []
+    return [y for p in tok.head.children if p.dep_ == "prep" and p.lower_ == "to"
+            for pobj in p.children if pobj.dep_ == "pobj" for y in (pobj, *pobj.conjuncts)]
+
+
 def _conjuncts(tok: Token) -> list[Token]:
     """The token's conjuncts, also where the parser broke the list: in "A, B, and C" it may
-    take B for a modifier of A (npadvmod) or its apposition, and join C to B only."""
-    out = list(tok.conjuncts)
+    take B for a modifier of A (npadvmod) or its apposition, and join C to B only; and the end of
+    a range ("from Senegal to Chad")."""
+    out = list(tok.conjuncts) + range_end(tok)
     listed = any(c.dep_ == "cc" for c in tok.children) and bool(out)
     for c in tok.children:
         if c.dep_ in {"npadvmod", "appos"} and c.pos_ == "PROPN" and c.i > tok.i and \
@@ -189,9 +195,12 @@ class ActorResolver:
         if depth > 5:
             return []
         m = self.mention(tok)
+        low = tok.lower_
+        if m is not None and m.entity.type == "UnknownActor" and low in self.lexicon.office_nouns \
+                and m.text.lower().removeprefix("the ").strip() == low:
+            return self._named_before(tok, depth)  # "the Command", which spaCy took for a name
         if m is not None:
             return self._from_mention(m, tok, as_place)
-        low = tok.lower_
         if low in self.lexicon.first_person:
             speaker = self._speaker(tok, depth)
             return speaker or ([self.publisher] if self.publisher else [])
@@ -212,6 +221,8 @@ class ActorResolver:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
                             return self._resolve_one(pobj, as_place, depth + 1, exclude)
+        if tok.pos_ in {"NOUN", "PROPN"} and (patrons := self._allegiance(tok)):
+            return patrons
         sector = self.sector_of(tok)
         if tok.pos_ in {"NOUN", "PROPN"} and sector:
             leader = self._possessor(tok)
@@ -231,6 +242,8 @@ class ActorResolver:
                 return [Actor(org)]  # "leaders of ECOWAS" act for ECOWAS
             if sector == "junta" and (state := self._junta_state(tok, exclude)):
                 return [Actor(state, sector)]
+            if self._is_definite(tok) and (named := self._named_before(tok, depth, person=True)):
+                return named  # "the deputy minister": the one named before with that title
             if sector in {"junta", "government", "military"} and (
                     sector == "junta" or self._is_definite(tok)) and not self._is_proxy(tok):
                 state = self.antecedent(tok, exclude, people=sector == "government")
@@ -246,11 +259,30 @@ class ActorResolver:
         if low == "country" and self._is_definite(tok):
             state = self.antecedent(tok, exclude)
             return [Actor(state)] if state else []
+        if low in lex.office_nouns and self._is_definite(tok) and not as_place and (
+                named := self._named_before(tok, depth)):
+            return named  # "the lawmakers", "the Command"
         if tok.pos_ == "NOUN" and not as_place and (leaders := self._leader(tok, depth)):
             return leaders  # "the Saudi-led coalition" acts for Saudi Arabia
         if tok.pos_ == "NOUN" and not as_place:
             return self._in_modifiers(tok, depth, preps=frozenset({"of", "by", "from"}) if (
                 tok.lemma_.lower() in lex.message_nouns) else frozenset({"of", "by"}))
+        return []
+
+    def _allegiance(self, tok: Token) -> list[Actor]:
+        """Whom a group is loyal to ("militias affiliated with Iran", "fighters loyal to Russia",
+        "Iran-aligned militias"): it acts for them."""
+        for word in (c for c in tok.children if c.dep_ in {"acl", "amod"}
+                     and c.lower_ in self.lexicon.allegiance_words):
+            for prep in (c for c in word.children if c.dep_ == "prep" and c.lower_ in {"to", "with"}):
+                for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+                    if found := self.resolve(pobj):
+                        return found
+            if word.i > tok.i:
+                continue
+            found, _ = self.hyphen_modifier(word)
+            if found:
+                return found
         return []
 
     def _leader(self, tok: Token, depth: int) -> list[Actor]:
@@ -270,6 +302,17 @@ class ActorResolver:
                 return found, c
         return [], None
 
+    def _is_plural(self, tok: Token) -> bool:
+        """Whether a noun phrase is plural: a plural noun or a coordination ("Mali and Niger"), but
+        not a name of plural form ("the United States", "the Philippines"; "the Italians" are)."""
+        if _conjuncts(tok):
+            return True
+        m = self.mention(tok)
+        if m is not None and tok.tag_ == "NNPS" and self.gazetteer.lookup(
+                m.text.removeprefix("the ").removeprefix("The ")):
+            return False
+        return tok.tag_ in {"NNS", "NNPS"}
+
     def _pronoun_antecedent(self, tok: Token, depth: int) -> list[Actor]:
         """What "it", "its", "they" or "their" refers to: the subject of the clause a possessive
         sits in ("Mali revoked its agreements"), else the subject of the previous sentence."""
@@ -280,16 +323,18 @@ class ActorResolver:
             node = node.head
             if node.pos_ in {"VERB", "AUX"}:
                 candidates += [c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}
-                               and c.i < tok.i and _is_plural(c) == plural]
+                               and c.i < tok.i and self._is_plural(c) == plural]
         if tok.dep_ == "poss" and not plural:
             # "Russia, Egypt and the UAE arm the LNA and aid its operations": the subject is
             # plural, so "its" is the nearest singular name before it.
             candidates += [self.doc[i] for i in range(tok.i - 1, tok.sent.start - 1, -1)
                            if (m := self.by_token.get(i)) is not None
-                           and m.entity.type != "Person" and not _is_plural(self.doc[i])]
+                           and m.entity.type != "Person" and not self._is_plural(self.doc[i])]
         if tok.sent.start > 0:
             prev = self.doc[tok.sent.start - 1].sent
-            candidates += [c for c in prev.root.children if c.dep_ in {"nsubj", "nsubjpass"}]
+            # "Mali and Niger expelled ... It": not both; "France met ... They": not France
+            candidates += [c for c in prev.root.children if c.dep_ in {"nsubj", "nsubjpass"}
+                           and (self._is_plural(c) == plural or c.lower_ in self.lexicon.third_person)]
         for cand in candidates:
             if cand.lower_ in self.lexicon.first_person or cand.i == tok.i:
                 continue
@@ -297,6 +342,34 @@ class ActorResolver:
                                        for a in self._resolve_one(c, False, depth + 1)))
             if found or cand.sent.start == tok.sent.start:
                 return found  # "officers said they had ...": they are the officers, known or not
+        return []
+
+    def _named_before(self, tok: Token, depth: int, person: bool = False) -> list[Actor]:
+        """Whom a title alone ("the deputy minister", "the lawmakers", "the Command") refers to:
+        the nearest phrase before it, in this or the three previous sentences, with the same head
+        word that names its holder ("Deputy Defence Minister Jan Kowal", "Jan Kowal, Poland's
+        deputy minister", "Nigerian lawmakers", "U.S. Africa Command"); only a named person if
+        `person` (a state's "the government" is rather the state last named)."""
+        word = tok.lemma_.lower()
+        first = tok.sent.start
+        for _ in range(3):
+            if first > 0:
+                first = self.doc[first - 1].sent.start
+        for t in (self.doc[i] for i in range(tok.i - 1, first - 1, -1)):
+            if t.lemma_.lower() != word or t.tag_ != tok.tag_ and t.lower_ != tok.lower_:
+                continue
+            holder = t  # the title of a name ("Minister Jan Kowal", "Ramos, a commander")
+            while self.mention(holder) is None and holder.dep_ in {"compound", "appos", "flat"} \
+                    and holder.head.i != holder.i:
+                holder = holder.head
+            m = self.mention(holder)
+            if person and holder.pos_ != "PROPN" and (m is None or m.entity.type != "Person"):
+                continue  # "the government" is not "the transitional government" named before
+            if m is None or m.entity.type != "Person":
+                holder = t  # "Chile's Foreign Minister Ana Torres", a name no one recognised
+            found = self._resolve_one(holder, False, depth + 1)
+            if found:
+                return found
         return []
 
     def _speaker(self, tok: Token, depth: int) -> list[Actor]:
@@ -332,9 +405,15 @@ class ActorResolver:
 
     def _with_country(self, ent: Entity, tok: Token) -> Entity:
         """A person not in the gazetteer gets the state named beside them ("Malian President X",
-        "Niger's Prime Minister X")."""
+        "Niger's Prime Minister X"), or beside their first mention ("Ramos" after "Eduardo Ramos,
+        a Colombian rebel commander")."""
         if ent.country is not None:
             return ent
+        first = next((m for m in self.mentions if m.entity == ent), None)
+        if first is not None and first is not self.mention(tok) and (
+                span := self.doc.char_span(first.start, first.end, alignment_mode="expand")) and (
+                earlier := self._with_country(ent, span.root)).country is not None:
+            return earlier
         head = tok
         while self.mention(head.head) is self.mention(tok) and head.head.i != head.i:
             head = head.head
@@ -535,8 +614,12 @@ class ActorResolver:
     def _in_modifiers(self, tok: Token, depth: int,
                       preps: frozenset[str] = frozenset({"of", "by"})) -> list[Actor]:
         """Actors named inside a noun phrase that is itself an event ("the US military presence"):
-        its modifiers, its `preps` phrases, "between" and an agent ("taken by ECOWAS"). A
-        first-person possessive comes last: "our German hosts" are the Germans."""
+        its modifiers, its `preps` phrases, "between" and an agent ("taken by ECOWAS"), or a
+        possessor shared with a noun before it ("Russia's strikes and shelling"). A first-person
+        possessive comes last: "our German hosts" are the Germans."""
+        if (owner := possessor(tok)) is not None and owner.head.i != tok.i and (
+                found := self._resolve_one(owner, False, depth + 1)):
+            return found
         first_person = self.lexicon.first_person
         for child in sorted(tok.children, key=lambda c: c.lower_ in first_person):
             if child.dep_ in {"poss", "compound", "amod", "nmod"}:
@@ -577,9 +660,15 @@ class ActorResolver:
         return best
 
     def place_actor(self, tok: Token) -> list[Actor]:
-        """The state of the place a token names, as an actor."""
-        place = self.place(tok)
-        if place is None:
-            return []
-        actor = Actor(place) if place.type == "State" else self._state_actor(place.country, None)
-        return [actor] if actor else []
+        """The state of the place a token names, as an actor; both ends of a range ("from
+        Senegal to Chad")."""
+        out: list[Actor] = []
+        for t in (tok, *range_end(tok)):
+            place = self.place(t)
+            if place is None:
+                continue
+            actor = Actor(place) if place.type == "State" else \
+                self._state_actor(place.country, None)
+            if actor and actor not in out:
+                out.append(actor)
+        return out

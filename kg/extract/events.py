@@ -28,6 +28,7 @@ from kg.extract.syntax import (
     modality_of,
     orphan_subject,
     patient_token,
+    possessor,
     preparing,
     relative_antecedent,
     speech_verb,
@@ -489,10 +490,7 @@ class EventExtractor:
     def agent_token(self, tok: Token) -> Token | None:
         """The token naming who does what a verb (or noun) says."""
         if tok.pos_ not in {"VERB", "AUX"} and tok.tag_ != "VBN":
-            for c in tok.children:
-                if c.dep_ == "poss":
-                    return c
-            return None
+            return possessor(tok)
         for c in tok.children:
             if c.dep_ == "agent":
                 return next((g for g in c.children if g.dep_ == "pobj"), None)

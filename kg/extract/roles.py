@@ -25,6 +25,7 @@ from kg.extract.syntax import (
     lemma,
     names,
     patient_token,
+    possessor,
     purpose_clauses,
     speech_verb,
 )
@@ -194,7 +195,9 @@ def dative(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: R
 
 @role("poss")
 def poss(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: Reading) -> Result:
-    return _child(ex, tok, "poss")
+    """The noun's possessor, also one shared with the noun before it ("his visits and talks")."""
+    at = possessor(tok)
+    return (ex.res.resolve(at), at) if at is not None else NOTHING
 
 
 @role("mod")

@@ -42,7 +42,8 @@ WORD_SECTIONS = (
     "responsibility_verbs", "relative_pronouns", "reflexive_pronouns", "plural_pronouns",
     "definite_determiners", "country_nouns", "place_nouns", "pair_words", "list_determiners",
     "border_nouns", "owner_preps", "scene_preps", "location_preps", "shared_clause_deps", "joining_verbs",
-    "joining_preps", "party_nouns", "proxy_modifiers", "adopting_verbs")
+    "joining_preps", "party_nouns", "proxy_modifiers", "adopting_verbs", "office_nouns",
+    "allegiance_words")
 # Sections of other shapes, each checked by its own parser in parse_lexicon.
 SHAPED_SECTIONS = ("sector_nouns", "comparators", "modality", "relative_dates", "lemma_fixes")
 LEXICON_KEYS = set(WORD_SECTIONS) | set(SHAPED_SECTIONS)
@@ -180,6 +181,8 @@ class Lexicon:
     scene_preps: frozenset[str]
     location_preps: frozenset[str]
     order_verbs: frozenset[str]
+    office_nouns: frozenset[str]
+    allegiance_words: frozenset[str]
 
 
 def _check_role(where: str, role: str) -> None:

@@ -71,6 +71,19 @@ def experiencer(tok: Token) -> Token | None:
     return None
 
 
+def possessor(tok: Token) -> Token | None:
+    """A noun's possessor, also one a bare noun shares with the noun it is coordinated with ("his
+    visits and talks with X": his talks too; but not "his visits and the talks", nor "their
+    activities and human rights abuses", a phrase of its own)."""
+    while True:
+        own = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if own is not None or any(c.dep_ in {"det", "compound", "amod", "nmod", "nummod"}
+                                  and c.i < tok.i for c in tok.children) or not (
+                tok.dep_ == "conj" and tok.pos_ == tok.head.pos_ == "NOUN"):
+            return own
+        tok = tok.head
+
+
 def has_prep(tok: Token, prep: str) -> bool:
     return any(c.dep_ == "prep" and c.lower_ == prep and any(g.dep_ == "pobj" for g in c.children)
                for c in tok.children)

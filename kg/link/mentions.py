@@ -99,8 +99,40 @@ class MentionFinder:
                 entity = Entity(id=f"{'person' if etype == 'Person' else 'actor'}-{slug(text)}",
                                 type=etype, label=text)
                 mentions.append(Mention(ent.start_char, ent.end_char, ent.text, entity))
+        mentions = _surnames(doc, mentions, taken)
         mentions.sort(key=lambda m: m.start)
         return mentions
+
+
+def _surnames(doc: Doc, mentions: list[Mention], taken: set[int]) -> list[Mention]:
+    """`mentions` with a surname alone made the person whose full name came before it ("Eduardo
+    Ramos ... Ramos"), whatever label spaCy gave it (PERSON, ORG, GPE) or none; a gazetteer match
+    still wins."""
+    full: dict[int, tuple[str, Entity]] = {}  # first token after a full name -> (surname, person)
+    covered: dict[int, Mention] = {}
+    for m in mentions:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        covered.update((tok.i, m) for tok in span)
+        names = [t for t in span if t.pos_ == "PROPN" and t.is_title]
+        if m.entity.type == "Person" and len(names) >= 2:
+            full[span.end] = (names[-1].text, m.entity)
+    out = list(mentions)
+    known: dict[str, Entity] = {}
+    for tok in doc:
+        if tok.i in full:
+            known[full[tok.i][0]] = full[tok.i][1]
+        person = known.get(tok.text)
+        if person is None or tok.i in taken or tok.pos_ != "PROPN":  # "Young people ..."
+            continue
+        old = covered.get(tok.i)
+        if old is not None and (old.entity == person or old.text.removeprefix("the ") != tok.text):
+            continue  # within the full name, or a longer name that only ends with it
+        if old is not None:
+            out.remove(old)
+        out.append(Mention(tok.idx, tok.idx + len(tok.text), tok.text, person))
+    return out
 
 
 def _entity_for(gaz: Gazetteer, span: Span, day: dt.date | None) -> Entity | None:
