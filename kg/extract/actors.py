@@ -615,13 +615,13 @@ class ActorResolver:
                       preps: frozenset[str] = frozenset({"of", "by"})) -> list[Actor]:
         """Actors named inside a noun phrase that is itself an event ("the US military presence"):
         its modifiers, its `preps` phrases, "between" and an agent ("taken by ECOWAS"), or a
-        possessor shared with a noun before it ("Russia's strikes and shelling"). A first-person
-        possessive comes last: "our German hosts" are the Germans."""
+        possessor shared with a noun before it ("Russia's strikes and shelling"). A possessive
+        pronoun comes last: "our German hosts" are the Germans, "his Ugandan counterpart" a
+        Ugandan."""
         if (owner := possessor(tok)) is not None and owner.head.i != tok.i and (
                 found := self._resolve_one(owner, False, depth + 1)):
             return found
-        first_person = self.lexicon.first_person
-        for child in sorted(tok.children, key=lambda c: c.lower_ in first_person):
+        for child in sorted(tok.children, key=lambda c: c.pos_ == "PRON"):
             if child.dep_ in {"poss", "compound", "amod", "nmod"}:
                 found = self._resolve_one(child, False, depth + 1)
                 if found:

@@ -321,6 +321,13 @@ def co_party(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how:
     return NOTHING
 
 
+@role("partners")
+def partners(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: Reading
+             ) -> Result:
+    """The states acting with the source as the trigger's agent ("Mali and Niger met")."""
+    return ex.partners(tok, src)
+
+
 @role("hyphen_agent")
 def hyphen_agent(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: Reading
                  ) -> Result:
