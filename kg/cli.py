@@ -17,6 +17,7 @@ import click
 
 from kg import __version__, api
 from kg.errors import KGError
+from kg.export.explain import explanation
 from kg.export.table import event_rows, format_table
 from kg.rdf.store import default_store_path, open_store
 from kg.read import parse_date
@@ -163,15 +164,8 @@ def extract(paths: tuple[str, ...], fmt: str, explain: bool, date: dt.date | Non
         _report_errors(report)
         if explain:
             for ex in report.extractions:
-                click.echo(f"# {ex.article.id}")
-                for e in ex.events:
-                    who = f"{e.source.label if e.source else '-'} -> " \
-                          f"{e.target.label if e.target else '-'}"
-                    click.echo(f"{e.event_type:10} {e.modality:12} {who}\n"
-                               f"    rule {e.evidence.rule}: {', '.join(e.evidence.tokens)}\n"
-                               + (f"    CAMEO {e.evidence.cameo} at {e.evidence.dictionary_line}\n"
-                                  if e.evidence.cameo else "") +
-                               f"    \"{' '.join(e.evidence.sentence.split())}\"")
+                for line in explanation(ex):
+                    click.echo(line)
         elif fmt == "turtle":
             data = api.export(store, "trig", None) or b""
             click.echo(data.decode("utf-8"), nl=False)

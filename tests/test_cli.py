@@ -194,6 +194,19 @@ def test_extract_explain_shows_rule_ids(runner: CliRunner, seed_path: Path) -> N
     assert "retreat.withdraw.verb" in shown
 
 
+def test_extract_explain_names_every_fallback(runner: CliRunner, tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Police in Mali arrested forty protesters on Monday.\n"
+                       "Kenya closed its border with Somalia.\n", encoding="utf-8")
+    result = run(runner, "extract", "--explain", str(article))
+    assert result.exit_code == 0, result.output
+    blocks = result.stdout.split("\n    \"")
+    arrest = next(b for b in blocks if "COERCE" in b)
+    assert "target:own_state" in arrest and "fallback, target: the source's own state" in arrest
+    closure = next(b for b in blocks if "SANCTION" in b)
+    assert "fallback" not in closure  # "with Somalia" is read, not guessed
+
+
 # -- query -----------------------------------------------------------------------------------
 
 def test_query_formats(runner: CliRunner, ingested_store: Path) -> None:

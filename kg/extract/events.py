@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.actors import FORCE_SECTORS, ActorResolver, Found, is_forces, same_party
 from kg.extract.attributes import normalise_date, quantity
-from kg.extract.roles import Reading, role_function
+from kg.extract.roles import FALLBACKS, Reading, role_function
 from kg.extract.rules import Lexicon, Rule
 from kg.extract.syntax import (
     announced,
@@ -137,7 +137,8 @@ class EventExtractor:
             source = self._first(rule.source, tok, sent, None)
         pairs_from_target = False
         if not source.actors and "same_as_target" in rule.source:
-            source = self._first(rule.target, tok, sent, None, keep_same)
+            found = self._first(rule.target, tok, sent, None, keep_same)
+            source = Found(found.actors, found.token, "same_as_target")
             pairs_from_target = True
         if not source.actors:
             return
@@ -660,9 +661,11 @@ class EventExtractor:
                   ) -> Evidence:
         # quoted from the article itself: the parsed text differs in its apostrophes
         written = self.article.text
-        matched = tuple(f"{role}={written[t.idx:t.idx + len(t.text)]}" for role, t in (
-            ("trigger", tok), (f"source:{source.role}", source.token),
-            (f"target:{target.role}", target.token)) if t is not None)
+        # a fallback that names no token ("own_state") is recorded by its role alone
+        matched = tuple(f"{role}={written[t.idx:t.idx + len(t.text)]}" if t is not None else role
+                        for role, t in (("trigger", tok), (f"source:{source.role}", source.token),
+                                        (f"target:{target.role}", target.token))
+                        if t is not None or role.split(":", 1)[1] in FALLBACKS)
         text = written[sent.start_char:sent.end_char]
         start = sent.start_char + (len(text) - len(text.lstrip()))
         text = text.strip()

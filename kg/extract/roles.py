@@ -55,14 +55,19 @@ P = TypeVar("P", bound=PrefixedFn)
 
 ROLES: dict[str, RoleFn] = {}
 PREFIXED: dict[str, PrefixedFn] = {}  # "prep" for the roles "prep:X"
+# roles that guess from context rather than read the trigger's own phrase, with what they guess
+FALLBACKS: dict[str, str] = {}
 
 
-def role(name: str) -> Callable[[F], F]:
-    """Register a role function under `name`."""
+def role(name: str, fallback: str | None = None) -> Callable[[F], F]:
+    """Register a role function under `name`; `fallback` says what it guesses, for a role that
+    fills a party the trigger's own phrase leaves empty (kg extract --explain names it)."""
     def register(fn: F) -> F:
         if name in ROLES:
             raise ValueError(f"role {name!r} is registered twice")
         ROLES[name] = fn
+        if fallback:
+            FALLBACKS[name] = fallback
         return fn
     return register
 
@@ -272,7 +277,7 @@ def place(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: Re
     return NOTHING
 
 
-@role("sentence")
+@role("sentence", fallback="the state named nearest the trigger in its sentence")
 def sentence(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: Reading
              ) -> Result:
     """The state nearest the trigger in its sentence (in a joint act, the agent's partners)."""
@@ -349,7 +354,7 @@ def _state(ex: EventExtractor, iso: str | None) -> Result:
     return ([Actor(state)], None) if state else NOTHING
 
 
-@role("own_state")
+@role("own_state", fallback="the source's own state")
 def own_state(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: Reading
               ) -> Result:
     """"Chad lifted its curfew", "police arrested protesters": the source's state."""
@@ -367,14 +372,14 @@ def clause_subject(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None
     return NOTHING
 
 
-@role("previous_coup")
+@role("previous_coup", fallback="the state of the coup read before")
 def previous_coup(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: Reading
                   ) -> Result:
     """"the coup": the state of the one read before."""
     return _state(ex, next((c for i, c in reversed(ex.res.coups) if i < tok.i), None))
 
 
-@role("salient")
+@role("salient", fallback="the state named just before, else the article's main state")
 def salient(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: Reading
             ) -> Result:
     """The state in focus here: named just before, else in the article."""
@@ -402,7 +407,7 @@ def demand(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: R
 
 
 @role("none")
-@role("same_as_target")
+@role("same_as_target", fallback="the recipient's own state")
 def searched_by_the_extractor(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None,
                               how: Reading) -> Result:
     """`none` (stop with no actors) and `same_as_target` (the source is the target's state) are
