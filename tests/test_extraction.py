@@ -723,3 +723,19 @@ def test_a_range_from_one_place_to_another_names_both_but_a_move_only_its_origin
     assert {"FRA MOBILIZE SEN", "FRA MOBILIZE TCD"} <= asserted
     asserted = triples(events("France withdrew troops from Mali to Niger."))
     assert "FRA RETREAT MLI" in asserted and "FRA RETREAT NER" not in asserted
+
+
+def test_states_that_attack_together_cooperate() -> None:
+    asserted = triples(events("Nigerien and Chadian troops attacked Boko Haram camps on the "
+                              "shores of Lake Chad, killing dozens of fighters."))
+    assert {"NER COOPERATE TCD", "TCD COOPERATE NER"} & asserted
+    assert not {"NER COOPERATE NER", "TCD COOPERATE TCD"} & asserted
+
+
+def test_a_state_reporting_anothers_attack_accuses_it() -> None:
+    asserted = triples(events("Russian forces bombed Ukrainian cities again, the American "
+                              "defense secretary said."))
+    assert "USA ACCUSE RUS" in asserted
+    own = triples(events("Afghan forces struck Pakistani posts, the defense ministry in Kabul "
+                         "said."))
+    assert not any(" ACCUSE " in t for t in own)

@@ -573,7 +573,7 @@ class ActorResolver:
         Ghana", "troops from Chad and Niger", "French and Egyptian warships"), after the first."""
         listed = [other for child in tok.children if self._owner_prep(child)
                   for pobj in child.children if pobj.dep_ == "pobj" for other in pobj.conjuncts]
-        listed += [other for child in tok.children if child.dep_ in {"amod", "compound"}
+        listed += [other for child in tok.children if child.dep_ in {"amod", "compound", "nmod"}
                    and self.mention(child) is not None for other in child.conjuncts]
         out: list[Entity] = []
         for other in listed:

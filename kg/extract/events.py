@@ -8,6 +8,7 @@ give one event each.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -101,7 +102,8 @@ class EventExtractor:
             for rule in rules:
                 if specific and not rule.options.requires_word:
                     break
-                for event in self._apply(rule, tok, sent):
+                found = list(self._apply(rule, tok, sent))
+                for event in found + list(implied(found)):
                     specific = specific or bool(rule.options.requires_word)
                     key = (event.event_class, _actor_key(event.source),
                            _actor_key(event.target), tok.i)
@@ -675,6 +677,39 @@ class EventExtractor:
             trigger_start=tok.idx,
             trigger_end=tok.idx + len(tok.text), tokens=matched,
         )
+
+
+# hostile acts whose doers, when several states act together, cooperate in them ("U.S. and Kenyan
+# forces repelled the attack, killing five militants"), and whose doer a state's spokesman who
+# reports them accuses ("Russia attacked our cities, the minister said")
+JOINT_ACTS = {"ASSAULT", "MOBILIZE"}
+REPORTED_ACTS = {"ASSAULT"}
+
+
+def implied(found: list[Event]) -> Iterator[Event]:
+    """The events one trigger's events imply: co-agents of different states cooperate, and the
+    state that reports another's attack accuses it. Their evidence is the trigger's, under the
+    rule id with ":co-agents" or ":reported" added."""
+    co_agents = [e.source for e in found if e.modality == "asserted" and e.source is not None
+                 and e.event_type in JOINT_ACTS and e.source.country
+                 and any(t.startswith(("source:agent=", "source:governor="))
+                         for t in e.evidence.tokens)]
+    states = list(dict.fromkeys(a for a in co_agents))
+    for i, one in enumerate(states):
+        for other in states[i + 1:]:
+            if one.country != other.country:
+                ev = found[0].evidence
+                yield Event(event_type="COOPERATE", event_class="Cooperation", source=one,
+                            target=other, evidence=replace(ev, rule=f"{ev.rule}:co-agents"),
+                            date=found[0].date, location=found[0].location)
+    for e in found:
+        speaker = e.attributed_to
+        if e.event_type in REPORTED_ACTS and e.modality == "asserted" and e.source is not None \
+                and speaker is not None and speaker.country and not same_party(speaker, e.source) \
+                and speaker.country != e.source.country:
+            yield Event(event_type="ACCUSE", event_class="Accusation", source=speaker,
+                        target=e.source, evidence=replace(e.evidence, rule=f"{e.evidence.rule}:reported"),
+                        date=e.date, location=e.location)
 
 
 def _actor_key(actor: Actor | None) -> str | None:
