@@ -739,3 +739,15 @@ def test_a_state_reporting_anothers_attack_accuses_it() -> None:
     own = triples(events("Afghan forces struck Pakistani posts, the defense ministry in Kabul "
                          "said."))
     assert not any(" ACCUSE " in t for t in own)
+
+
+def test_a_name_given_along_with_another_shares_its_act() -> None:
+    asserted = triples(events("Russia, along with China, is a major supporter of Myanmar's "
+                              "military government."))
+    assert {"RUS SUPPORT MMR", "CHN SUPPORT MMR"} <= asserted
+
+
+def test_who_is_key_in_doing_something_does_it() -> None:
+    asserted = triples(events("Spain has been a leader in providing armored vehicles to "
+                              "Ukraine."))
+    assert "ESP AID UKR" in asserted

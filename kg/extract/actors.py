@@ -59,6 +59,22 @@ def same_party(a: Actor, b: Actor) -> bool:
             and a.entity.type in state_side and b.entity.type in state_side)
 
 
+def _companions(tok: Token) -> list[Token]:
+    """Who a name is given together with ("Russia, along with China, is ...", "Chad, together
+    with Niger, ...", "Kenya alongside Uganda"): they share what it does."""
+    out = []
+    holders = [tok] + ([tok.head] if tok.dep_ in {"nsubj", "nsubjpass"} else [])
+    for c in (c for h in holders for c in h.children):  # (the parser hangs it on the verb)
+        if c.dep_ != "prep":
+            continue
+        if c.lower_ == "alongside":
+            out += [g for g in c.children if g.dep_ == "pobj"]
+        elif c.lower_ in {"along", "together"}:
+            out += [g for w in c.children if w.dep_ == "prep" and w.lower_ == "with"
+                    for g in w.children if g.dep_ == "pobj"]
+    return out
+
+
 @dataclass
 class Found:
     """Actors a role yielded, with the token they came from."""
@@ -184,7 +200,8 @@ class ActorResolver:
         # officials, Russia, Egypt and the UAE arm ..."): that source is not one of them
         # nor is a reflexive joined to them ("killed eight people and themselves") another party
         for t in (tok, *(c for c in _conjuncts(tok) if not _reports_source(c) and not (
-                c.lower_ in self.lexicon.reflexive_pronouns and c.i != tok.i) or c.i == tok.i)):
+                c.lower_ in self.lexicon.reflexive_pronouns and c.i != tok.i) or c.i == tok.i),
+                  *_companions(tok)):
             for a in self._resolve_one(t, as_place, depth=0, exclude=exclude):
                 if a not in out:
                     out.append(a)

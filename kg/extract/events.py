@@ -523,6 +523,14 @@ class EventExtractor:
             return self.agent_token(tok.head)
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB":
             return self.agent_token(tok.head.head)  # "join X in condemning"
+        if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.lower_ == "in":
+            # "Poland has been a leader in providing ...", "troops who were key in aiding ...":
+            # who the predicate describes does it
+            pred = tok.head.head
+            while pred.dep_ == "conj" and pred.head.i != pred.i:
+                pred = pred.head
+            if pred.dep_ in {"attr", "acomp"} and pred.head.pos_ in {"AUX", "VERB"}:
+                return self.agent_token(pred.head)
         if tok.dep_ == "acl" and tok.tag_ == "VBG":
             if self.res.resolve(tok.head) or tok.head.dep_ not in {"dobj", "pobj"}:
                 return tok.head  # "U.S. forces deploying into the region"
