@@ -751,3 +751,9 @@ def test_who_is_key_in_doing_something_does_it() -> None:
     asserted = triples(events("Spain has been a leader in providing armored vehicles to "
                               "Ukraine."))
     assert "ESP AID UKR" in asserted
+
+
+def test_a_state_named_only_by_a_border_is_not_the_recipient() -> None:
+    asserted = triples(events("The ELN explosives attack killed two soldiers near the Venezuelan "
+                              "border on Tuesday."))
+    assert not any(t.endswith(" VEN") for t in asserted)

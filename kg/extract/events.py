@@ -577,6 +577,9 @@ class EventExtractor:
         for t in sent:
             if t.i in speaker or t.i in actors or t.i in other:
                 continue  # who reports an event, or acts in it, is rarely its recipient
+            if t.dep_ in {"amod", "compound", "nmod", "poss"} and \
+                    lemma(t.head, self.lex) in self.lex.border_nouns:
+                continue  # "near the Venezuelan border" places the event, on this side of it
             if self.res.mention(t):  # a state named alone or in a list ("Libya, CAR and Syria")
                 found = [a for c in (t, *t.conjuncts) for a in self.res.resolve(c, as_place=True)]
             elif lemma(t, self.lex) in self.lex.country_nouns | self.lex.place_nouns:
