@@ -757,3 +757,10 @@ def test_a_state_named_only_by_a_border_is_not_the_recipient() -> None:
     asserted = triples(events("The ELN explosives attack killed two soldiers near the Venezuelan "
                               "border on Tuesday."))
     assert not any(t.endswith(" VEN") for t in asserted)
+
+
+def test_an_operation_conducted_by_two_armies_against_a_group() -> None:
+    asserted = triples(events("It was a military operation conducted by the Kenya Defence Forces "
+                              "and the Somali National Army against al-Shabaab in Gedo."))
+    assert {"KEN ASSAULT al-shabaab", "SOM ASSAULT al-shabaab"} <= asserted
+    assert {"KEN COOPERATE SOM", "SOM COOPERATE KEN"} & asserted

@@ -703,7 +703,7 @@ def implied(found: list[Event]) -> Iterator[Event]:
     rule id with ":co-agents" or ":reported" added."""
     co_agents = [e.source for e in found if e.modality == "asserted" and e.source is not None
                  and e.event_type in JOINT_ACTS and e.source.country
-                 and any(t.startswith(("source:agent=", "source:governor="))
+                 and any(t.startswith(("source:agent=", "source:governor=", "source:by="))
                          for t in e.evidence.tokens)]
     states = list(dict.fromkeys(a for a in co_agents))
     for i, one in enumerate(states):

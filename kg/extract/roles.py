@@ -118,7 +118,11 @@ def prep_phrase(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, h
     heads = [tok] + ([p] if (p := patient_token(tok, ex.lex)) is not None else [])
     if tok.pos_ in {"NOUN", "PROPN"}:
         # "an operation conducted against X"; "a supporter and supplier of X"
-        heads += [c for c in tok.children if c.dep_ == "acl"] + list(tok.conjuncts)
+        acl = [c for c in tok.children if c.dep_ == "acl"]
+        heads += acl + list(tok.conjuncts)
+        # "an operation conducted by X and Y against Z": the parser hangs "against Z" on Y
+        heads += [d for c in acl for a in c.children if a.dep_ == "agent"
+                  for g in a.children if g.dep_ == "pobj" for d in (g, *g.conjuncts)]
     for head in heads:
         for child in head.children:
             if child.dep_ in {"prep", "agent", "prt"} and child.lower_ == arg:
