@@ -764,3 +764,10 @@ def test_an_operation_conducted_by_two_armies_against_a_group() -> None:
                               "and the Somali National Army against al-Shabaab in Gedo."))
     assert {"KEN ASSAULT al-shabaab", "SOM ASSAULT al-shabaab"} <= asserted
     assert {"KEN COOPERATE SOM", "SOM COOPERATE KEN"} & asserted
+
+
+def test_fighting_attacks_by_a_group_acts_against_the_group() -> None:
+    asserted = triples(events("Uganda is sending more soldiers to help fight attacks by Islamic "
+                              "State-linked militants in eastern Congo."))
+    assert "UGA ASSAULT islamic-state" in asserted
+    assert "UGA ASSAULT COD" not in asserted

@@ -184,7 +184,8 @@ def patient(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: 
     at = patient_token(tok, ex.lex)
     if at is None:
         return NOTHING
-    if how.deplores and ex.hostile_act(at):
+    if (how.deplores or lemma(tok, ex.lex) in ex.lex.countering_verbs) and ex.hostile_act(at):
+        # "condemned the attack by X", "helped fight attacks by X": X, never whom it hit
         return ex.doers(at, tok, how.places), at
     return ex.res.resolve(at, exclude=_exclude(src, how)) or (
         ex.res.place_actor(at) if how.places else []), at
