@@ -225,8 +225,8 @@ def build(entries: list[tuple[str, Entry]]) -> Gazetteer:
     for _, entry in entries:
         if entry.entity.type == "Person" and entry.entity.office and not entry.generated:
             for office, terms in dated_offices(entry.entity.office, entry.terms):
-                if terms and (key := gaz.office_kinds.kind_of(office, gaz.state_named)):
-                    gaz.offices.setdefault(key, []).append((entry.entity.id, terms))
+                if terms and (held := gaz.office_kinds.kind_of(office, gaz.state_named)):
+                    gaz.offices.setdefault(held, []).append((entry.entity.id, terms))
     return gaz
 
 
