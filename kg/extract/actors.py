@@ -7,6 +7,7 @@ salient state's junta (simple within-article coreference); "we" in a statement -
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -116,6 +117,7 @@ class ActorResolver:
     gazetteer: Gazetteer
     lexicon: Lexicon
     publisher: Actor | None = None
+    day: dt.date | None = None  # the article's date: who held an office then
     by_token: dict[int, Mention] = field(default_factory=dict)
     salient: Entity | None = None
     coups: list[tuple[int, str]] = field(default_factory=list)  # (token index, state) so far
@@ -247,7 +249,10 @@ class ActorResolver:
                 return [Actor(leader, sector)]  # "Haftar's forces"
             state = self._state_in_modifiers(tok)
             if state:
-                return [Actor(s, sector) for s in [state, *self._more_owners(tok, state)]]
+                more = self._more_owners(tok, state)
+                if not more and (holder := self._office_holder(tok, state)):
+                    return holder  # "Kenya's president": who was president of Kenya that day
+                return [Actor(s, sector) for s in [state, *more]]
             owner = next((c for c in tok.children if c.dep_ == "poss"
                           and c.lower_ in self.lexicon.third_person), None)
             if owner is not None:  # "their forces": the forces of whom "their" refers to
@@ -261,6 +266,9 @@ class ActorResolver:
                 return [Actor(state, sector)]
             if self._is_definite(tok) and (named := self._named_before(tok, depth, person=True)):
                 return named  # "the deputy minister": the one named before with that title
+            if self._is_definite(tok) and (only := self._only_state(tok, exclude)) and (
+                    holder := self._office_holder(tok, only)):
+                return holder  # "the president", in sentences about one state
             if sector in {"junta", "government", "military"} and (
                     sector == "junta" or self._is_definite(tok)) and not self._is_proxy(tok):
                 state = self.antecedent(tok, exclude, people=sector == "government")
@@ -547,6 +555,45 @@ class ActorResolver:
                         if state is not None and state not in out:
                             out.append(state)
         return out
+
+    def office_kind(self, tok: Token) -> str | None:
+        """The kind of office a singular title names ("president", "prime minister", "minister of
+        defence"), unless its modifiers make it someone else's ("the former president")."""
+        kinds = self.gazetteer.office_kinds
+        if kinds is None or tok.tag_ not in {"NN", "NNP"}:
+            return None
+        if any(c.lower_.strip("-") in kinds.not_holder for c in tok.children
+               if c.dep_ in {"amod", "compound", "advmod", "nmod", "npadvmod"}):
+            return None
+        low = tok.lower_
+        titles = [f"{c.lower_} {low}" for c in tok.lefts if c.dep_ in {"compound", "amod"}]
+        titles += [f"{low} of {' '.join(t.lower_ for t in pobj.subtree)}"
+                   for prep in tok.children if prep.dep_ == "prep" and prep.lower_ == "of"
+                   for pobj in prep.children if pobj.dep_ == "pobj"]
+        return next((kinds.titles[t] for t in titles if t in kinds.titles), kinds.titles.get(low))
+
+    def _office_holder(self, tok: Token, state: Entity) -> list[Actor]:
+        """The person who held the office a title names in `state` on the article's date; none
+        when the title already names its holder ("the president, William Ruto") or no one is
+        known to have held it then."""
+        if any(c.dep_ in {"appos", "compound", "flat"} and (m := self.mention(c)) is not None
+               and m.entity.type == "Person" for c in tok.children):
+            return []
+        kind = self.office_kind(tok)
+        person = self.gazetteer.holder(kind, state.id, self.day) if kind else None
+        return [Actor(person)] if person is not None else []
+
+    def _only_state(self, tok: Token, exclude: str | None) -> Entity | None:
+        """The one state named in `tok`'s sentence and the two before it, if only one is."""
+        first = tok.sent.start
+        for _ in range(2):
+            if first > 0:
+                first = self.doc[first - 1].sent.start
+        found = {iso for m in dict.fromkeys(self.by_token[i] for i in range(first, tok.sent.end)
+                                            if i in self.by_token)
+                 if m.entity.type != "Organisation" and (iso := self.state_of(m.entity))}
+        return self.gazetteer.state(found.pop()) if len(found) == 1 and exclude not in found \
+            else None
 
     def _is_proxy(self, tok: Token) -> bool:
         """Whether a sector noun names someone's proxies ("the U.S.-backed forces", "the

@@ -84,7 +84,7 @@ def extract_doc(article: Article, doc: Doc, extractor: Extractor) -> Extraction:
     """Extract mentions and events from an already parsed article."""
     mentions = extractor.mentions(doc, article.date)
     resolver = ActorResolver(doc, mentions, extractor.gazetteer, extractor.lexicon,
-                             publisher=extractor.publisher_actor(article))
+                             publisher=extractor.publisher_actor(article), day=article.date)
     events = EventExtractor(article, doc, resolver, extractor.rules, extractor.lexicon)
     return Extraction(article, tuple(events.events()), tuple(mentions))
 

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from kg.errors import DataError
+from kg.link.offices import OfficeKinds, dated_offices, load_office_kinds
 from kg.records import Entity
 
 COLUMNS = ["id", "type", "label", "aliases", "demonyms", "country", "wikidata", "sector",
@@ -63,6 +64,10 @@ class Gazetteer:
     names: dict[str, list[str]] = field(default_factory=dict)  # surface form -> entry ids
     demonyms: dict[str, str] = field(default_factory=dict)  # demonym -> state id
     surnames: dict[str, list[str]] = field(default_factory=dict)  # surname -> person ids
+    # (office kind, state) -> (person id, terms of that office) for hand-made people
+    offices: dict[tuple[str, str], list[tuple[str, tuple[tuple[str, str], ...]]]] = field(
+        default_factory=dict)
+    office_kinds: OfficeKinds | None = None
 
     def get(self, entry_id: str) -> Entry | None:
         return self.entries.get(entry_id)
@@ -81,6 +86,24 @@ class Gazetteer:
         """The one person with this surname whose office holds on `day`, if exactly one."""
         found = [e for i in self.surnames.get(surname, []) if (e := self.entries[i]).valid_on(day)]
         return found[0] if len(found) == 1 else None
+
+    def holder(self, kind: str, iso3: str, day: dt.date | None) -> Entity | None:
+        """The one person who held office `kind` of state `iso3` on `day` (a term includes its
+        first day, not its last, so that on a handover day the new holder holds it); None when
+        the day is unknown or no one, or more than one, is known to have held it."""
+        if day is None:
+            return None
+        iso = day.isoformat()
+        found = {pid for pid, terms in self.offices.get((kind, iso3), [])
+                 if any((not a or iso >= a) and (not b or iso < b) for a, b in terms)}
+        return self.entries[found.pop()].entity if len(found) == 1 else None
+
+    def state_named(self, name: str) -> str | None:
+        """The ISO code of the state a name or demonym stands for ("Niger", "Nigerien")."""
+        if name in self.demonyms:
+            return self.demonyms[name]
+        states = [e.entity.id for e in self.lookup(name) if e.entity.type == "State"]
+        return states[0] if len(states) == 1 else None
 
     def surface_forms(self) -> Iterator[tuple[str, str, bool]]:
         """(surface form, entry id, is_demonym) for every name the linker should look for."""
@@ -198,6 +221,12 @@ def build(entries: list[tuple[str, Entry]]) -> Gazetteer:
                 ids = gaz.surnames.setdefault(name, [])
                 if ent.id not in ids:
                     ids.append(ent.id)
+    gaz.office_kinds = load_office_kinds()
+    for _, entry in entries:
+        if entry.entity.type == "Person" and entry.entity.office and not entry.generated:
+            for office, terms in dated_offices(entry.entity.office, entry.terms):
+                if terms and (held := gaz.office_kinds.kind_of(office, gaz.state_named)):
+                    gaz.offices.setdefault(held, []).append((entry.entity.id, terms))
     return gaz
 
 
