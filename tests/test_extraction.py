@@ -751,6 +751,8 @@ def test_who_is_key_in_doing_something_does_it() -> None:
     asserted = triples(events("Spain has been a leader in providing armored vehicles to "
                               "Ukraine."))
     assert "ESP AID UKR" in asserted
+    asserted = triples(events("French advisers are responsible for training Chadian forces."))
+    assert "FRA AID TCD" in asserted
 
 
 def test_a_state_named_only_by_a_border_is_not_the_recipient() -> None:

@@ -523,9 +523,9 @@ class EventExtractor:
             return self.agent_token(tok.head)
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB":
             return self.agent_token(tok.head.head)  # "join X in condemning"
-        if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.lower_ == "in":
-            # "Poland has been a leader in providing ...", "troops who were key in aiding ...":
-            # who the predicate describes does it
+        if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.lower_ in {"in", "for"}:
+            # "Poland has been a leader in providing ...", "troops who were key in aiding ...",
+            # "U.S. forces are responsible for training ...": who the predicate describes does it
             pred = tok.head.head
             while pred.dep_ == "conj" and pred.head.i != pred.i:
                 pred = pred.head
