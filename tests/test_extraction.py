@@ -773,3 +773,9 @@ def test_fighting_attacks_by_a_group_acts_against_the_group() -> None:
                               "State-linked militants in eastern Congo."))
     assert "UGA ASSAULT islamic-state" in asserted
     assert "UGA ASSAULT COD" not in asserted
+
+
+def test_the_name_before_a_gerund_does_what_it_says() -> None:
+    asserted = triples(events("Washington lifted the sanctions in exchange for Sudan normalising "
+                              "ties with Israel."))
+    assert "SDN COOPERATE ISR" in asserted and "USA COOPERATE ISR" not in asserted

@@ -506,6 +506,9 @@ class EventExtractor:
                 if is_source_attribution(c):  # "According to officials, Russia arms ..."
                     return orphan_subject(tok)
                 return c
+        if tok.tag_ == "VBG" and tok.i > 0 and (before := tok.doc[tok.i - 1]).dep_ == "pobj" \
+                and before.head.lower_ in {"for", "of", "with"} and self.res.resolve(before):
+            return before  # "in exchange for Morocco normalising ties": Morocco normalises
         if tok.dep_ == "xcomp" and tok.head.i != tok.i:
             head = tok.head
             if lemma(head, self.lex) in self.lex.object_control_verbs:
