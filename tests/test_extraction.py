@@ -779,3 +779,9 @@ def test_the_name_before_a_gerund_does_what_it_says() -> None:
     asserted = triples(events("Washington lifted the sanctions in exchange for Sudan normalising "
                               "ties with Israel."))
     assert "SDN COOPERATE ISR" in asserted and "USA COOPERATE ISR" not in asserted
+
+
+def test_the_militants_are_the_armed_group_named_just_before() -> None:
+    text = ("Al-Shabaab fighters attacked a police post in Lamu on Sunday. Kenyan troops later "
+            "attacked the militants in the forest.")
+    assert "KEN ASSAULT al-shabaab" in triples(events(text))

@@ -264,6 +264,8 @@ class ActorResolver:
                 return [Actor(org)]  # "leaders of ECOWAS" act for ECOWAS
             if sector == "junta" and (state := self._junta_state(tok, exclude)):
                 return [Actor(state, sector)]
+            if sector == "rebels" and self._is_definite(tok) and (group := self._group_before(tok)):
+                return [Actor(group)]  # "the militants": the armed group named just before
             if self._is_definite(tok) and (named := self._named_before(tok, depth, person=True)):
                 return named  # "the deputy minister": the one named before with that title
             if self._is_definite(tok) and (only := self._only_state(tok, exclude)) and (
@@ -408,6 +410,14 @@ class ActorResolver:
                     return self._resolve_one(subj, False, depth + 1)
                 return []
         return []
+
+    def _group_before(self, tok: Token) -> Entity | None:
+        """The armed group "the militants" or "the insurgents" refers to: the nearest one named
+        in this or the two previous sentences, directly or as what a group is linked to."""
+        for m in self._mentions_before(tok, sentences=2):
+            if m.entity.type in {"ArmedGroup", "MilitaryContractor"}:
+                return m.entity
+        return None
 
     def _org_antecedent(self, tok: Token) -> Entity | None:
         """The organisation "the bloc" or "the alliance" refers to: the nearest one named before
