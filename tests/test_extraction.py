@@ -785,3 +785,11 @@ def test_the_militants_are_the_armed_group_named_just_before() -> None:
     text = ("Al-Shabaab fighters attacked a police post in Lamu on Sunday. Kenyan troops later "
             "attacked the militants in the forest.")
     assert "KEN ASSAULT al-shabaab" in triples(events(text))
+
+
+def test_an_acronym_defined_in_brackets_names_what_the_article_says() -> None:
+    from kg.extract.pipeline import extract_article
+    text = ("The raid was led by the Syrian National Army (SNA) near Afrin. The SNA later "
+            "shelled two villages.")
+    found = extract_article(Article(id="t", path="t", text=text, date=DAY)).mentions
+    assert {m.entity.id for m in found if m.text == "SNA"} == {"syrian-national-army"}

@@ -100,8 +100,36 @@ class MentionFinder:
                                 type=etype, label=text)
                 mentions.append(Mention(ent.start_char, ent.end_char, ent.text, entity))
         mentions = _surnames(doc, mentions, taken)
+        mentions = _defined_acronyms(doc, mentions)
         mentions.sort(key=lambda m: m.start)
         return mentions
+
+
+def _defined_acronyms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """`mentions` with an acronym an article defines in brackets after a name ("the Syrian
+    National Army (SNA)") naming that entity wherever the article uses it, over the gazetteer's
+    reading of it (SNA is also the Somali National Army) and where the gazetteer has none."""
+    text = doc.text
+    by_start = {m.start: m for m in mentions}
+    defined: dict[str, Entity] = {}
+    for m in mentions:
+        if m.entity.type in {"Person", "State", "City"}:
+            continue
+        rest = text[m.end:m.end + 16]
+        if not rest.startswith(" ("):
+            continue
+        acronym = rest[2:].split(")", 1)[0]
+        if acronym.isupper() and acronym.isalpha() and 2 <= len(acronym) <= 8 and \
+                ")" in rest and acronym not in defined:
+            defined[acronym] = m.entity
+    if not defined:
+        return mentions
+    out = [m if m.text not in defined or m.entity.type == "Person" else
+           Mention(m.start, m.end, m.text, defined[m.text]) for m in mentions]
+    for tok in doc:
+        if tok.text in defined and tok.idx not in by_start:
+            out.append(Mention(tok.idx, tok.idx + len(tok.text), tok.text, defined[tok.text]))
+    return out
 
 
 def _surnames(doc: Doc, mentions: list[Mention], taken: set[int]) -> list[Mention]:
