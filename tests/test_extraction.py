@@ -793,3 +793,9 @@ def test_an_acronym_defined_in_brackets_names_what_the_article_says() -> None:
             "shelled two villages.")
     found = extract_article(Article(id="t", path="t", text=text, date=DAY)).mentions
     assert {m.entity.id for m in found if m.text == "SNA"} == {"syrian-national-army"}
+
+
+def test_forces_deployed_along_the_border_of_a_state_are_not_in_it() -> None:
+    asserted = triples(events("Armenia criticised an Azerbaijani military deployment along the "
+                              "border of Iran."))
+    assert "AZE PRESENCE IRN" not in asserted

@@ -311,12 +311,15 @@ def speech_verb(tok: Token, lex: Lexicon) -> Token | None:
 
 
 def at_border(tok: Token | None, lex: Lexicon) -> bool:
-    """Whether a target was found as the far side of a border ("the border with Mali")."""
+    """Whether a target was found as the far side of a border ("the border with Mali", "the
+    border of Kosovo", "the Kosovo border")."""
     if tok is None:
         return False
     if lemma(tok, lex) in lex.border_nouns:
         return True
-    head = tok.head if tok.dep_ == "pobj" and tok.head.lower_ == "with" else None
+    if tok.dep_ in {"compound", "amod", "nmod", "poss"} and lemma(tok.head, lex) in lex.border_nouns:
+        return True
+    head = tok.head if tok.dep_ == "pobj" and tok.head.lower_ in {"with", "of"} else None
     return head is not None and lemma(head.head, lex) in lex.border_nouns
 
 
