@@ -799,3 +799,8 @@ def test_forces_deployed_along_the_border_of_a_state_are_not_in_it() -> None:
     asserted = triples(events("Armenia criticised an Azerbaijani military deployment along the "
                               "border of Iran."))
     assert "AZE PRESENCE IRN" not in asserted
+
+
+def test_forces_called_on_to_be_withdrawn_have_not_withdrawn() -> None:
+    evs = events("The White House called for the Serbian forces to be withdrawn from the border.")
+    assert not any(e.event_type == "RETREAT" and e.modality == "asserted" for e in evs)

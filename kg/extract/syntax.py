@@ -162,8 +162,10 @@ def modality_of(tok: Token, sent: Span, lex: Lexicon, ordered_by: Token | None =
         if node.pos_ in {"VERB", "AUX"} and lem not in mod["continuing_heads"] and any(
                 c.dep_ == "aux" and c.lower_ in mod["future_aux"] for c in node.children):
             future = True  # "will join ministers to discuss" (but "will maintain aid" holds)
-        if names(node, mod["request_heads"], lex) and not (
-                ordered_by is not None and node.i == ordered_by.i):
+        # ("called for the forces to be withdrawn": the parser marks the clause with "for")
+        asked = names(node, mod["request_heads"], lex) or any(
+            f"{lem} {m.lower_}" in mod["request_heads"] for m in below.children if m.dep_ == "mark")
+        if asked and not (ordered_by is not None and node.i == ordered_by.i):
             return "hypothetical", False
         # "announced it will withdraw" or "plans to withdraw" is future action, but "announced
         # that they have agreed" reports a past fact, and "went to Accra on a visit" a journey
