@@ -802,5 +802,5 @@ def test_forces_deployed_along_the_border_of_a_state_are_not_in_it() -> None:
 
 
 def test_forces_called_on_to_be_withdrawn_have_not_withdrawn() -> None:
-    evs = events("The White House called for the Serbian forces to be withdrawn from the border.")
+    evs = events("Kirby called for the Serbian forces to be withdrawn from Kosovo.")
     assert not any(e.event_type == "RETREAT" and e.modality == "asserted" for e in evs)
