@@ -804,3 +804,9 @@ def test_forces_deployed_along_the_border_of_a_state_are_not_in_it() -> None:
 def test_forces_called_on_to_be_withdrawn_have_not_withdrawn() -> None:
     evs = events("Kirby called for the Serbian forces to be withdrawn from Kosovo.")
     assert not any(e.event_type == "RETREAT" and e.modality == "asserted" for e in evs)
+
+
+def test_backed_names_the_group_between_it_and_the_noun() -> None:
+    evs = [e for e in events("Seven drones were destroyed in Iranian-backed Houthi controlled "
+                             "areas of Yemen.") if e.event_type == "SUPPORT"]
+    assert evs and all(e.target is not None and e.target.entity.id == "houthis" for e in evs)

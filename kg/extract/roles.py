@@ -351,7 +351,13 @@ def modified(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how:
     """"Iranian-backed Houthi rebels": the Houthis."""
     if tok.dep_ not in {"amod", "compound", "acl"} or tok.head.i == tok.i:
         return NOTHING
-    return ex.res.resolve(tok.head), tok.head
+    head = tok.head
+    # "Iranian-backed Houthi-controlled areas": the Houthis named between, not the areas
+    for c in (c for c in head.children if tok.i < c.i < head.i):
+        found, at = ex.res.hyphen_modifier(c) if c.pos_ == "VERB" else (ex.res.resolve(c), c)
+        if found:
+            return found, at
+    return ex.res.resolve(head), head
 
 
 def _state(ex: EventExtractor, iso: str | None) -> Result:
