@@ -810,3 +810,12 @@ def test_backed_names_the_group_between_it_and_the_noun() -> None:
     evs = [e for e in events("Seven drones were destroyed in Iranian-backed Houthi controlled "
                              "areas of Yemen.") if e.event_type == "SUPPORT"]
     assert evs and all(e.target is not None and e.target.entity.id == "houthis" for e in evs)
+
+
+def test_he_said_after_a_quote_is_the_person_named_before() -> None:
+    text = ("Defense Secretary Lloyd Austin spoke in Ramstein on Friday. A Russian missile strike "
+            "hit a building in Dnipro. 'Russian forces continue to bombard Ukraine's cities,' he "
+            "said.")
+    evs = events(text)
+    assert any(e.event_type == "ACCUSE" and e.source is not None
+               and e.source.entity.id == "lloyd-austin" for e in evs)

@@ -49,6 +49,9 @@ def is_forces(actor: Actor) -> bool:
     return actor.sector in FORCE_SECTORS or actor.entity.type in FORCE_TYPES
 
 
+PERSONAL_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
+
+
 def same_party(a: Actor, b: Actor) -> bool:
     """Whether two actors are one side: the same entity, or parts of the same state. A person or
     group inside a state is a party of its own (civil wars: "Haftar's forces withdrew from
@@ -362,13 +365,22 @@ class ActorResolver:
             # "Mali and Niger expelled ... It": not both; "France met ... They": not France
             candidates += [c for c in prev.root.children if c.dep_ in {"nsubj", "nsubjpass"}
                            and (self._is_plural(c) == plural or c.lower_ in self.lexicon.third_person)]
+        personal = tok.lower_ in PERSONAL_PRONOUNS
         for cand in candidates:
             if cand.lower_ in self.lexicon.first_person or cand.i == tok.i:
                 continue
+            if personal and cand.lower_ not in PERSONAL_PRONOUNS and not (
+                    (m := self.mention(cand)) is not None and m.entity.type == "Person") \
+                    and self.sector_of(cand) is None:
+                continue  # "he" is no state, strike or missile
             found = list(dict.fromkeys(a for c in ([cand, *_conjuncts(cand)] if plural else [cand])
                                        for a in self._resolve_one(c, False, depth + 1)))
             if found or cand.sent.start == tok.sent.start:
                 return found  # "officers said they had ...": they are the officers, known or not
+        if personal:  # '"...," he said' after a quote: the person named last
+            person = next((m.entity for m in self._mentions_before(tok, sentences=6)
+                           if m.entity.type == "Person"), None)
+            return [Actor(person)] if person is not None else []
         return []
 
     def _named_before(self, tok: Token, depth: int, person: bool = False) -> list[Actor]:
