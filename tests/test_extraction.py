@@ -819,3 +819,15 @@ def test_he_said_after_a_quote_is_the_person_named_before() -> None:
     evs = events(text)
     assert any(e.event_type == "ACCUSE" and e.source is not None
                and e.source.entity.id == "lloyd-austin" for e in evs)
+
+
+def test_an_unknown_ministry_of_a_named_state_acts_for_it() -> None:
+    asserted = triples(events("Vietnam's Ministry of Foreign Affairs blamed Chinese coast guard "
+                              "personnel for the attack."))
+    assert "VNM ACCUSE CHN" in asserted
+
+
+def test_the_ruling_generals_are_the_junta() -> None:
+    asserted = triples(events("The army seized power in Myanmar in 2021. The ruling generals "
+                              "support Moscow's foreign policy."))
+    assert "MMR SUPPORT RUS" in asserted

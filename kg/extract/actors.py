@@ -479,6 +479,12 @@ class ActorResolver:
         ent = m.entity
         if ent.type == "Person":
             return [Actor(self._with_country(ent, tok))]
+        if ent.type == "UnknownActor" and (leaders := self._leader(tok, 0)):
+            return leaders  # "the Saudi-led coalition", a name no gazetteer has
+        if ent.type == "UnknownActor" and (state := self._state_in_modifiers(tok)) is not None \
+                and not self.is_place_use(tok):
+            # "Vietnam's Ministry of Foreign Affairs": a body of that state's government
+            return [Actor(state, "government")]
         if ent.type == "State":
             if is_ethnic(tok):
                 return []
