@@ -831,3 +831,9 @@ def test_the_ruling_generals_are_the_junta() -> None:
     asserted = triples(events("The army seized power in Myanmar in 2021. The ruling generals "
                               "support Moscow's foreign policy."))
     assert "MMR SUPPORT RUS" in asserted
+
+
+def test_a_deployment_announced_for_the_future_is_a_mobilization() -> None:
+    evs = events("The government said it would deploy 300 more troops to the northern province.")
+    assert any(e.event_type == "MOBILIZE" and e.modality == "asserted" for e in evs)
+    assert not any(e.event_type == "AGREE" for e in evs)
