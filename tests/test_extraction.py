@@ -834,6 +834,7 @@ def test_the_ruling_generals_are_the_junta() -> None:
 
 
 def test_a_deployment_announced_for_the_future_is_a_mobilization() -> None:
-    evs = events("The government said it would deploy 300 more troops to the northern province.")
+    evs = events("Colombia's government said it would deploy 300 more troops to the northern "
+                 "province.")
     assert any(e.event_type == "MOBILIZE" and e.modality == "asserted" for e in evs)
     assert not any(e.event_type == "AGREE" for e in evs)
