@@ -838,3 +838,14 @@ def test_a_deployment_announced_for_the_future_is_a_mobilization() -> None:
                  "province.")
     assert any(e.event_type == "MOBILIZE" and e.modality == "asserted" for e in evs)
     assert not any(e.event_type == "AGREE" for e in evs)
+
+
+def test_forces_backed_by_a_state_are_not_their_demonyms_state() -> None:
+    asserted = triples(events("Abuses were committed by Turkish-backed Syrian forces in Afrin."))
+    assert not any(t.startswith("SYR ") or t.endswith(" SYR") for t in asserted)
+
+
+def test_supporting_unnamed_allies_guesses_no_recipient() -> None:
+    text = ("Washington had been supporting its Kurdish allies in Syria when Turkey attacked. "
+            "The United States had been supporting its Kurdish allies.")
+    assert "USA SUPPORT SYR" not in triples(events(text))

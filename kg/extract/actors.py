@@ -250,6 +250,9 @@ class ActorResolver:
             leader = self._possessor(tok)
             if leader is not None:
                 return [Actor(leader, sector)]  # "Haftar's forces"
+            if self._is_proxy(tok):  # "Turkish-backed Syrian forces" are not Syria's
+                group = self._org_in_modifiers(tok)
+                return [Actor(group)] if group is not None else []
             state = self._state_in_modifiers(tok)
             if state:
                 more = self._more_owners(tok, state)
@@ -626,8 +629,9 @@ class ActorResolver:
     def _is_proxy(self, tok: Token) -> bool:
         """Whether a sector noun names someone's proxies ("the U.S.-backed forces", "the
         Iranian-funded militia"): backed by a state, not its own, and no one's we can tell."""
-        return any(c.dep_ in MODIFIER_DEPS and "-" in c.lower_
-                   and c.lower_.rsplit("-", 1)[-1] in self.lexicon.proxy_modifiers
+        return any(c.dep_ in MODIFIER_DEPS and c.lower_.rsplit("-", 1)[-1] in
+                   self.lexicon.proxy_modifiers and ("-" in c.lower_ or any(
+                       g.dep_ in {"npadvmod", "amod", "compound", "nmod"} for g in c.children))
                    for c in tok.children)
 
     def _is_definite(self, tok: Token) -> bool:

@@ -334,8 +334,9 @@ class EventExtractor:
                     and has_prep(tok, role[5:]):
                 named_but_unknown = True
             deplored = role == "patient" and deplores and at is not None and self.hostile_act(at)
-            if role == "patient" and not actors and at is not None and (
-                    at.pos_ == "PRON" or lemma(at, self.lex) in self.lex.party_nouns or deplored):
+            if role == "patient" and at is not None and (
+                    (at.pos_ == "PRON" and not actors) or deplored
+                    or lemma(at, self.lex) in self.lex.party_nouns):
                 # "what the people have asked for", "we urge partners to ...": named, unknown
                 named_but_unknown = True
             if src is not None and not keep_same and role != "own_state":

@@ -355,7 +355,7 @@ def modified(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how:
     # "Iranian-backed Houthi-controlled areas": the Houthis named between, not the areas
     for c in (c for c in head.children if tok.i < c.i < head.i):
         found, at = ex.res.hyphen_modifier(c) if c.pos_ == "VERB" else (ex.res.resolve(c), c)
-        if found:
+        if found and all(a.entity.type != "State" for a in found):  # ("Syrian" names no proxy)
             return found, at
     return ex.res.resolve(head), head
 
