@@ -849,3 +849,13 @@ def test_supporting_unnamed_allies_guesses_no_recipient() -> None:
     text = ("Washington had been supporting its Kurdish allies in Syria when Turkey attacked. "
             "The United States had been supporting its Kurdish allies.")
     assert "USA SUPPORT SYR" not in triples(events(text))
+
+
+def test_a_dateline_or_a_year_is_not_the_subject() -> None:
+    asserted = triples(events("NAIROBI (AP) -- Kenyan jets struck al-Shabaab hideouts inside "
+                              "Somalia early on Monday."))
+    assert "KEN ASSAULT al-shabaab" in asserted
+    asserted = triples(events("Paris, which wields influence in the region, has since 2018 "
+                              "maintained a large contingent of instructors to train the Chadian "
+                              "army."))
+    assert "FRA AID TCD" in asserted

@@ -500,7 +500,10 @@ class EventExtractor:
                 return next((g for g in c.children if g.dep_ == "pobj"), None)
         if any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children):
             return None  # a passive names its agent only with "by"
-        for c in tok.children:
+        # of two subjects the nearest ("ISLAMABAD (AP) -- Pakistani jets struck ...": the
+        # dateline is no subject), but not a year the parser took for one ("since 2018")
+        for c in sorted(tok.children, key=lambda c: (c.like_num or c.ent_type_ == "DATE",
+                                                     c.i > tok.i, -c.i)):
             if c.dep_ in {"nsubj", "csubj"}:
                 if c.lower_ in self.lex.relative_pronouns and tok.dep_ == "relcl":
                     return relative_antecedent(tok.head)
