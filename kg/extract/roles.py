@@ -164,6 +164,16 @@ def agent(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: Re
     return (found, at) if found else NOTHING
 
 
+@role("agent_not_purpose")
+def agent_not_purpose(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None,
+                      how: Reading) -> Result:
+    """The agent, unless the trigger is the purpose of another act ("opened the bridge to allow
+    deliveries" reports the opening, not an agreement; "while permitting X to stay" counts)."""
+    if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        return NOTHING
+    return agent(ex, tok, sent, src, how)
+
+
 @role("experiencer")
 def experiencer_role(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None,
                      how: Reading) -> Result:
