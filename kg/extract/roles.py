@@ -275,6 +275,18 @@ def between(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: 
     return NOTHING
 
 
+@role("mediated")
+def mediated(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: Reading
+             ) -> Result:
+    """Each party "between" whom the source stands: "a mediation effort between Mali and Niger"."""
+    for child in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "between"):
+        first = next((c for c in child.children if c.dep_ == "pobj"), None)
+        if first is not None and (found := [a for a in ex.res.resolve(first)
+                                            if src is None or not same_party(a, src)]):
+            return found, first
+    return NOTHING
+
+
 @role("place")
 def place(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: Reading
           ) -> Result:
