@@ -859,3 +859,28 @@ def test_a_dateline_or_a_year_is_not_the_subject() -> None:
                               "maintained a large contingent of instructors to train the Chadian "
                               "army."))
     assert "FRA AID TCD" in asserted
+
+
+def test_an_allowance_that_is_the_purpose_of_another_act_is_no_agreement() -> None:
+    asserted = triples(events("Sudan opened the border crossing to allow food deliveries to Chad."))
+    assert not any(" AGREE " in t for t in asserted)
+    assert "SDN AGREE TCD" in triples(events("Sudan will allow Chadian traders to cross the border."))
+
+
+def test_an_obligation_is_asked_not_done() -> None:
+    assert not triples(events("Mali must withdraw its troops from Niger."))
+
+
+def test_a_device_that_kills_is_an_assault_in_its_place_but_a_named_attacker_stays_the_source(
+        ) -> None:
+    assert "MLI ASSAULT FRA" in triples(events("A roadside bomb near Gao killed three French soldiers."))
+    asserted = triples(events("Somali militants killed four Kenyan soldiers with a roadside bomb."))
+    assert "SOM ASSAULT KEN" in asserted and "KEN ASSAULT KEN" not in asserted
+
+
+def test_a_demand_names_its_addressee_before_the_source_s_own_government() -> None:
+    assert "KEN REQUEST KEN" in triples(events("Opposition parties in Kenya demanded early elections."))
+    assert triples(events("Opposition parties in Kenya demanded that Uganda reopen the border.")) \
+        >= {"KEN REQUEST UGA"}
+    assert "KEN REQUEST KEN" not in triples(events(
+        "Opposition parties in Kenya demanded that Uganda reopen the border."))

@@ -502,8 +502,9 @@ class EventExtractor:
             return None  # a passive names its agent only with "by"
         # of two subjects the nearest ("ISLAMABAD (AP) -- Pakistani jets struck ...": the
         # dateline is no subject), but not a year the parser took for one ("since 2018")
-        for c in sorted(tok.children, key=lambda c: (c.like_num or c.ent_type_ == "DATE",
-                                                     c.i > tok.i, -c.i)):
+        for c in sorted(tok.children, key=lambda c: (
+                c.like_num or c.ent_type_ == "DATE" or not any(ch.isalpha() for ch in c.text),
+                c.i > tok.i, -c.i)):
             if c.dep_ in {"nsubj", "csubj"}:
                 if c.lower_ in self.lex.relative_pronouns and tok.dep_ == "relcl":
                     return relative_antecedent(tok.head)

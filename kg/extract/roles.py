@@ -168,6 +168,16 @@ def agent(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: Re
     return (found, at) if found else NOTHING
 
 
+@role("agent_not_purpose")
+def agent_not_purpose(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None,
+                      how: Reading) -> Result:
+    """The agent, unless the trigger is the purpose of another act ("opened the bridge to allow
+    deliveries" reports the opening, not an agreement; "while permitting X to stay" counts)."""
+    if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        return NOTHING
+    return agent(ex, tok, sent, src, how)
+
+
 @role("experiencer")
 def experiencer_role(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None,
                      how: Reading) -> Result:
@@ -270,11 +280,25 @@ def between(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: 
     return NOTHING
 
 
+@role("mediated")
+def mediated(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: Reading
+             ) -> Result:
+    """Each party "between" whom the source stands: "a mediation effort between Mali and Niger"."""
+    for child in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "between"):
+        first = next((c for c in child.children if c.dep_ == "pobj"), None)
+        if first is not None and (found := [a for a in ex.res.resolve(first)
+                                            if src is None or not same_party(a, src)]):
+            return found, first
+    return NOTHING
+
+
 @role("place")
 def place(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: Reading
           ) -> Result:
     """The place of the event's scene ("protests in Niamey")."""
     for t in event_scope(tok):
+        if lemma(t, ex.lex) in ex.lex.border_nouns:
+            continue  # "near the Venezuelan border": on this side of it, wherever that is
         if t.dep_ == "pobj" and t.head.lower_ in ex.lex.scene_preps and abs(t.i - tok.i) < 25:
             found = [a for c in (t, *t.conjuncts) for a in ex.res.place_actor(c)]
             if found:
