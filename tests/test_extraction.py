@@ -884,3 +884,9 @@ def test_a_demand_names_its_addressee_before_the_source_s_own_government() -> No
         >= {"KEN REQUEST UGA"}
     assert "KEN REQUEST KEN" not in triples(events(
         "Opposition parties in Kenya demanded that Uganda reopen the border."))
+
+
+def test_a_news_source_reporting_an_attack_accuses_no_one() -> None:
+    asserted = triples(events("Chadian rebels shelled N'Djamena on Sunday, killing ten people, "
+                              "aid officials in Yaounde said."))
+    assert not any(" ACCUSE " in t for t in asserted)

@@ -707,7 +707,8 @@ REPORTED_ACTS = {"ASSAULT"}
 
 def implied(found: list[Event]) -> Iterator[Event]:
     """The events one trigger's events imply: co-agents of different states cooperate, and the
-    state that reports another's attack accuses it. Their evidence is the trigger's, under the
+    state or person that reports another's attack accuses it (not an unnamed news source, such as
+    "Thai police" or "officials"). Their evidence is the trigger's, under the
     rule id with ":co-agents" or ":reported" added."""
     co_agents = [e.source for e in found if e.modality == "asserted" and e.source is not None
                  and e.event_type in JOINT_ACTS and e.source.country
@@ -723,6 +724,8 @@ def implied(found: list[Event]) -> Iterator[Event]:
                             date=found[0].date, location=found[0].location)
     for e in found:
         speaker = e.attributed_to
+        if speaker is not None and not (speaker.entity.type == "Person" or speaker.sector is None):
+            continue  # "police said", "military sources said": a news source, not an accuser
         if e.event_type in REPORTED_ACTS and e.modality == "asserted" and e.source is not None \
                 and speaker is not None and speaker.country and not same_party(speaker, e.source) \
                 and speaker.country != e.source.country:
