@@ -890,3 +890,11 @@ def test_a_news_source_reporting_an_attack_accuses_no_one() -> None:
     asserted = triples(events("Chadian rebels shelled N'Djamena on Sunday, killing ten people, "
                               "aid officials in Yaounde said."))
     assert not any(" ACCUSE " in t for t in asserted)
+
+
+def test_a_reporter_is_not_the_recipient_and_rebels_are_not_their_states_side() -> None:
+    text = ("Mali accused rebels in Kidal of attacks on its troops, a member of the Algerian "
+            "mediation team said.")
+    asserted = triples(events(text))
+    assert "MLI ACCUSE DZA" not in asserted
+    assert "MLI ACCUSE MLI" in asserted  # the rebels of Mali, not the government's side

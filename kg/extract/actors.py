@@ -56,6 +56,8 @@ def same_party(a: Actor, b: Actor) -> bool:
     """Whether two actors are one side: the same entity, or parts of the same state. A person or
     group inside a state is a party of its own (civil wars: "Haftar's forces withdrew from
     western Libya")."""
+    if (a.sector == "rebels") != (b.sector == "rebels"):
+        return False  # a state's rebels are not its side
     if a.entity.id == b.entity.id:
         return True
     state_side = {"State", "Institution"}

@@ -614,11 +614,13 @@ class EventExtractor:
             if node.pos_ not in {"VERB", "AUX"}:
                 continue
             for subj in (c for c in node.children if c.dep_ == "nsubj"):
-                agentive = subj.pos_ == "PRON" or self.res.mention(subj) is not None or \
-                    self.res.sector_of(subj) is not None
-                # "..., a spokesman for the embassy said": a reporter, even one we cannot resolve
+                speech = lemma(node, self.lex) in self.lex.speech_verbs
+                agentive = speech or subj.pos_ == "PRON" or self.res.mention(subj) is not None \
+                    or self.res.sector_of(subj) is not None
+                # "..., a spokesman for the embassy said", "a member of the Chadian team said": a
+                # reporter, even one we cannot resolve
                 if agentive and tok.i not in {t.i for t in subj.subtree} and (
-                        lemma(node, self.lex) in self.lex.speech_verbs or self.res.resolve(subj)):
+                        speech or self.res.resolve(subj)):
                     out |= {t.i for t in subj.subtree}
         return out
 
