@@ -871,9 +871,9 @@ def test_an_obligation_is_asked_not_done() -> None:
     assert not triples(events("Mali must withdraw its troops from Niger."))
 
 
-def test_a_device_that_kills_is_an_assault_in_its_place_but_a_named_attacker_stays_the_source(
-        ) -> None:
-    assert "MLI ASSAULT FRA" in triples(events("A roadside bomb near Gao killed three French soldiers."))
+def test_a_device_that_kills_names_no_attacker_but_a_named_attacker_stays_the_source() -> None:
+    """The guideline skips attacks whose attackers are not named; the place is no attacker."""
+    assert not triples(events("A roadside bomb near Gao killed three French soldiers."))
     asserted = triples(events("Somali militants killed four Kenyan soldiers with a roadside bomb."))
     assert "SOM ASSAULT KEN" in asserted and "KEN ASSAULT KEN" not in asserted
 
