@@ -898,3 +898,9 @@ def test_a_reporter_is_not_the_recipient_and_rebels_are_not_their_states_side() 
     asserted = triples(events(text))
     assert "MLI ACCUSE DZA" not in asserted
     assert "MLI ACCUSE MLI" in asserted  # the rebels of Mali, not the government's side
+
+
+def test_in_fact_is_no_place() -> None:
+    asserted = triples(events("Witnesses say that the instructors are in fact paramilitaries from "
+                              "the Wagner Group, alongside Rwandan special forces."))
+    assert "RWA PRESENCE RUS" not in asserted

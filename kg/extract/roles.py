@@ -126,6 +126,9 @@ def prep_phrase(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, h
     for head in heads:
         for child in head.children:
             if child.dep_ in {"prep", "agent", "prt"} and child.lower_ == arg:
+                if any(g.dep_ == "pobj" and g.lower_ in ex.lex.idiom_objects
+                       for g in child.children):
+                    continue  # "in fact", "in return": no place, no party
                 for pobj in child.children:
                     if pobj.dep_ in {"pobj", "pcomp"}:
                         if how.deplores and ex.hostile_act(pobj):
@@ -299,6 +302,9 @@ def place(ex: EventExtractor, tok: Token, sent: Span, src: Actor | None, how: Re
     for t in event_scope(tok):
         if lemma(t, ex.lex) in ex.lex.border_nouns:
             continue  # "near the Venezuelan border": on this side of it, wherever that is
+        if t.dep_ == "pobj" and any(g.dep_ == "pobj" and g.lower_ in ex.lex.idiom_objects
+                                    for g in t.head.children):
+            continue  # "are in fact paramilitaries": no scene
         if t.dep_ == "pobj" and t.head.lower_ in ex.lex.scene_preps and abs(t.i - tok.i) < 25:
             found = [a for c in (t, *t.conjuncts) for a in ex.res.place_actor(c)]
             if found:

@@ -42,7 +42,7 @@ WORD_SECTIONS = (
     "responsibility_verbs", "relative_pronouns", "reflexive_pronouns", "plural_pronouns",
     "definite_determiners", "country_nouns", "place_nouns", "pair_words", "list_determiners",
     "border_nouns", "owner_preps", "scene_preps", "location_preps", "shared_clause_deps", "joining_verbs",
-    "joining_preps", "party_nouns", "proxy_modifiers", "adopting_verbs", "countering_verbs", "office_nouns",
+    "joining_preps", "party_nouns", "proxy_modifiers", "adopting_verbs", "countering_verbs", "idiom_objects", "office_nouns",
     "allegiance_words")
 # Sections of other shapes, each checked by its own parser in parse_lexicon.
 SHAPED_SECTIONS = ("sector_nouns", "comparators", "modality", "relative_dates", "lemma_fixes")
@@ -178,6 +178,7 @@ class Lexicon:
     proxy_modifiers: frozenset[str]
     adopting_verbs: frozenset[str]
     countering_verbs: frozenset[str]
+    idiom_objects: frozenset[str]
     owner_preps: frozenset[str]
     scene_preps: frozenset[str]
     location_preps: frozenset[str]
