@@ -904,3 +904,10 @@ def test_in_fact_is_no_place() -> None:
     asserted = triples(events("Witnesses say that the instructors are in fact paramilitaries from "
                               "the Wagner Group, alongside Rwandan special forces."))
     assert "RWA PRESENCE RUS" not in asserted
+
+
+def test_an_unknown_name_is_labelled_without_its_possessive() -> None:
+    from kg.extract.pipeline import extract_article
+    text = "The parliament recognised the victories of Zoran Djindjic's opposition coalition."
+    found = extract_article(Article(id="t", path="t", text=text, date=DAY)).mentions
+    assert {m.entity.label for m in found if "Djindjic" in m.text} == {"Zoran Djindjic"}

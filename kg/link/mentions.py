@@ -88,7 +88,8 @@ class MentionFinder:
             mentions.append(Mention(span.start_char, span.end_char, span.text, entity))
         for ent in doc.ents:
             if ent.label_ in UNKNOWN_NER and not taken.intersection(range(ent.start, ent.end)):
-                text = ent.text.removeprefix("the ").strip()
+                # "Zoran Djindjic's coalition": the name without its possessive ending
+                text = re.sub(r"['’]s$", "", ent.text.removeprefix("the ").strip())
                 if len(text) < 3 or not any(c.isupper() for c in text):
                     continue
                 etype = UNKNOWN_NER[ent.label_]
