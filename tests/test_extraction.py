@@ -911,3 +911,24 @@ def test_an_unknown_name_is_labelled_without_its_possessive() -> None:
     text = "The parliament recognised the victories of Zoran Djindjic's opposition coalition."
     found = extract_article(Article(id="t", path="t", text=text, date=DAY)).mentions
     assert {m.entity.label for m in found if "Djindjic" in m.text} == {"Zoran Djindjic"}
+
+
+def test_an_unknown_persons_title_gives_their_country() -> None:
+    # names not in any gazetteer: the state comes from the title before or "of" after the name
+    for text, expected in [
+            ("Chilean Interior Minister Tomas Vergara accused Bolivia of smuggling.",
+             "CHL ACCUSE BOL"),
+            ("Kenya's defence minister Wanjiru Kamau met Somali officials.", "KEN CONSULT SOM"),
+            ("Crown Prince Faisal of Jordan condemned Syria.", "JOR ACCUSE SYR")]:
+        assert expected in triples(events(text)), text
+
+
+def test_a_surname_whose_stated_country_differs_is_not_the_known_holder() -> None:
+    # "Rouhani" alone would be Iran's Hassan Rouhani; "of Oman" says this is someone else
+    got = triples(events("Minister Rouhani of Oman condemned Yemen."))
+    assert "OMN ACCUSE YEM" in got and "IRN ACCUSE YEM" not in got
+
+
+def test_a_defunct_alliance_named_after_a_city_is_not_that_citys_state() -> None:
+    got = triples(events("Albania denounced the Warsaw Pact in 1968."))
+    assert not any(t.startswith("POL") or t.endswith("POL") for t in got), got

@@ -93,17 +93,51 @@ class MentionFinder:
                 if len(text) < 3 or not any(c.isupper() for c in text):
                     continue
                 etype = UNKNOWN_NER[ent.label_]
+                cue = _title_country(ent, mentions) if etype == "Person" else None
                 known = gaz.person_by_surname(ent[-1].text, day) if etype == "Person" else None
+                if known is not None and cue not in (None, known.entity.country):
+                    known = None  # "King Hassan of Morocco" is not Tanzania's Samia Suluhu Hassan
                 if known is not None:  # "Secretary Austin": the one office holder of that name
                     mentions.append(Mention(ent.start_char, ent.end_char, ent.text, known.entity))
                     continue
                 entity = Entity(id=f"{'person' if etype == 'Person' else 'actor'}-{slug(text)}",
-                                type=etype, label=text)
+                                type=etype, label=text,
+                                country=cue)
                 mentions.append(Mention(ent.start_char, ent.end_char, ent.text, entity))
         mentions = _surnames(doc, mentions, taken)
         mentions = _defined_acronyms(doc, mentions)
         mentions.sort(key=lambda m: m.start)
         return mentions
+
+
+TITLE_BREAK_POS = {"PUNCT", "ADP", "DET", "VERB", "AUX", "CCONJ", "SCONJ", "PRON", "NUM"}
+
+
+def _title_country(name: Span, mentions: list[Mention]) -> str | None:
+    """The state an unknown person's title names, in the words right before the name that
+    modify it ("German Foreign Minister Oskar Fischer", "Nigerian junior foreign minister Dubem
+    Oniya", "Kenya's defence minister Jane Doe") or the state named right after it ("King Hassan
+    of Morocco"); None when no state or more than one is named."""
+    doc, root = name.doc, name.root
+    if name.end + 1 < len(doc) and doc[name.end].lower_ == "of":  # "King Hassan of Morocco"
+        after = doc[name.end + 1]
+        named = [m.entity.id for m in mentions
+                 if m.entity.type == "State" and m.start == after.idx]
+        if named:
+            return named[0]
+    start = name.start
+    while start > 0:
+        tok = doc[start - 1]
+        if tok.pos_ in TITLE_BREAK_POS and tok.tag_ != "POS" or not tok.is_ancestor(root) and \
+                not root.is_ancestor(tok) and tok.head not in doc[start:name.end]:
+            break
+        start -= 1
+    if start == name.start:
+        return None
+    lo, hi = doc[start].idx, name.start_char
+    states = {m.entity.id for m in mentions
+              if m.entity.type == "State" and lo <= m.start and m.end <= hi}
+    return states.pop() if len(states) == 1 else None
 
 
 def _defined_acronyms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
