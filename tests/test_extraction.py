@@ -932,3 +932,10 @@ def test_a_surname_whose_stated_country_differs_is_not_the_known_holder() -> Non
 def test_a_defunct_alliance_named_after_a_city_is_not_that_citys_state() -> None:
     got = triples(events("Albania denounced the Warsaw Pact in 1968."))
     assert not any(t.startswith("POL") or t.endswith("POL") for t in got), got
+
+
+def test_a_states_former_name_and_demonym_name_it() -> None:
+    for text, expected in [("Zairean troops attacked Angolan rebels.", "COD ASSAULT AGO"),
+                           ("Vietnam accused Kampuchea of border raids.", "VNM ACCUSE KHM"),
+                           ("Upper Volta condemned Mali.", "BFA ACCUSE MLI")]:
+        assert expected in triples(events(text, day=dt.date(1980, 5, 1))), text
