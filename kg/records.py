@@ -118,8 +118,8 @@ class TimeValue:
     """A date normalised against the publication date, with its precision."""
 
     text: str
-    iso: str  # "2024", "2024-03", "2024-03-16"
-    precision: str  # year | month | day
+    iso: str  # "2024", "2024-03", "2024-03-16" (a week is its Monday)
+    precision: str  # year | month | week | day
 
 
 @dataclass(frozen=True)
@@ -149,6 +149,12 @@ class Event:
         source, target: acting and receiving actors (None where the text states none).
         modality: "asserted" facts go to events-csv; "negated" and "hypothetical" are kept, marked.
         attributed_to: the speaker of reported speech, if any.
+        date: when the event happened (or, for a planned one, its deadline), from its own clause;
+            never the article's date, which is the reported date.
+        since: the start of an interval the clause states instead of an event date ("since
+            2020", "from 2013 to 2022"), for presences and repeated events.
+        status: for movements and handovers, "planned" (agreed, promised, with a deadline),
+            "under-way" (begun, in progress) or "completed"; None where it does not apply.
     """
 
     event_type: str
@@ -162,6 +168,8 @@ class Event:
     money: Quantity | None = None
     modality: str = "asserted"
     attributed_to: Actor | None = None
+    since: TimeValue | None = None
+    status: str | None = None
 
 
 @dataclass(frozen=True)

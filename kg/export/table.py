@@ -10,7 +10,8 @@ from kg.rdf.queries import select
 from kg.rdf.store import Store
 from kg.rdf.vocab import KG
 
-COLUMNS = ["article", "event_id", "event_type", "event_class", "date", "source_actor",
+COLUMNS = ["article", "event_id", "event_type", "event_class", "date", "date_precision", "since",
+           "status", "source_actor",
            "source_country", "source_wikidata", "target_actor", "target_country",
            "target_wikidata", "location", "quantity", "money", "sentence", "start", "end", "rule",
            "trigger", "mentions", "sources", "first_reported", "last_reported"]
@@ -24,6 +25,7 @@ def event_rows(store: Store) -> Iterator[dict[str, str]]:
         yield {
             "article": s(r["articleId"]), "event_id": s(r["event"]), "event_type": s(r["eventType"]),
             "event_class": s(r["class"])[len(str(KG)):], "date": s(r["date"]),
+            "date_precision": s(r["precision"]), "since": s(r["since"]), "status": s(r["status"]),
             "source_actor": s(r["sourceLabel"]), "source_country": s(r["sourceIso"]),
             "source_wikidata": s(r["sourceWd"]), "target_actor": s(r["targetLabel"]),
             "target_country": s(r["targetIso"]), "target_wikidata": s(r["targetWd"]),

@@ -358,6 +358,10 @@ class GraphBuilder:
                                             PRECISION_TYPE[event.date.precision]))
             self.add(node, kg_iri("datePrecision"), text(event.date.precision))
             self.add(node, kg_iri("dateText"), text(event.date.text))
+        if event.since:
+            self.add(node, kg_iri("since"), text(event.since.iso))
+        if event.status:
+            self.add(node, kg_iri("status"), text(event.status))
         if event.location:
             self.add(node, kg_iri("location"), self.entity(event.location))
         if event.quantity:
