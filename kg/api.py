@@ -20,7 +20,7 @@ from kg.errors import InputError, KGError, StoreError
 from kg.export.graph_view import graph_view
 from kg.export.scope import scope_view
 from kg.export.serialise import RDF_FORMATS, write_graphml, write_rdf
-from kg.export.table import write_events_csv
+from kg.export.table import write_canonical_csv, write_events_csv
 from kg.extract.pipeline import Extractor, process_articles
 from kg.rdf import corrections, dumps
 from kg.rdf.build import ArticleText
@@ -34,7 +34,7 @@ from kg.rdf.write_behind import WriteBehind
 from kg.read import read_articles
 from kg.records import Article, Extraction
 
-EXPORT_FORMATS = ("html", *RDF_FORMATS, "graphml", "gexf", "events-csv")
+EXPORT_FORMATS = ("html", *RDF_FORMATS, "graphml", "gexf", "events-csv", "canonical-csv")
 DRAWN_FORMATS = ("html", "graphml", "gexf")
 
 
@@ -244,7 +244,8 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str] | BinaryIO | None
     `out` is None.
 
     The RDF formats (turtle, trig, nquads, jsonld) stream from the store to `out`, so their
-    memory does not grow with the store; the drawn formats and events-csv are built in memory.
+    memory does not grow with the store; the drawn formats and the tables (events-csv,
+    canonical-csv) are built in memory.
     `scope` (keyword arguments of kg.export.scope.scope_view: focus, depth, since, until, types,
     country) narrows the drawn formats (html, graphml, gexf) to part of the graph. A path is
     written whole or not at all (a failed export leaves any earlier file as it was).
@@ -290,9 +291,9 @@ def _write(store: Store, fmt: str, out: BinaryIO, title: str,
             write_graphml(view, out)
         else:
             analyze.to_gexf(view, out)
-    elif fmt == "events-csv":
+    elif fmt in ("events-csv", "canonical-csv"):
         text = io.StringIO()
-        write_events_csv(store, text)
+        (write_events_csv if fmt == "events-csv" else write_canonical_csv)(store, text)
         out.write(text.getvalue().encode("utf-8"))
     else:
         write_rdf(store, fmt, out)

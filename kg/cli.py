@@ -145,7 +145,8 @@ def load(paths: tuple[str, ...], store_path: str | None) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["events-csv", "turtle", "table"]),
+@click.option("--format", "fmt", type=click.Choice(["events-csv", "canonical-csv", "turtle",
+                                                   "table"]),
               default="table", show_default=True)
 @click.option("--explain", is_flag=True, help="Show, per event, the rule and tokens that matched.")
 @date_option
@@ -169,8 +170,8 @@ def extract(paths: tuple[str, ...], fmt: str, explain: bool, date: dt.date | Non
         elif fmt == "turtle":
             data = api.export(store, "trig", None) or b""
             click.echo(data.decode("utf-8"), nl=False)
-        elif fmt == "events-csv":
-            click.echo((api.export(store, "events-csv", None) or b"").decode("utf-8"), nl=False)
+        elif fmt in ("events-csv", "canonical-csv"):
+            click.echo((api.export(store, fmt, None) or b"").decode("utf-8"), nl=False)
         else:
             cols = ["article", "event_type", "source_actor", "target_actor", "date", "quantity"]
             rows = [[row[c] for c in cols] for row in event_rows(store)]
@@ -268,7 +269,8 @@ def _print_rows(header: list[str], rows: list[list[str]], fmt: str) -> None:
 def export(store_path: str | None, fmt: str, output: str | None, title: str,
            open_browser: bool, focus: str | None, depth: int, since: str | None,
            until: str | None, types: str | None, country: str | None) -> None:
-    """Export the graph: html page, turtle, trig, nquads, jsonld, graphml, gexf or events-csv.
+    """Export the graph: html page, turtle, trig, nquads, jsonld, graphml, gexf, events-csv or
+    canonical-csv.
 
     The RDF formats (turtle, trig, nquads, jsonld) are written as they are read from the store,
     so exporting a large store needs little memory; turtle merges all graphs into one.

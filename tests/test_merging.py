@@ -17,7 +17,7 @@ from kg.rdf.corrections import CORRECTIONS_GRAPH
 from kg.rdf.store import open_store
 
 ARTICLES = {
-    "a.md": "---\ntitle: A\nurl: https://example.org/a\ndate: 2024-05-20\n---\n"
+    "a.md": "---\ntitle: A\nurl: https://example.org/a\ndate: 2024-05-21\n---\n"
             "Chad withdrew its troops from Sudan on Monday.\n",
     "b.md": "---\ntitle: B\nurl: https://example.org/b\ndate: 2024-05-22\n---\n"
             "The withdrawal of Chadian soldiers from Sudan was completed this week.\n",
@@ -46,7 +46,7 @@ def test_the_same_withdrawal_in_two_articles_is_one_event(tmp_path: Path) -> Non
     chad = [r for r in rows(store) if r["event_type"] == "RETREAT" and r["source_country"] == "TCD"]
     assert {r["article"] for r in chad} == {"https://example.org/a", "https://example.org/b"}
     assert all(r["mentions"] == "2" and r["sources"] == "2" for r in chad)
-    assert all(r["first_reported"] == "2024-05-20" and r["last_reported"] == "2024-05-22"
+    assert all(r["first_reported"] == "2024-05-21" and r["last_reported"] == "2024-05-22"
                for r in chad)
     egypt = [r for r in rows(store) if r["source_country"] == "EGY"]
     assert egypt and all(r["sources"] == "1" for r in egypt)

@@ -1,48 +1,130 @@
-"""The events table (events-csv): one row per asserted event, like GDELT's or ICEWS's."""
+"""The event tables: events-csv, one row per asserted event as reported (a mention, like GDELT's
+Mentions table), and canonical-csv, one row per real event its mentions report (like GDELT's
+Events table); kg.canonical decides which mentions report one event."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from typing import TextIO
 
+from kg.canonical import Cluster, Mention, Summary, group_mentions, most_advanced, summarise
 from kg.rdf.queries import select
 from kg.rdf.store import Store
 from kg.rdf.vocab import KG
 
-COLUMNS = ["article", "event_id", "event_type", "event_class", "date", "date_precision", "since",
-           "status", "source_actor",
-           "source_country", "source_wikidata", "target_actor", "target_country",
-           "target_wikidata", "location", "quantity", "money", "sentence", "start", "end", "rule",
-           "trigger", "mentions", "sources", "first_reported", "last_reported"]
+COLUMNS = ["article", "event_id", "canonical_id", "event_type", "event_class", "date",
+           "date_precision", "since", "status", "source_actor", "source_country",
+           "source_wikidata", "target_actor", "target_country", "target_wikidata", "location",
+           "quantity", "money", "sentence", "start", "end", "rule", "trigger", "mentions",
+           "sources", "first_reported", "last_reported"]
+CANONICAL_COLUMNS = ["canonical_id", "event_type", "source_actor", "source_country",
+                     "target_actor", "target_country", "date", "date_precision", "status",
+                     "quantity", "mentions", "sources", "first_reported", "last_reported",
+                     "sentence"]
 
 
-def event_rows(store: Store) -> Iterator[dict[str, str]]:
-    """Rows of the events table, ordered by article and position."""
+def _mention_rows(store: Store) -> list[dict[str, str]]:
+    """The events query's rows, as events-csv rows without the canonical columns, in order."""
+    out = []
     for r in select(store, "events"):
         def s(value: object) -> str:
             return "" if value is None else str(value)
-        yield {
-            "article": s(r["articleId"]), "event_id": s(r["event"]), "event_type": s(r["eventType"]),
-            "event_class": s(r["class"])[len(str(KG)):], "date": s(r["date"]),
-            "date_precision": s(r["precision"]), "since": s(r["since"]), "status": s(r["status"]),
+        out.append({
+            "article": s(r["articleId"]), "event_id": s(r["event"]), "canonical_id": "",
+            "event_type": s(r["eventType"]), "event_class": s(r["class"])[len(str(KG)):],
+            "date": s(r["date"]), "date_precision": s(r["precision"]), "since": s(r["since"]),
+            "status": s(r["status"]),
             "source_actor": s(r["sourceLabel"]), "source_country": s(r["sourceIso"]),
             "source_wikidata": s(r["sourceWd"]), "target_actor": s(r["targetLabel"]),
             "target_country": s(r["targetIso"]), "target_wikidata": s(r["targetWd"]),
             "location": s(r["locationLabel"]), "quantity": s(r["qtyText"]), "money": s(r["moneyText"]),
             "sentence": " ".join(s(r["sentence"]).split()), "start": s(r["start"]), "end": s(r["end"]),
             "rule": s(r["rule"]), "trigger": s(r["trigger"]),
-            "mentions": s(r["mentions"]), "sources": s(r["sources"]),
-            "first_reported": s(r["firstReported"]), "last_reported": s(r["lastReported"]),
-        }
+            "_source": s(r["source"]), "_target": s(r["target"]), "_published": s(r["published"]),
+        })
+    return out
+
+
+def _mention(row: dict[str, str]) -> Mention:
+    return Mention(id=row["event_id"], event_type=row["event_type"],
+                   source=row["source_country"] or row["_source"],
+                   target=row["target_country"] or row["_target"], place=row["location"],
+                   date=row["date"], precision=row["date_precision"],
+                   reported=row["_published"][:10], article=row["article"],
+                   sentence=row["start"])
+
+
+def _grouped(store: Store) -> tuple[list[dict[str, str]], dict[str, Cluster]]:
+    rows = _mention_rows(store)
+    # one mention may come back on several rows (an actor with two labels): group it once
+    mentions = {row["event_id"]: _mention(row) for row in rows}
+    return rows, group_mentions(mentions.values())
+
+
+def event_rows(store: Store) -> Iterator[dict[str, str]]:
+    """Rows of the events table (one per mention), ordered by article and position, each with
+    the id, counts and report dates of the canonical event it reports."""
+    rows, clusters = _grouped(store)
+    summaries: dict[int, Summary] = {}
+    for row in rows:
+        cluster = clusters[row["event_id"]]
+        summary = summaries.get(id(cluster)) or summaries.setdefault(id(cluster), summarise(cluster))
+        row.update(canonical_id=summary.canonical_id, mentions=str(summary.mentions),
+                   sources=str(summary.sources), first_reported=summary.first_reported,
+                   last_reported=summary.last_reported)
+        yield {k: v for k, v in row.items() if not k.startswith("_")}
+
+
+def canonical_rows(store: Store) -> Iterator[dict[str, str]]:
+    """Rows of the canonical events table, one per real event, ordered by date then id
+    (undated last). Labels and quantity are the commonest among the mentions; the sentence
+    is the earliest-reported mention's at the event's best date."""
+    rows, clusters = _grouped(store)
+    by_cluster: dict[int, list[dict[str, str]]] = {}
+    for row in rows:
+        by_cluster.setdefault(id(clusters[row["event_id"]]), []).append(row)
+    out = []
+    for members in by_cluster.values():
+        cluster = clusters[members[0]["event_id"]]
+        summary = summarise(cluster)
+
+        def common(column: str, members: list[dict[str, str]] = members) -> str:
+            found = Counter(r[column] for r in members if r[column])
+            return max(sorted(found), key=found.__getitem__) if found else ""
+        at_best = [r for r in members if r["date"] == summary.date] or members
+        example = min(at_best, key=lambda r: (r["_published"] or "9999", r["article"],
+                                              int(r["start"] or 0)))
+        out.append({
+            "canonical_id": summary.canonical_id, "event_type": members[0]["event_type"],
+            "source_actor": common("source_actor"), "source_country": common("source_country"),
+            "target_actor": common("target_actor"), "target_country": common("target_country"),
+            "date": summary.date, "date_precision": summary.precision,
+            "status": most_advanced(r["status"] for r in members),
+            "quantity": common("quantity"), "mentions": str(summary.mentions),
+            "sources": str(summary.sources), "first_reported": summary.first_reported,
+            "last_reported": summary.last_reported, "sentence": example["sentence"],
+        })
+    out.sort(key=lambda r: (r["date"] == "", r["date"], r["event_type"], r["canonical_id"]))
+    yield from out
 
 
 def write_events_csv(store: Store, out: TextIO) -> int:
     """Write the events table as CSV; return the number of rows."""
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    return _write(out, COLUMNS, event_rows(store))
+
+
+def write_canonical_csv(store: Store, out: TextIO) -> int:
+    """Write the canonical events table as CSV; return the number of rows."""
+    return _write(out, CANONICAL_COLUMNS, canonical_rows(store))
+
+
+def _write(out: TextIO, columns: list[str], rows: Iterable[dict[str, str]]) -> int:
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     n = 0
-    for row in event_rows(store):
+    for row in rows:
         writer.writerow(row)
         n += 1
     return n

@@ -221,6 +221,7 @@ class GraphBuilder:
         self.triples: dict[Triple, None] = {}  # insertion-ordered set
         self.shared: dict[Triple, None] = {}
         self.described = set(described)
+        self.when: dict[int, CanonicalKey] = {}  # id(event) -> its key, where its article says
         self._article()
 
     def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
@@ -382,15 +383,18 @@ class GraphBuilder:
         return node
 
     def canonical(self, event: Event) -> ox.NamedNode:
-        """The canonical event this one reports: the same type between the same parties (states
-        where the actors belong to one), whichever article tells it."""
-        info = event_classes()[event.event_class]
-        ends = [(a.country or a.entity.id) if a is not None else "-"
-                for a in (event.source, event.target)]
-        node = iri(str(KGR["canonical/" + digest(info.plover, *ends)]))
+        """The canonical event this one reports, as far as one mention can tell: the same type
+        between the same parties (states where the actors belong to one) in the same month (a
+        year-dated mention: the same year; an undated one: undated), whichever article tells
+        it. kg.canonical refines this over all mentions for the tables (a day one day apart
+        across a month's end, a year or undated mention joining the one event it fits)."""
+        plover, source, target, when = self.when.get(id(event)) or canonical_key(event)
+        node = iri(str(KGR["canonical/" + digest(plover, source, target,
+                                                 *([when] if when else []))]))
         if self._new(node):
             self.describe(node, A, kg_iri("CanonicalEvent"))
-            self.describe(node, LABEL, text(f"{ends[0]} {info.plover} {ends[1]}"))
+            self.describe(node, LABEL, text(f"{source} {plover} {target}"
+                                            + (f" {when}" if when else "")))
         return node
 
     def statement(self, event: ox.NamedNode, evidence: ox.NamedNode, s: ox.NamedNode,
@@ -407,10 +411,44 @@ class GraphBuilder:
         self.add(node, iri(str(PROV.wasDerivedFrom)), event)
 
 
+CanonicalKey = tuple[str, str, str, str]  # type, source end, target end, month or year or ""
+
+
+def canonical_key(event: Event) -> CanonicalKey:
+    """The type, the parties (their states where they have one) and the month of an event (its
+    year when it is dated to the year, "" when undated)."""
+    info = event_classes()[event.event_class]
+    ends = [(a.country or a.entity.id) if a is not None else "-"
+            for a in (event.source, event.target)]
+    when = "" if event.date is None else \
+        event.date.iso[:4] if event.date.precision == "year" else event.date.iso[:7]
+    return info.plover, ends[0], ends[1], when
+
+
+def article_keys(events: Iterable[Event]) -> dict[int, CanonicalKey]:
+    """Keys for the year-dated and undated events that their own article places: the one month
+    of that kind between those parties that the same sentence gives, else the one the article
+    gives ("a coup on Friday, the second coup in 2022"; "The coup in Mali ..." after "soldiers
+    staged a coup in Mali on Tuesday")."""
+    keyed = [(e, canonical_key(e)) for e in events if e.modality == "asserted"]
+    out: dict[int, CanonicalKey] = {}
+    for event, key in keyed:
+        if len(key[3]) == 7:
+            continue
+        finer = [(other, k) for other, k in keyed if k[:3] == key[:3] and len(k[3]) == 7
+                 and k[3].startswith(key[3])]
+        same = {k for other, k in finer if other.evidence.start == event.evidence.start}
+        months = same or {k for _, k in finer}
+        if len(months) == 1:
+            out[id(event)] = months.pop()
+    return out
+
+
 def build_article(extraction: Extraction, described: Iterable[ox.NamedNode] = ()) -> ArticleRDF:
     """The article's named graph and the shared descriptions it adds, leaving out those of the
     subjects in `described` (already written)."""
     builder = GraphBuilder(extraction.article, described)
+    builder.when = article_keys(extraction.events)
     builder.store_format()
     for event in extraction.events:
         builder.event(event)
