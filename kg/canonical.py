@@ -18,6 +18,7 @@ Mentions table (one row per report); kg's events-csv is the mentions and canonic
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
@@ -65,7 +66,7 @@ class Mention:
         return (self.event_type, self.source, self.target)
 
 
-@dataclass
+@dataclass(eq=False)
 class Cluster:
     """Mentions found to report one event: the interval all their dates allow."""
 
@@ -151,15 +152,26 @@ def group_mentions(mentions: Iterable[Mention]) -> dict[str, Cluster]:
     return out
 
 
+def _months(lo: dt.date, hi: dt.date) -> range:
+    """Month numbers (year * 12 + month - 1) from `lo` to `hi`, for the index of clusters."""
+    return range(lo.year * 12 + lo.month - 1, hi.year * 12 + hi.month)
+
+
 def _cluster(group: tuple[str, str, str], members: Sequence[Mention]) -> list[Cluster]:
-    """The clusters of one group's mentions (finest dates first, so coarse ones join them)."""
+    """The clusters of one group's mentions (finest dates first, so coarse ones join them).
+    Clusters are indexed by the months they span and by the articles that tell them, so a
+    group of thousands of mentions is grouped in about linear time."""
     rank = {p: i for i, p in enumerate(PRECISIONS)}
     dated = sorted((m for m in members if m.date and m.precision in rank),
                    key=lambda m: (rank[m.precision], m.date, m.id))
     clusters: list[Cluster] = []
+    by_month: defaultdict[int, list[Cluster]] = defaultdict(list)
+    by_article: defaultdict[str, list[Cluster]] = defaultdict(list)
     for m in dated:
         lo, hi = interval(m.date, m.precision)
-        fits = [c for c in clusters
+        # (in the order the clusters were made, so that the result does not depend on hashing)
+        near = {id(c): c for month in _months(lo, hi) for c in by_month.get(month, ())}
+        fits = [c for c in near.values()
                 if c.start <= hi and lo <= c.end and _places_fit(c, m)]
         fits = _told_beside(m, fits)
         if len(fits) == 1:
@@ -168,14 +180,25 @@ def _cluster(group: tuple[str, str, str], members: Sequence[Mention]) -> list[Cl
         else:  # none fits, or several and the date cannot tell which: an event of its own
             c = Cluster(group, start=lo, end=hi)
             clusters.append(c)
+            for month in _months(lo, hi):
+                by_month[month].append(c)
         c.members.append(m)
+        by_article[m.article].append(c)
         c.place = c.place or m.place
+    starts = sorted((c.start, i) for i, c in enumerate(clusters))
     undated_own = Cluster(group)
     for m in sorted((m for m in members if not (m.date and m.precision in rank)),
                     key=lambda m: m.id):
         before = dt.date.fromisoformat(m.reported) if m.reported else dt.date.max
-        fits = [c for c in clusters if c.start <= before and _places_fit(c, m)]
-        fits = _told_beside(m, fits)
+        earlier = bisect.bisect_right(starts, (before, len(clusters)))
+        if earlier <= 2:
+            fits = [clusters[i] for _, i in starts[:earlier]]
+        else:  # many fit by date: only one told beside it can be meant
+            fits = list({id(c): c for c in by_article.get(m.article, ())
+                         if c.start <= before}.values())
+            fits = _told_beside(m, fits) if len(fits) > 1 else fits
+            fits = fits if len(fits) == 1 else []
+        fits = _told_beside(m, [c for c in fits if _places_fit(c, m)])
         if len(fits) == 1:
             fits[0].members.append(m)
         else:
