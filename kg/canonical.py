@@ -8,8 +8,9 @@ and May 2021 stay two, while "on August 18, 2020", "in August 2020" and "the 202
 (the year joins the one coup of that year it fits, or the one its own sentence or else its own
 article tells; with two coups in that year and nothing to tell them apart it stays its own).
 A mention with no date of its own joins the one dated event of its group that happened before
-the article reporting it was published; where none or several fit, the undated mentions of a
-group are one event of their own, as before dates were compared.
+the article reporting it was published, or, where several did or the article is undated, the one
+its own sentence or article tells; where none or several fit, the undated mentions of a group are
+one event of their own.
 
 The grouping is a pure function of all mentions, so it does not depend on the order articles
 were ingested. GDELT keeps the same split: its Events table (one row per event) stands beside its
@@ -191,7 +192,10 @@ def _cluster(group: tuple[str, str, str], members: Sequence[Mention]) -> list[Cl
                     key=lambda m: m.id):
         before = dt.date.fromisoformat(m.reported) if m.reported else dt.date.max
         earlier = bisect.bisect_right(starts, (before, len(clusters)))
-        if earlier <= 2:
+        if not m.reported:  # no time to compare: only one its own article tells can be meant
+            fits = list({id(c): c for c in by_article.get(m.article, ())}.values())
+            fits = _told_beside(m, fits) if len(fits) > 1 else fits
+        elif earlier <= 2:
             fits = [clusters[i] for _, i in starts[:earlier]]
         else:  # many fit by date: only one told beside it can be meant
             fits = list({id(c): c for c in by_article.get(m.article, ())

@@ -174,3 +174,11 @@ def test_first_and_last_reported_use_the_dated_sources_when_some_are_undated() -
     summary = summarise(got["a"])
     assert (summary.sources, summary.first_reported, summary.last_reported) == (
         3, "2021-09-06", "2021-10-01")
+
+
+def test_an_undated_article_places_a_mention_only_by_what_it_tells_itself() -> None:
+    got = group_mentions([coup("dated", "MLI", "2020-08", "month", article="x"),
+                          coup("vague", "MLI", article="x"),
+                          coup("alone", "MLI", article="y")])
+    assert got["vague"] is got["dated"]  # its article tells one Mali coup
+    assert got["alone"] is not got["dated"]  # the one known coup, or another? it does not say
