@@ -57,6 +57,8 @@ def test_a_month_still_to_come_is_the_next_one() -> None:
 
 def test_on_a_weekday_is_the_last_one_before_publication() -> None:
     assert when("Chad expelled US troops on Tuesday.", "expelled") == (("2024-04-16", "day"), None)
+    assert when("Russian instructors arrived in Niger on Thursday evening.", "arrived") == \
+        (("2024-04-18", "day"), None)
 
 
 def test_on_the_weekday_of_publication_is_that_day_but_last_is_a_week_before() -> None:
@@ -177,10 +179,12 @@ def test_a_noun_takes_the_date_of_the_verb_that_carries_it() -> None:
         (("2024-04-15", "week"), None)
 
 
-def test_a_verb_takes_the_date_of_the_act_it_was_done_by() -> None:
+def test_an_act_takes_the_date_of_the_act_it_was_done_by_or_at() -> None:
     text = "Assimi Goita, who seized power in a 2020 coup, visited Moscow."
     assert when(text, "seized") == (("2020", "year"), None)
     assert when(text, "visited") == (None, None)
+    assert when("At a summit on March 3, Nigeria imposed sanctions on Niger.",
+                "sanctions") == (("2024-03-03", "day"), None)
 
 
 # -- no date where there is none ------------------------------------------------------------

@@ -74,8 +74,12 @@ def date_mentions(ents: Iterable[Span], lex: Lexicon, event_noun: Callable[[Toke
     for ent in ents:
         if ent.label_ != "DATE" or year_in_a_name(ent):
             continue
-        role, text = _role(ent, lex)
-        found.append(DateMention(ent, date_owner(ent.root, event_noun).i, role, text))
+        top = ent.root  # "Tuesday, April 16", "Tuesday night": the date's whole phrase
+        while top.head.i != top.i and (top.head.ent_type_ in {"DATE", "TIME"}
+                                       or top.head.lower_ in lex.day_parts):
+            top = top.head
+        role, text = _role(ent, top, lex)
+        found.append(DateMention(ent, date_owner(top, event_noun).i, role, text))
     return found
 
 
@@ -93,17 +97,14 @@ def year_in_a_name(ent: Span) -> bool:
                and c.ent_type_ not in PLACE_LABELS | {"DATE"} for c in root.children)
 
 
-def date_owner(root: Token, event_noun: Callable[[Token], bool]) -> Token:
-    """The word a date expression (by its root) modifies: the first verb above it, or a noun it
+def date_owner(top: Token, event_noun: Callable[[Token], bool]) -> Token:
+    """The word a date phrase (by its top token) modifies: the first verb above it, or a noun it
     modifies directly ("the 2021 coup") or an event noun its phrase is attached to ("the coup of
     July 26"). A phrase attached to another noun is taken as the clause's: the parser attaches
     many a time phrase to the noun before it ("closed its border with Niger on Tuesday")."""
-    node = root
+    node = top
     while node.head.i != node.i:
         head = node.head
-        if head.ent_type_ == "DATE":  # "Tuesday, April 16": one date explaining another
-            node = head
-            continue
         if head.pos_ in VERBS or head.tag_ in {"VBN", "VBG"}:  # a verb, or a participle
             return head
         if head.pos_ in NOUNS and (node.dep_ in NOUN_MODIFIERS or event_noun(head)):
@@ -112,8 +113,9 @@ def date_owner(root: Token, event_noun: Callable[[Token], bool]) -> Token:
     return node
 
 
-def _role(ent: Span, lex: Lexicon) -> tuple[str, str]:
-    """What a date says of its event, by the word that opens it, and the text to normalise."""
+def _role(ent: Span, top: Token, lex: Lexicon) -> tuple[str, str]:
+    """What a date says of its event, by the word that opens it (inside the entity or
+    governing the phrase's `top` token), and the text to normalise."""
     words = ent.text.split()
     role, rest = None, words
     for n in (2, 1):  # the opener inside the entity: "between 2013 and 2022"
@@ -121,9 +123,8 @@ def _role(ent: Span, lex: Lexicon) -> tuple[str, str]:
         if role is not None:
             rest = words[n:]
             break
-    root = ent.root
-    if role is None and root.dep_ == "pobj" and root.head.dep_ == "prep":
-        prep = root.head
+    if role is None and top.dep_ == "pobj" and top.head.dep_ == "prep":
+        prep = top.head
         before = prep.doc[prep.i - 1].lower_ if prep.i > 0 else ""
         role = lex.date_openers.get(f"{before} {prep.lower_}") or lex.date_openers.get(prep.lower_)
     if role == "start":  # "between 2013 and 2022", "from 2013 to 2022": the start
@@ -144,15 +145,15 @@ def event_time(tok: Token, as_noun: bool, mentions: Iterable[DateMention], ancho
         owners, clause = noun_owners(tok, lex), support_verb(tok, lex)
     else:  # a verb, or a predicate's verb ("were ready ...")
         clause = tok.head if tok.pos_ not in VERBS and tok.head.pos_ in VERBS else tok
-        # and the noun its act was done by ("seized power in a 2021 coup", "were killed during
-        # the 2020 elections")
-        owners = {tok.i, clause.i} | {g.i for c in clause.children if c.dep_ == "prep"
-                                      and c.lower_ in lex.means_preps
-                                      for g in c.children if g.dep_ == "pobj"}
+        owners = {tok.i, clause.i}
         node: Token | None = clause
         while node is not None:  # "agreed to begin to withdraw by ..."
             node = next((c for c in node.children if c.dep_ == "xcomp"), None)
             promised |= {node.i} if node is not None else set()
+    if clause is not None:  # and the act the clause's was done by or at ("seized power in a
+        # 2021 coup", "In a summit on January 9, the bloc imposed sanctions")
+        owners |= {g.i for c in clause.children if c.dep_ == "prep" and c.lower_ in lex.means_preps
+                   for g in c.children if g.dep_ == "pobj"}
     own = [m for m in mentions if m.owner in owners | promised]
     if clause is not None and not own and clause.dep_ == "conj" and clause.head.pos_ in VERBS:
         first = clause.head  # "On Tuesday, Chad expelled US troops and closed its border"
