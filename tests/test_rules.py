@@ -203,11 +203,19 @@ def test_lexicon_bad_modality() -> None:
     (lambda d: d["relative_dates"].update(yesterday=["fortnight", -1]),
      "lex.yaml: relative_dates.yesterday: must be"),
     (lambda d: d["comparators"].update(about="some"), "lex.yaml: comparators.about: must be"),
+    (lambda d: d["date_openers"].pop("bound"), "lex.yaml: date_openers must have exactly"),
+    (lambda d: d["date_openers"]["start"].append("ever since then"),
+     "lex.yaml: date_openers.start: 'ever since then' has 3 words"),
+    (lambda d: d["date_directions"].update(next=2), "lex.yaml: date_directions.next: must be -1, 0"),
+    (lambda d: d["date_directions"].update(Last=-1), "lex.yaml: date_directions: 'Last' must be"),
+    (lambda d: d.update(date_hedges="early"), "lex.yaml: date_hedges: must be a non-empty list"),
 ], ids=["string-not-list", "empty-list", "number", "upper-case", "yaml-boolean",
         "phrase-in-word-list", "phrase-in-modality", "three-word-request-head",
         "three-word-sector-noun", "sectors-not-mapping", "unknown-sector", "modality-list-null",
         "modality-missing-list", "lemma-fix-not-mapping", "lemma-fix-missing-form",
-        "bad-relative-date", "comparator-not-list"])
+        "bad-relative-date", "comparator-not-list", "date-opener-role-missing",
+        "long-date-opener", "bad-date-direction", "upper-case-date-direction",
+        "date-hedges-not-list"])
 def test_lexicon_bad_section_names_file_and_key(change: object, reason: str) -> None:
     data = lexicon_data()
     change(data)  # type: ignore[operator]
@@ -221,6 +229,7 @@ def test_lexicon_sections_the_extractor_reads() -> None:
     assert lexicon.lemma_fixes["stag"] == ("stage", "stag")
     assert "announce" in lexicon.performative_verbs
     assert "on" in lexicon.participation_preps  # quoted in the YAML, not read as true
+    assert lexicon.date_openers["on"] == "at" and lexicon.date_openers["since"] == "start"
     assert "will" in lexicon.modality["future_aux"]
 
 

@@ -13,7 +13,8 @@ from dataclasses import replace
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.actors import FORCE_SECTORS, ActorResolver, Found, is_forces, same_party
-from kg.extract.attributes import normalise_date, quantity
+from kg.extract.attributes import quantity
+from kg.extract.dates import When, date_mentions, event_time
 from kg.extract.roles import FALLBACKS, Reading, role_function
 from kg.extract.rules import Lexicon, Rule
 from kg.extract.syntax import (
@@ -37,7 +38,7 @@ from kg.extract.syntax import (
 )
 from kg.extract.verbs import cameo_events
 from kg.rdf.vocab import event_classes
-from kg.records import Actor, Article, Entity, Event, Evidence, Quantity, TimeValue
+from kg.records import Actor, Article, Entity, Event, Evidence, Quantity
 
 KEEP_SAME_COUNTRY = {"COUP", "COERCE", "ASSAULT", "PROTEST"}
 NOMINAL_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj"}
@@ -62,6 +63,9 @@ class EventExtractor:
                                       and self.classes[rule.event_class].plover == "ASSAULT"
                                       for word in rule.lemmas)
         self.ents = tuple(doc.ents)  # once: each read of Doc.ents builds every span again
+        nouns = frozenset(w for rule in rules if rule.pos == "NOUN" for w in rule.lemmas)
+        self.dates = date_mentions(self.ents, lexicon,
+                                   lambda t: t.lower_ in nouns or lemma(t, lexicon) in nouns)
         self.assaults: list[tuple[int, Actor]] = []  # (trigger index, attacker) so far
 
     # -- entry point ------------------------------------------------------------------------
@@ -183,7 +187,7 @@ class EventExtractor:
         classes = [cls] + (list(rule.options.implies) if modality == "asserted"
                            and not future else [])
         attribution = self._attribution(tok)
-        when = self._date(tok, ahead)
+        when = self._time(tok, ahead, rule.pos == "NOUN")
         where = self._location(tok)
         if foreign is not None and source.role == "agent" and not any(
                 same_party(a, p) for a in source.actors for p in foreign.actors):
@@ -232,8 +236,8 @@ class EventExtractor:
                         yield Event(
                             event_type=info.plover, event_class=c, source=one, target=other,
                             evidence=self._evidence(rule, tok, sent, source, target),
-                            date=when, location=where, quantity=qty, money=money,
-                            modality=modality, attributed_to=attribution,
+                            date=when.date, since=when.since, location=where, quantity=qty,
+                            money=money, modality=modality, attributed_to=attribution,
                         )
 
     def _constraints_hold(self, rule: Rule, tok: Token) -> bool:
@@ -630,19 +634,10 @@ class EventExtractor:
         found = self.res.resolve(at) if at is not None else []
         return found[0] if found else None
 
-    def _date(self, tok: Token, ahead: bool) -> TimeValue | None:
-        """The date in the trigger's clause; `ahead` if the event is still to come. A date in
-        what the trigger's "to" clause promises is too ("agreed to withdraw by September 15")."""
-        scope = tok if tok.pos_ == "VERB" else tok.head if tok.head.pos_ == "VERB" else tok
-        idx = {t.i for t in scope.subtree}
-        promised = {t.i for c in scope.children if c.dep_ == "xcomp" for t in c.subtree}
-        for ent in self.ents:
-            if ent.label_ == "DATE" and ent.root.i in idx:
-                value = normalise_date(ent.text, self.article.date, self.lex,
-                                       ahead or ent.root.i in promised)
-                if value:
-                    return value
-        return None
+    def _time(self, tok: Token, ahead: bool, as_noun: bool = False) -> When:
+        """The date (and interval start) of the trigger's own clause, against the article's
+        date; `ahead` if the event is still to come (see kg.extract.dates)."""
+        return event_time(tok, as_noun, self.dates, self.article.date, self.lex, ahead)
 
     def _location(self, tok: Token) -> Entity | None:
         for c in tok.children:
@@ -723,7 +718,8 @@ def implied(found: list[Event]) -> Iterator[Event]:
                 ev = found[0].evidence
                 yield Event(event_type="COOPERATE", event_class="Cooperation", source=one,
                             target=other, evidence=replace(ev, rule=f"{ev.rule}:co-agents"),
-                            date=found[0].date, location=found[0].location)
+                            date=found[0].date, since=found[0].since,
+                            location=found[0].location)
     for e in found:
         speaker = e.attributed_to
         if speaker is not None and not (speaker.entity.type == "Person" or speaker.sector is None):
@@ -733,7 +729,7 @@ def implied(found: list[Event]) -> Iterator[Event]:
                 and speaker.country != e.source.country:
             yield Event(event_type="ACCUSE", event_class="Accusation", source=speaker,
                         target=e.source, evidence=replace(e.evidence, rule=f"{e.evidence.rule}:reported"),
-                        date=e.date, location=e.location)
+                        date=e.date, since=e.since, location=e.location)
 
 
 def _actor_key(actor: Actor | None) -> str | None:

@@ -43,9 +43,12 @@ WORD_SECTIONS = (
     "definite_determiners", "country_nouns", "place_nouns", "pair_words", "list_determiners",
     "border_nouns", "owner_preps", "scene_preps", "location_preps", "shared_clause_deps", "joining_verbs",
     "joining_preps", "party_nouns", "proxy_modifiers", "adopting_verbs", "countering_verbs", "idiom_objects", "office_nouns",
-    "allegiance_words")
+    "allegiance_words", "day_parts", "means_preps")
 # Sections of other shapes, each checked by its own parser in parse_lexicon.
-SHAPED_SECTIONS = ("sector_nouns", "comparators", "modality", "relative_dates", "lemma_fixes")
+SHAPED_SECTIONS = ("sector_nouns", "comparators", "modality", "relative_dates", "lemma_fixes",
+                   "date_openers", "date_hedges", "date_directions")
+# what a date expression says of an event, by the word that opens it (see lexicon.yaml)
+DATE_ROLES = ("at", "start", "bound")
 LEXICON_KEYS = set(WORD_SECTIONS) | set(SHAPED_SECTIONS)
 # modality lists; request_heads also takes "lemma particle" pairs ("call on")
 MODALITY_KEYS = {"negation": "words", "hypothetical_aux": "words", "hypothetical_adj": "words",
@@ -148,6 +151,11 @@ class Lexicon:
     locative_preps: frozenset[str]
     first_person: frozenset[str]
     relative_dates: dict[str, tuple[str, int]]
+    date_openers: dict[str, str]  # opening word or phrase -> at | start | bound
+    date_hedges: tuple[str, ...]  # longest first
+    date_directions: dict[str, int]  # "last" -> -1, "next" -> 1, "this" -> 0
+    day_parts: frozenset[str]
+    means_preps: frozenset[str]
     light_verbs: frozenset[str]
     speech_verbs: frozenset[str]
     org_nouns: frozenset[str]
@@ -313,6 +321,14 @@ def _relative_date(where: str, value: Any) -> tuple[str, int]:
     return str(value[0]), int(value[1])
 
 
+def _directions(where: str, value: Any) -> dict[str, int]:
+    words = single_words(where, list(_mapping(where, value)))
+    for word in sorted(words):
+        if value[word] not in (-1, 0, 1) or isinstance(value[word], bool):
+            raise DataError(f"{where}.{word}: must be -1, 0 or 1")
+    return {word: int(value[word]) for word in words}
+
+
 def _lemma_fix(where: str, value: Any) -> tuple[str, str]:
     if not isinstance(value, dict) or set(value) != {"lemma", "form"} or not all(
             isinstance(v, str) and v and v == v.lower() and " " not in v for v in value.values()):
@@ -349,6 +365,11 @@ def parse_lexicon(fname: str, text: str) -> Lexicon:
                    key=lambda pc: -len(pc[0]))
     dates = _mapping(f"{fname}: relative_dates", data["relative_dates"])
     fixes = _mapping(f"{fname}: lemma_fixes", data["lemma_fixes"])
+    openers = _mapping(f"{fname}: date_openers", data["date_openers"])
+    if set(openers) != set(DATE_ROLES):
+        raise DataError(f"{fname}: date_openers must have exactly {sorted(DATE_ROLES)}; "
+                        f"unknown {sorted(set(openers) - set(DATE_ROLES))}, "
+                        f"missing {sorted(set(DATE_ROLES) - set(openers))}")
     renamed = {"partitive_nouns": "partitives", "personnel_nouns": "personnel"}
     return Lexicon(
         sector_of=sector_of,
@@ -359,6 +380,11 @@ def parse_lexicon(fname: str, text: str) -> Lexicon:
         relative_dates={k.lower(): _relative_date(f"{fname}: relative_dates.{k}", v)
                         for k, v in dates.items()},
         lemma_fixes={k: _lemma_fix(f"{fname}: lemma_fixes.{k}", v) for k, v in fixes.items()},
+        date_openers={p: role for role in DATE_ROLES
+                      for p in single_words(f"{fname}: date_openers.{role}", openers[role], 2)},
+        date_hedges=tuple(sorted(single_words(f"{fname}: date_hedges", data["date_hedges"], 3),
+                                 key=lambda p: (-len(p), p))),
+        date_directions=_directions(f"{fname}: date_directions", data["date_directions"]),
         **{renamed.get(key, key): words[key] for key in WORD_SECTIONS},
     )
 

@@ -245,9 +245,9 @@ def cameo_events(ex: EventExtractor, tok: Token, sent: Span) -> Iterator[Event]:
         evidence = replace(ex._evidence(rule, tok, sent, Found(sources, agent, "agent"),
                                         Found(targets, at, p.target)),
                            cameo=p.code, dictionary_line=f"CAMEO.2.0.txt:{p.line}")
-        when, where, said_by = ex._date(tok, future), ex._location(tok), ex._attribution(tok)
+        when, where, said_by = ex._time(tok, future), ex._location(tok), ex._attribution(tok)
         for src, tgt in pairs:
             yield Event(event_type=p.plover, event_class=p.event_class, source=src, target=tgt,
-                        evidence=evidence, date=when, location=where, modality=modality,
-                        attributed_to=said_by)
+                        evidence=evidence, date=when.date, since=when.since, location=where,
+                        modality=modality, attributed_to=said_by)
         return  # the most specific pattern that fits is the reading
