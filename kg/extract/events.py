@@ -27,6 +27,7 @@ from kg.extract.syntax import (
     journey_verb,
     lemma,
     modality_of,
+    movement_stage,
     orphan_subject,
     patient_token,
     possessor,
@@ -61,6 +62,12 @@ class EventExtractor:
         self.hostile_acts = frozenset(word for rule in rules if rule.pos == "NOUN"
                                       and self.classes[rule.event_class].plover == "ASSAULT"
                                       for word in rule.lemmas)
+        # triggers of the rules that move forces, by part of speech: what an agreement to one
+        # agrees to is planned ("agreed to withdraw")
+        self.movements = frozenset((rule.pos, word) for rule in rules if rule.options.movement
+                                   for word in rule.lemmas)
+        self.agreements = frozenset((rule.pos, word) for rule in rules
+                                    if rule.options.agrees_to_movement for word in rule.lemmas)
         self.ents = tuple(doc.ents)  # once: each read of Doc.ents builds every span again
         self.assaults: list[tuple[int, Actor]] = []  # (trigger index, attacker) so far
 
@@ -79,12 +86,7 @@ class EventExtractor:
         """Events of one sentence, one per (class, source, target, trigger)."""
         seen: set[tuple[str, str | None, str | None, int]] = set()
         for tok in sent:
-            # a word the tagger leaves unclassed (X) is most often a borrowed noun ("coup
-            # d'etat"): a noun trigger if a rule names it
-            pos = "VERB" if tok.pos_ in {"VERB", "AUX", "ADJ"} or tok.tag_ == "VBN" else \
-                "NOUN" if tok.pos_ in {"NOUN", "PROPN", "X"} else None
-            if tok.tag_ == "VBG" and tok.dep_ in NOMINAL_DEPS:
-                pos = "NOUN"  # a gerund used as a noun: "Fighting between X and Y killed ..."
+            pos = trigger_pos(tok)
             if pos is None or tok.ent_type_ in {"DATE", "TIME", "CARDINAL", "MONEY", "ORDINAL"}:
                 continue  # "March" in "March 2022" is a month, not a protest
             if in_a_name(tok):
@@ -162,6 +164,8 @@ class EventExtractor:
             if not (unnamed or (moved and all(is_forces(a) for a in moved))):
                 return
         modality, future = modality_of(tok, sent, self.lex, self._own_order(rule, tok))
+        if rule.options.movement and modality == "asserted" and self._agreed_to(tok):
+            future = True  # "an agreement on the withdrawal", "the withdrawal agreement"
         ahead = future or modality == "hypothetical"  # its date is still to come
         cls = rule.event_class
         if modality == "negated" and rule.options.on_negated:
@@ -184,6 +188,7 @@ class EventExtractor:
                            and not future else [])
         attribution = self._attribution(tok)
         when = self._date(tok, ahead)
+        status = self._status(rule, tok, modality, future, when)
         where = self._location(tok)
         if foreign is not None and source.role == "agent" and not any(
                 same_party(a, p) for a in source.actors for p in foreign.actors):
@@ -234,7 +239,63 @@ class EventExtractor:
                             evidence=self._evidence(rule, tok, sent, source, target),
                             date=when, location=where, quantity=qty, money=money,
                             modality=modality, attributed_to=attribution,
+                            status=status if c == cls else None,
                         )
+
+    def _status(self, rule: Rule, tok: Token, modality: str, future: bool,
+                when: TimeValue | None) -> str | None:
+        """How far a movement has gone when reported (Event.status), for the rules with
+        `movement`, and "planned" for an agreement to one (`agrees_to_movement`).
+
+        A movement still to come is "planned" (it is then a Concession or Agreement, not a
+        Withdrawal, and its date is its deadline). One begun ("began withdrawing", "the
+        beginning of the process of withdrawing", "is under way") is "under-way" and keeps its
+        class: PLOVER codes a withdrawal in progress as RETREAT (as the guidelines do, "completed
+        or ongoing withdrawal"), since forces are already leaving; the status is what tells it
+        from one that is over. One finished ("completed the withdrawal", "withdrew", "arrived",
+        or dated before the article) is "completed". A negated or hypothetical movement
+        (demanded, conditional) has none: nobody plans what is only asked for, and its
+        modality already says it did not happen."""
+        if modality != "asserted":
+            return None
+        if rule.options.agrees_to_movement:
+            return "planned" if self._agreed_movement(tok) else None
+        if not rule.options.movement:
+            return None
+        if future:
+            return "planned"
+        stage = movement_stage(tok, self.lex)
+        if stage is None and when is not None and self.article.date is not None and \
+                when.iso < self.article.date.isoformat()[:len(when.iso)]:
+            return "completed"  # "the withdrawal of French troops in 2022"
+        return stage
+
+    def _agreed_to(self, tok: Token) -> bool:
+        """Whether a movement trigger is what an agreement or promise is to (the converse of
+        `_agreed_movement`)."""
+        head = tok.head
+        if tok.dep_ in {"pobj", "pcomp"} and head.dep_ == "prep" and \
+                head.lower_ in self.lex.status["agreement_preps"]:
+            head = head.head
+        elif tok.dep_ not in {"xcomp", "ccomp", "acl", "compound"}:
+            return False
+        return head.i != tok.i and (pos := trigger_pos(head)) is not None and any(
+            (pos, word) in self.agreements for word in (lemma(head, self.lex), head.lower_))
+
+    def _agreed_movement(self, tok: Token) -> bool:
+        """Whether what an agreement or promise is to is a movement ("agreed to withdraw",
+        "an agreement on the withdrawal", "the withdrawal agreement")."""
+        for c in tok.children:
+            if c.dep_ in {"xcomp", "ccomp", "acl", "compound"}:
+                found = [c, *c.conjuncts]
+            elif c.dep_ == "prep" and c.lower_ in self.lex.status["agreement_preps"]:
+                found = [g for g in c.children if g.dep_ in {"pobj", "pcomp"}]
+            else:
+                continue
+            if any((pos, word) in self.movements for x in found if (pos := trigger_pos(x))
+                   for word in (lemma(x, self.lex), x.lower_)):
+                return True
+        return False
 
     def _constraints_hold(self, rule: Rule, tok: Token) -> bool:
         lem = lemma(tok, self.lex)
@@ -734,6 +795,18 @@ def implied(found: list[Event]) -> Iterator[Event]:
             yield Event(event_type="ACCUSE", event_class="Accusation", source=speaker,
                         target=e.source, evidence=replace(e.evidence, rule=f"{e.evidence.rule}:reported"),
                         date=e.date, location=e.location)
+
+
+def trigger_pos(tok: Token) -> str | None:
+    """Which rules a token can trigger: "VERB" (verbs, auxiliaries, adjectives, past
+    participles), "NOUN" or None."""
+    if tok.tag_ == "VBG" and tok.dep_ in NOMINAL_DEPS:
+        return "NOUN"  # a gerund used as a noun: "Fighting between X and Y killed ..."
+    if tok.pos_ in {"VERB", "AUX", "ADJ"} or tok.tag_ == "VBN":
+        return "VERB"
+    # a word the tagger leaves unclassed (X) is most often a borrowed noun ("coup d'etat"): a
+    # noun trigger if a rule names it
+    return "NOUN" if tok.pos_ in {"NOUN", "PROPN", "X"} else None
 
 
 def _actor_key(actor: Actor | None) -> str | None:
