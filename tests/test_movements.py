@@ -71,3 +71,17 @@ def test_a_movement_told_in_the_past_is_completed(text: str, event_type: str) ->
 def test_a_demanded_withdrawal_and_other_events_have_no_status() -> None:
     evs = events("Protesters in N'Djamena demanded the withdrawal of Belgian soldiers.")
     assert evs and all(e.status is None for e in evs)
+
+
+@pytest.mark.parametrize("text, event_type", [
+    ("Three coups in Mali and Burkina Faso since 2020 have alarmed ECOWAS.", "COUP"),
+    ("Boko Haram carried out two attacks in Niger last week.", "ASSAULT"),
+])
+def test_a_count_of_events_is_no_quantity_of_each(text: str, event_type: str) -> None:
+    found = asserted(text, event_type)
+    assert found and all(e.quantity is None for e in found)
+
+
+def test_a_count_of_bases_is_the_quantity_of_the_presence() -> None:
+    [presence] = asserted("The two US bases in Niger cost $110 million.", "PRESENCE")
+    assert presence.quantity is not None and presence.quantity.value == 2

@@ -223,7 +223,7 @@ class EventExtractor:
                         and not keep_same and self.classes[cls].plover not in KEEP_SAME_COUNTRY:
                     # (a curfew threatened at home is still the state's own affair)
                     continue
-                qty, money = self._quantities(tok, source.token, target.token)
+                qty, money = self._quantities(rule, tok, source.token, target.token)
                 for c in classes:
                     if c != cls and (tgt is None or at_border(target.token, self.lex)):
                         # an implied relation (presence) needs both parties, and forces sent
@@ -713,8 +713,13 @@ class EventExtractor:
                         return place
         return None
 
-    def _quantities(self, tok: Token, *args: Token | None
+    def _quantities(self, rule: Rule, tok: Token, *args: Token | None
                     ) -> tuple[Quantity | None, Quantity | None]:
+        """The count (of personnel or things) and the money a number in the trigger's phrase, its
+        parties' or its object's gives. A number that counts the trigger noun itself counts
+        events ("eight coups", "two attacks"), not what each involves, unless it counts people
+        ("1,000 troops") or the rule's triggers name things (`trigger_counts_things`: "40
+        weapons")."""
         anchors = {t.i for t in (tok, *args) if t is not None}
         anchors |= {c.i for t in (tok, *args) if t is not None for c in t.children
                     if c.dep_ in {"dobj", "nsubj", "nsubjpass"}}
@@ -735,6 +740,8 @@ class EventExtractor:
             q = quantity(ent, self.lex, counted)
             if q is None:
                 continue
+            if counted.i == tok.i and q.unit == "item" and not rule.options.trigger_counts_things:
+                continue  # "Eight coups in four years": not eight of each
             if q.unit in {"USD", "EUR", "GBP"}:
                 money = money or q
             else:

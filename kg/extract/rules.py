@@ -116,6 +116,7 @@ class RuleOptions(BaseModel):
     on_negated: EventClass | None = None
     foreign_patient: EventClass | None = None
     implies: tuple[EventClass, ...] = ()
+    trigger_counts_things: StrictBool = False
     refine: tuple[Refinement, ...] = ()
     orderable: StrictBool = False
     mutual: StrictBool = False
