@@ -85,3 +85,20 @@ def test_a_count_of_events_is_no_quantity_of_each(text: str, event_type: str) ->
 def test_a_count_of_bases_is_the_quantity_of_the_presence() -> None:
     [presence] = asserted("The two US bases in Niger cost $110 million.", "PRESENCE")
     assert presence.quantity is not None and presence.quantity.value == 2
+
+
+@pytest.mark.parametrize("text, host", [
+    ("The US military moved personnel from Air Base 101 in Niamey to Air Base 201 in Agadez.",
+     "NER"),
+    ("The French army relocated 200 soldiers from Gao to Menaka in Mali.", "MLI"),
+])
+def test_a_move_inside_one_state_is_neither_arrival_nor_withdrawal(text: str, host: str) -> None:
+    evs = [e for e in events(text) if e.modality == "asserted"]
+    assert not [e for e in evs if e.event_class in {"Deployment", "Withdrawal"}]
+    assert {e.event_class for e in evs if e.target and e.target.country == host} == {
+        "Relocation", "Presence"}
+
+
+def test_a_move_from_one_state_to_another_is_still_a_deployment() -> None:
+    assert [e.target.country for e in asserted("The US moved 300 troops from Niger to Chad.",
+                                               "MOBILIZE") if e.target] == ["TCD"]

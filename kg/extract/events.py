@@ -181,6 +181,10 @@ class EventExtractor:
                     cls = "Mobilization"  # "prepared to attack": forces readied, not a threat
             else:
                 modality = "hypothetical"
+        if rule.options.within_state and cls in {rule.event_class, rule.options.on_future} \
+                and self._moved_within(tok):
+            # forces moved between two places of one state neither arrive in it nor leave it
+            cls = rule.options.within_state
         for refine in rule.options.refine:
             if any(a.sector == refine.sector for a in source.actors) and cls == rule.event_class:
                 cls = refine.event_class
@@ -269,6 +273,28 @@ class EventExtractor:
                 when.iso < self.article.date.isoformat()[:len(when.iso)]:
             return "completed"  # "the withdrawal of French troops in 2022"
         return stage
+
+    def _moved_within(self, tok: Token) -> bool:
+        """Whether a movement goes from one place to another of the same state ("moved personnel
+        from Air Base 101 in Niamey to Air Base 201 in Agadez"): its phrase, but for its subject,
+        has a "from" and a "to" or "into", and names two or more places, all in one state. (The
+        parser hangs the places' own "in" phrases anywhere in it, so where each end is is not
+        read apart.)"""
+        subject = {t.i for c in tok.children if c.dep_ in {"nsubj", "nsubjpass", "poss"}
+                   for t in c.subtree}
+        phrase = [t for t in tok.subtree if t.i not in subject]
+        preps = {t.lower_ for t in phrase if t.dep_ == "prep"}
+        if "from" not in preps or not preps & {"to", "into"}:
+            return False
+        def placed(t: Token) -> bool:  # "in Agadez", "near the capital of Niamey"
+            if t.dep_ != "pobj" or lemma(t, self.lex) in self.lex.country_nouns:
+                return False  # (not "the country", which may refer back to either side)
+            if t.head.lower_ == "of" and t.head.head.dep_ == "pobj":
+                t = t.head.head
+            return t.head.lower_ in self.lex.locative_preps
+        places = {place for t in phrase if placed(t) and (place := self.res.place(t)) is not None}
+        states = {p.id if p.type == "State" else p.country for p in places}
+        return len(places) > 1 and len(states) == 1 and None not in states
 
     def _agreed_to(self, tok: Token) -> bool:
         """Whether a movement trigger is what an agreement or promise is to (the converse of

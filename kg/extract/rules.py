@@ -115,6 +115,7 @@ class RuleOptions(BaseModel):
     on_future: EventClass | None = None
     on_negated: EventClass | None = None
     foreign_patient: EventClass | None = None
+    within_state: EventClass | None = None
     implies: tuple[EventClass, ...] = ()
     trigger_counts_things: StrictBool = False
     refine: tuple[Refinement, ...] = ()
