@@ -102,3 +102,24 @@ def test_a_move_inside_one_state_is_neither_arrival_nor_withdrawal(text: str, ho
 def test_a_move_from_one_state_to_another_is_still_a_deployment() -> None:
     assert [e.target.country for e in asserted("The US moved 300 troops from Niger to Chad.",
                                                "MOBILIZE") if e.target] == ["TCD"]
+
+
+def test_a_counted_withdrawal_gives_the_presence_it_ends() -> None:
+    [presence] = asserted("Portugal began withdrawing its 180 soldiers from the Central African "
+                          "Republic.", "PRESENCE")
+    assert presence.source is not None and presence.source.country == "PRT"
+    assert presence.target is not None and presence.target.country == "CAF"
+    assert presence.quantity is not None and presence.quantity.value == 180
+    assert presence.quantity.unit == "personnel"
+
+
+def test_a_planned_withdrawal_counts_the_forces_there_now() -> None:
+    text = "Belgium agreed to withdraw its 300 soldiers from Chad by June 30."
+    assert not asserted(text, "AID")  # "its soldiers from Chad" are Belgium's, moved out of Chad
+    [presence] = asserted(text, "PRESENCE")
+    assert presence.quantity is not None and presence.quantity.value == 300
+    assert presence.date is None  # June 30 is when they are to leave, not when they were there
+
+
+def test_evacuating_anothers_soldiers_implies_no_presence_of_ones_own() -> None:
+    assert not asserted("Kenya evacuated 40 Ugandan soldiers.", "PRESENCE")

@@ -131,14 +131,14 @@ class EventExtractor:
         if not self._constraints_hold(rule, tok):
             return
         keep_same = self.classes[rule.event_class].plover in KEEP_SAME_COUNTRY
-        foreign = self._foreign_patient(rule, tok)
         # where a withdrawal states no origin of its own, the forces it moves "from X" are moved
-        # out of X, not X's own ("the withdrawal of some forces from Panama"; but "troops from
-        # Chad withdrew from Mali" are Chad's)
+        # out of X, not X's own ("the withdrawal of some forces from Panama", "withdraw its 300
+        # soldiers from Chad"; but "troops from Chad withdrew from Mali" are Chad's)
         origins = frozenset({"from"}) if "prep:from" in rule.target \
             and not has_prep(tok, "from") else frozenset()
         with self.res.moving_from(origins):
             source = self._first(rule.source, tok, sent, None)
+            foreign = self._foreign_patient(rule, tok)
         pairs_from_target = False
         if not source.actors and "same_as_target" in rule.source:
             found = self._first(rule.target, tok, sent, None, keep_same)
@@ -228,7 +228,13 @@ class EventExtractor:
                     # (a curfew threatened at home is still the state's own affair)
                     continue
                 qty, money = self._quantities(rule, tok, source.token, target.token)
-                for c in classes:
+                # a count of the forces moved tells how many were there: "withdrawing more
+                # than 1,000 US troops from Niger" (under way or still planned) -> Niger hosts
+                # more than 1,000 US troops, as of the article (or the move's past date)
+                counted = [c for c in rule.options.implies_counted if c not in classes] if \
+                    modality == "asserted" and foreign is None and qty is not None \
+                    and qty.unit == "personnel" else []
+                for c in classes + counted:
                     if c != cls and (tgt is None or at_border(target.token, self.lex)):
                         # an implied relation (presence) needs both parties, and forces sent
                         # to "the border with X" are on their own side of it, not in X
@@ -241,9 +247,9 @@ class EventExtractor:
                         yield Event(
                             event_type=info.plover, event_class=c, source=one, target=other,
                             evidence=self._evidence(rule, tok, sent, source, target),
-                            date=when, location=where, quantity=qty, money=money,
-                            modality=modality, attributed_to=attribution,
-                            status=status if c == cls else None,
+                            date=None if c in counted and ahead else when, location=where,
+                            quantity=qty, money=money, modality=modality,
+                            attributed_to=attribution, status=status if c == cls else None,
                         )
 
     def _status(self, rule: Rule, tok: Token, modality: str, future: bool,

@@ -117,6 +117,7 @@ class RuleOptions(BaseModel):
     foreign_patient: EventClass | None = None
     within_state: EventClass | None = None
     implies: tuple[EventClass, ...] = ()
+    implies_counted: tuple[EventClass, ...] = ()
     trigger_counts_things: StrictBool = False
     refine: tuple[Refinement, ...] = ()
     orderable: StrictBool = False
