@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kg import api
+from kg.export.graph_view import graph_view
 from kg.rdf.store import open_store
 
 STATE = "https://w3id.org/kg-security/id/state/"
@@ -112,6 +113,14 @@ def test_direct_relations_carry_evidence(ingested_store: Path, relation: str) ->
     with open_store(str(ingested_store), must_exist=True) as store:
         sentences = [str(r[0]) for r in api.query(store, text)]
     assert sentences and all(s.strip() for s in sentences)
+
+
+def test_withdrawal_edges_carry_how_far_each_had_gone(ingested_store: Path) -> None:
+    with open_store(str(ingested_store), must_exist=True) as store:
+        view = graph_view(store)
+    labels = {n.id: n.label for n in view.nodes}
+    statuses = {labels[e.source]: e.statuses for e in view.edges if e.relation == "withdrewFrom"}
+    assert statuses == {"United States forces": ("under-way",), "France forces": ("completed",)}
 
 
 SYMMETRIC = {"AGREE", "CONSULT", "COOPERATE"}  # as the project's scorer: either order matches
