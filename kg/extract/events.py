@@ -257,7 +257,7 @@ class EventExtractor:
         """How far a movement has gone when reported (Event.status), for the rules with
         `movement`, and "planned" for an agreement to one (`agrees_to_movement`).
 
-        A movement still to come is "planned" (it is then a Concession or Agreement, not a
+        A movement still to come is "planned" (a withdrawal is then a Concession, not a
         Withdrawal, and its date is its deadline). One begun ("began withdrawing", "the
         beginning of the process of withdrawing", "is under way") is "under-way" and keeps its
         class: PLOVER codes a withdrawal in progress as RETREAT (as the guidelines do, "completed
@@ -292,6 +292,7 @@ class EventExtractor:
         preps = {t.lower_ for t in phrase if t.dep_ == "prep"}
         if "from" not in preps or not preps & {"to", "into"}:
             return False
+
         def placed(t: Token) -> bool:  # "in Agadez", "near the capital of Niamey"
             if t.dep_ != "pobj" or lemma(t, self.lex) in self.lex.country_nouns:
                 return False  # (not "the country", which may refer back to either side)
