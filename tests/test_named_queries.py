@@ -17,8 +17,9 @@ ARTICLES = {
             "French troops withdrew from Niger in December 2023.\n\n"
             "At least 100 Russian military instructors arrived in Niamey on April 10, 2024.\n",
     "b.md": "---\ntitle: B\nurl: https://example.org/b\ndate: 2024-04-25\n---\n"
-            "The United States agreed to withdraw its troops from Niger.\n\n"
-            "Soldiers seized power in Gabon in August 2023.\n",
+            "The United States agreed to withdraw its troops from Niger by September 15.\n\n"
+            "Soldiers seized power in Gabon in August 2023.\n\n"
+            "German soldiers began withdrawing from Niger last week.\n",
 }
 
 
@@ -49,8 +50,13 @@ def test_every_named_query_is_listed_with_its_parameters() -> None:
 
 def test_presence(store_path: Path) -> None:
     status = {r["forces"]: r for r in rows(store_path, "presence", country="NER")}
-    assert status["United States"]["status"] == "ended"
-    assert status["France"]["status"] == "ended"
+    # a withdrawal agreed ends nothing yet; one completed does, on its date
+    assert status["United States"]["status"] == "end-planned"
+    assert status["United States"]["endsBy"] == "2024-09-15"
+    assert status["United States"]["endedOn"] == ""
+    assert status["France"]["status"] == "ended" and status["France"]["endedOn"] == "2023-12"
+    assert status["Germany"]["status"] == "ending"  # under way
+    assert status["United States"]["last"] < "2024-09"  # a deadline is no day they were seen
     assert status["Russia"]["status"] == "began"
     assert "2024-04-10" in status["Russia"]["first"]
     assert "instructors arrived in Niamey" in status["Russia"]["sentences"]
@@ -65,6 +71,11 @@ def test_movements(store_path: Path) -> None:
     assert any(actor.startswith("France") and m == "withdrew" for actor, m in moves)
     assert any(actor.startswith("United States") and m == "agreed to withdraw"
                for actor, m in moves)
+    status = {(r["actor"].split()[0], r["movement"]): r["status"]
+              for r in rows(store_path, "movements", country="NER")}
+    assert status[("France", "withdrew")] == "completed"
+    assert status[("United", "agreed to withdraw")] == "planned"
+    assert status[("Germany", "withdrew")] == "under-way"
 
 
 def test_timeline_is_ordered_by_date(store_path: Path) -> None:

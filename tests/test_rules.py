@@ -198,6 +198,9 @@ def test_lexicon_bad_modality() -> None:
     (lambda d: d["modality"].update(future_aux=None),
      "lex.yaml: modality.future_aux: must be a non-empty list of words"),
     (lambda d: d["modality"].pop("future_aux"), "lex.yaml: modality must have exactly"),
+    (lambda d: d["status"].pop("completion_heads"), "lex.yaml: status must have exactly"),
+    (lambda d: d["status"]["under_way_words"].append("in the works"),
+     "lex.yaml: status.under_way_words: 'in the works' has 3 words"),
     (lambda d: d["lemma_fixes"].update(stag="stage"), "lex.yaml: lemma_fixes.stag: must be"),
     (lambda d: d["lemma_fixes"].update(stag={"lemma": "stage"}), "lex.yaml: lemma_fixes.stag: must be"),
     (lambda d: d["relative_dates"].update(yesterday=["fortnight", -1]),
@@ -212,7 +215,8 @@ def test_lexicon_bad_modality() -> None:
 ], ids=["string-not-list", "empty-list", "number", "upper-case", "yaml-boolean",
         "phrase-in-word-list", "phrase-in-modality", "three-word-request-head",
         "three-word-sector-noun", "sectors-not-mapping", "unknown-sector", "modality-list-null",
-        "modality-missing-list", "lemma-fix-not-mapping", "lemma-fix-missing-form",
+        "modality-missing-list", "status-missing-list", "three-word-status-phrase",
+        "lemma-fix-not-mapping", "lemma-fix-missing-form",
         "bad-relative-date", "comparator-not-list", "date-opener-role-missing",
         "long-date-opener", "bad-date-direction", "upper-case-date-direction",
         "date-hedges-not-list"])
@@ -231,6 +235,7 @@ def test_lexicon_sections_the_extractor_reads() -> None:
     assert "on" in lexicon.participation_preps  # quoted in the YAML, not read as true
     assert lexicon.date_openers["on"] == "at" and lexicon.date_openers["since"] == "start"
     assert "will" in lexicon.modality["future_aux"]
+    assert "under way" in lexicon.status["under_way_words"]
 
 
 def test_lexicon_invalid_yaml() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kg import api
+from kg.export.graph_view import graph_view
 from kg.rdf.store import open_store
 
 STATE = "https://w3id.org/kg-security/id/state/"
@@ -114,6 +115,14 @@ def test_direct_relations_carry_evidence(ingested_store: Path, relation: str) ->
     assert sentences and all(s.strip() for s in sentences)
 
 
+def test_withdrawal_edges_carry_how_far_each_had_gone(ingested_store: Path) -> None:
+    with open_store(str(ingested_store), must_exist=True) as store:
+        view = graph_view(store)
+    labels = {n.id: n.label for n in view.nodes}
+    statuses = {labels[e.source]: e.statuses for e in view.edges if e.relation == "withdrewFrom"}
+    assert statuses == {"United States forces": ("under-way",), "France forces": ("completed",)}
+
+
 SYMMETRIC = {"AGREE", "CONSULT", "COOPERATE"}  # as the project's scorer: either order matches
 
 
@@ -148,3 +157,23 @@ def test_the_seed_gives_exactly_its_gold_relations(ingested_store: Path) -> None
     missed = [g for g in gold if not any(_matches(p, g) for p in predicted)]
     spurious = sorted(p for p in predicted if not any(_matches(p, g) for g in gold))
     assert len(gold) == 14 and not missed and not spurious, (missed, spurious)
+
+
+def test_us_presence_in_niger_counts_more_than_1000(ingested_store: Path) -> None:
+    # the count stated with the withdrawal under way is the count of the forces it withdraws
+    rows = select(ingested_store, """
+      ?e a kg:Presence . FILTER(?sIso = "USA" && ?tIso = "NER")
+      ?e kg:quantity ?q . ?q kg:text ?qty ; kg:comparator ?cmp ; kg:value ?value ; kg:unit ?unit .""",
+                  "?qty ?cmp ?value ?unit")
+    found = [r for r in with_words(rows, "more than 1,000", "troops")
+             if r["qty"] == "more than 1,000" and r["cmp"] == "more-than"
+             and Decimal(r["value"]) == 1000 and r["unit"] == "personnel"]
+    assert found, show(rows)
+
+
+def test_us_withdrawal_is_under_way(ingested_store: Path) -> None:
+    rows = select(ingested_store, """
+      FILTER(?type = "RETREAT" && ?sIso = "USA" && ?tIso = "NER") ?e kg:status ?status .""",
+                  "?status")
+    assert {r["status"] for r in with_words(rows, "beginning of the process")} == {"under-way"}, \
+        show(rows)

@@ -29,11 +29,14 @@ def graph_view(store: Store) -> GraphView:
     sources: dict[tuple[str, str, str], list[SourceRef]] = defaultdict(list)
     for row in select(store, "edges"):
         key = (str(row["s"]), _local(row["p"]), str(row["o"]))
-        data = edges.setdefault(key, {"type": str(row["eventType"]), "dates": set(), "qty": set()})
+        data = edges.setdefault(key, {"type": str(row["eventType"]), "dates": set(), "qty": set(),
+                                      "status": set()})
         if row["date"] is not None:
             data["dates"].add(str(row["date"]))
         if row["qty"] is not None:
             data["qty"].add(str(row["qty"]))
+        if row["status"] is not None:
+            data["status"].add(str(row["status"]))
         ref = SourceRef(sentence=str(row["sentence"]), article_title=_str(row["title"]),
                         article_url=_str(row["url"]), article_date=_str(row["adate"]),
                         article_id=str(row["articleId"]), rule=str(row["rule"]))
@@ -59,6 +62,7 @@ def graph_view(store: Store) -> GraphView:
     edge_views = tuple(
         EdgeView(id=f"{s}|{p}|{o}", source=s, target=o, relation=p, label=label_of(p),
                  event_type=d["type"], dates=tuple(sorted(d["dates"])),
-                 quantities=tuple(sorted(d["qty"])), sources=tuple(sources[(s, p, o)]))
+                 quantities=tuple(sorted(d["qty"])), statuses=tuple(sorted(d["status"])),
+                 sources=tuple(sources[(s, p, o)]))
         for (s, p, o), d in sorted(edges.items()) if s in nodes and o in nodes)
     return GraphView(nodes=node_views, edges=edge_views)

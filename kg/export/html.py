@@ -548,6 +548,7 @@ def _edge_info(edge: EdgeView, style: PageStyle) -> dict[str, Any]:
         "event_type": edge.event_type,
         "dates": list(edge.dates),
         "quantities": list(edge.quantities),
+        "statuses": list(edge.statuses),
         "days": _days(edge.dates),
         "color": style.edge_color(edge.event_type),
         "sources": [_source_info(s) for s in sorted(edge.sources, key=_source_key)],

@@ -41,6 +41,7 @@ class EdgeView:
     event_type: str  # PLOVER type or COUP / PRESENCE
     dates: tuple[str, ...] = ()
     quantities: tuple[str, ...] = ()  # e.g. "more than 1,000 personnel"
+    statuses: tuple[str, ...] = ()  # how far its movements had gone: planned, under-way, completed
     sources: tuple[SourceRef, ...] = field(default=())
 
 

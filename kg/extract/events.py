@@ -28,6 +28,7 @@ from kg.extract.syntax import (
     journey_verb,
     lemma,
     modality_of,
+    movement_stage,
     orphan_subject,
     patient_token,
     possessor,
@@ -38,7 +39,7 @@ from kg.extract.syntax import (
 )
 from kg.extract.verbs import cameo_events
 from kg.rdf.vocab import event_classes
-from kg.records import Actor, Article, Entity, Event, Evidence, Quantity
+from kg.records import Actor, Article, Entity, Event, Evidence, Quantity, TimeValue
 
 KEEP_SAME_COUNTRY = {"COUP", "COERCE", "ASSAULT", "PROTEST"}
 NOMINAL_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj"}
@@ -62,6 +63,12 @@ class EventExtractor:
         self.hostile_acts = frozenset(word for rule in rules if rule.pos == "NOUN"
                                       and self.classes[rule.event_class].plover == "ASSAULT"
                                       for word in rule.lemmas)
+        # triggers of the rules that move forces, by part of speech: what an agreement to one
+        # agrees to is planned ("agreed to withdraw")
+        self.movements = frozenset((rule.pos, word) for rule in rules if rule.options.movement
+                                   for word in rule.lemmas)
+        self.agreements = frozenset((rule.pos, word) for rule in rules
+                                    if rule.options.agrees_to_movement for word in rule.lemmas)
         self.ents = tuple(doc.ents)  # once: each read of Doc.ents builds every span again
         nouns = frozenset(w for rule in rules if rule.pos == "NOUN" for w in rule.lemmas)
         self.dates = date_mentions(self.ents, lexicon,
@@ -83,12 +90,7 @@ class EventExtractor:
         """Events of one sentence, one per (class, source, target, trigger)."""
         seen: set[tuple[str, str | None, str | None, int]] = set()
         for tok in sent:
-            # a word the tagger leaves unclassed (X) is most often a borrowed noun ("coup
-            # d'etat"): a noun trigger if a rule names it
-            pos = "VERB" if tok.pos_ in {"VERB", "AUX", "ADJ"} or tok.tag_ == "VBN" else \
-                "NOUN" if tok.pos_ in {"NOUN", "PROPN", "X"} else None
-            if tok.tag_ == "VBG" and tok.dep_ in NOMINAL_DEPS:
-                pos = "NOUN"  # a gerund used as a noun: "Fighting between X and Y killed ..."
+            pos = trigger_pos(tok)
             if pos is None or tok.ent_type_ in {"DATE", "TIME", "CARDINAL", "MONEY", "ORDINAL"}:
                 continue  # "March" in "March 2022" is a month, not a protest
             if in_a_name(tok):
@@ -133,14 +135,14 @@ class EventExtractor:
         if not self._constraints_hold(rule, tok):
             return
         keep_same = self.classes[rule.event_class].plover in KEEP_SAME_COUNTRY
-        foreign = self._foreign_patient(rule, tok)
         # where a withdrawal states no origin of its own, the forces it moves "from X" are moved
-        # out of X, not X's own ("the withdrawal of some forces from Panama"; but "troops from
-        # Chad withdrew from Mali" are Chad's)
+        # out of X, not X's own ("the withdrawal of some forces from Panama", "withdraw its 300
+        # soldiers from Chad"; but "troops from Chad withdrew from Mali" are Chad's)
         origins = frozenset({"from"}) if "prep:from" in rule.target \
             and not has_prep(tok, "from") else frozenset()
         with self.res.moving_from(origins):
             source = self._first(rule.source, tok, sent, None)
+            foreign = self._foreign_patient(rule, tok)
         pairs_from_target = False
         if not source.actors and "same_as_target" in rule.source:
             found = self._first(rule.target, tok, sent, None, keep_same)
@@ -166,6 +168,8 @@ class EventExtractor:
             if not (unnamed or (moved and all(is_forces(a) for a in moved))):
                 return
         modality, future = modality_of(tok, sent, self.lex, self._own_order(rule, tok))
+        if rule.options.movement and modality == "asserted" and self._agreed_to(tok):
+            future = True  # "an agreement on the withdrawal", "the withdrawal agreement"
         ahead = future or modality == "hypothetical"  # its date is still to come
         cls = rule.event_class
         if modality == "negated" and rule.options.on_negated:
@@ -181,6 +185,10 @@ class EventExtractor:
                     cls = "Mobilization"  # "prepared to attack": forces readied, not a threat
             else:
                 modality = "hypothetical"
+        if rule.options.within_state and cls in {rule.event_class, rule.options.on_future} \
+                and self._moved_within(tok):
+            # forces moved between two places of one state neither arrive in it nor leave it
+            cls = rule.options.within_state
         for refine in rule.options.refine:
             if any(a.sector == refine.sector for a in source.actors) and cls == rule.event_class:
                 cls = refine.event_class
@@ -188,6 +196,7 @@ class EventExtractor:
                            and not future else [])
         attribution = self._attribution(tok)
         when = self._time(tok, ahead, rule.pos == "NOUN")
+        status = self._status(rule, tok, modality, future, when.date)
         where = self._location(tok)
         if foreign is not None and source.role == "agent" and not any(
                 same_party(a, p) for a in source.actors for p in foreign.actors):
@@ -222,8 +231,14 @@ class EventExtractor:
                         and not keep_same and self.classes[cls].plover not in KEEP_SAME_COUNTRY:
                     # (a curfew threatened at home is still the state's own affair)
                     continue
-                qty, money = self._quantities(tok, source.token, target.token)
-                for c in classes:
+                qty, money = self._quantities(rule, tok, source.token, target.token)
+                # a count of the forces moved tells how many were there: "withdrawing more
+                # than 1,000 US troops from Niger" (under way or still planned) -> Niger hosts
+                # more than 1,000 US troops, as of the article (or the move's past date)
+                counted = [c for c in rule.options.implies_counted if c not in classes] if \
+                    modality == "asserted" and foreign is None and qty is not None \
+                    and qty.unit == "personnel" else []
+                for c in classes + counted:
                     if c != cls and (tgt is None or at_border(target.token, self.lex)):
                         # an implied relation (presence) needs both parties, and forces sent
                         # to "the border with X" are on their own side of it, not in X
@@ -236,9 +251,89 @@ class EventExtractor:
                         yield Event(
                             event_type=info.plover, event_class=c, source=one, target=other,
                             evidence=self._evidence(rule, tok, sent, source, target),
-                            date=when.date, since=when.since, location=where, quantity=qty,
-                            money=money, modality=modality, attributed_to=attribution,
+                            date=None if c in counted and ahead else when.date,
+                            since=when.since, location=where, quantity=qty, money=money,
+                            modality=modality, attributed_to=attribution,
+                            status=status if c == cls else None,
                         )
+
+    def _status(self, rule: Rule, tok: Token, modality: str, future: bool,
+                when: TimeValue | None) -> str | None:
+        """How far a movement has gone when reported (Event.status), for the rules with
+        `movement`, and "planned" for an agreement to one (`agrees_to_movement`).
+
+        A movement still to come is "planned" (a withdrawal is then a Concession, not a
+        Withdrawal, and its date is its deadline). One begun ("began withdrawing", "the
+        beginning of the process of withdrawing", "is under way") is "under-way" and keeps its
+        class: PLOVER codes a withdrawal in progress as RETREAT (as the guidelines do, "completed
+        or ongoing withdrawal"), since forces are already leaving; the status is what tells it
+        from one that is over. One finished ("completed the withdrawal", "withdrew", "arrived",
+        or dated before the article) is "completed". A negated or hypothetical movement
+        (demanded, conditional) has none: nobody plans what is only asked for, and its
+        modality already says it did not happen."""
+        if modality != "asserted":
+            return None
+        if rule.options.agrees_to_movement:
+            return "planned" if self._agreed_movement(tok) else None
+        if not rule.options.movement:
+            return None
+        if future:
+            return "planned"
+        stage = movement_stage(tok, self.lex)
+        if stage is None and when is not None and self.article.date is not None and \
+                when.iso < self.article.date.isoformat()[:len(when.iso)]:
+            return "completed"  # "the withdrawal of French troops in 2022"
+        return stage
+
+    def _moved_within(self, tok: Token) -> bool:
+        """Whether a movement goes from one place to another of the same state ("moved personnel
+        from Air Base 101 in Niamey to Air Base 201 in Agadez"): its phrase, but for its subject,
+        has a "from" and a "to" or "into", and names two or more places, all in one state. (The
+        parser hangs the places' own "in" phrases anywhere in it, so where each end is is not
+        read apart.)"""
+        subject = {t.i for c in tok.children if c.dep_ in {"nsubj", "nsubjpass", "poss"}
+                   for t in c.subtree}
+        phrase = [t for t in tok.subtree if t.i not in subject]
+        preps = {t.lower_ for t in phrase if t.dep_ == "prep"}
+        if "from" not in preps or not preps & {"to", "into"}:
+            return False
+
+        def placed(t: Token) -> bool:  # "in Agadez", "near the capital of Niamey"
+            if t.dep_ != "pobj" or lemma(t, self.lex) in self.lex.country_nouns:
+                return False  # (not "the country", which may refer back to either side)
+            if t.head.lower_ == "of" and t.head.head.dep_ == "pobj":
+                t = t.head.head
+            return t.head.lower_ in self.lex.locative_preps
+        places = {place for t in phrase if placed(t) and (place := self.res.place(t)) is not None}
+        states = {p.id if p.type == "State" else p.country for p in places}
+        return len(places) > 1 and len(states) == 1 and None not in states
+
+    def _agreed_to(self, tok: Token) -> bool:
+        """Whether a movement trigger is what an agreement or promise is to (the converse of
+        `_agreed_movement`)."""
+        head = tok.head
+        if tok.dep_ in {"pobj", "pcomp"} and head.dep_ == "prep" and \
+                head.lower_ in self.lex.status["agreement_preps"]:
+            head = head.head
+        elif tok.dep_ not in {"xcomp", "ccomp", "acl", "compound"}:
+            return False
+        return head.i != tok.i and (pos := trigger_pos(head)) is not None and any(
+            (pos, word) in self.agreements for word in (lemma(head, self.lex), head.lower_))
+
+    def _agreed_movement(self, tok: Token) -> bool:
+        """Whether what an agreement or promise is to is a movement ("agreed to withdraw",
+        "an agreement on the withdrawal", "the withdrawal agreement")."""
+        for c in tok.children:
+            if c.dep_ in {"xcomp", "ccomp", "acl", "compound"}:
+                found = [c, *c.conjuncts]
+            elif c.dep_ == "prep" and c.lower_ in self.lex.status["agreement_preps"]:
+                found = [g for g in c.children if g.dep_ in {"pobj", "pcomp"}]
+            else:
+                continue
+            if any((pos, word) in self.movements for x in found if (pos := trigger_pos(x))
+                   for word in (lemma(x, self.lex), x.lower_)):
+                return True
+        return False
 
     def _constraints_hold(self, rule: Rule, tok: Token) -> bool:
         lem = lemma(tok, self.lex)
@@ -647,8 +742,13 @@ class EventExtractor:
                         return place
         return None
 
-    def _quantities(self, tok: Token, *args: Token | None
+    def _quantities(self, rule: Rule, tok: Token, *args: Token | None
                     ) -> tuple[Quantity | None, Quantity | None]:
+        """The count (of personnel or things) and the money a number in the trigger's phrase, its
+        parties' or its object's gives. A number that counts the trigger noun itself counts
+        events ("eight coups", "two attacks"), not what each involves, unless it counts people
+        ("1,000 troops") or the rule's triggers name things (`trigger_counts_things`: "40
+        weapons")."""
         anchors = {t.i for t in (tok, *args) if t is not None}
         anchors |= {c.i for t in (tok, *args) if t is not None for c in t.children
                     if c.dep_ in {"dobj", "nsubj", "nsubjpass"}}
@@ -669,6 +769,8 @@ class EventExtractor:
             q = quantity(ent, self.lex, counted)
             if q is None:
                 continue
+            if counted.i == tok.i and q.unit == "item" and not rule.options.trigger_counts_things:
+                continue  # "Eight coups in four years": not eight of each
             if q.unit in {"USD", "EUR", "GBP"}:
                 money = money or q
             else:
@@ -730,6 +832,18 @@ def implied(found: list[Event]) -> Iterator[Event]:
             yield Event(event_type="ACCUSE", event_class="Accusation", source=speaker,
                         target=e.source, evidence=replace(e.evidence, rule=f"{e.evidence.rule}:reported"),
                         date=e.date, since=e.since, location=e.location)
+
+
+def trigger_pos(tok: Token) -> str | None:
+    """Which rules a token can trigger: "VERB" (verbs, auxiliaries, adjectives, past
+    participles), "NOUN" or None."""
+    if tok.tag_ == "VBG" and tok.dep_ in NOMINAL_DEPS:
+        return "NOUN"  # a gerund used as a noun: "Fighting between X and Y killed ..."
+    if tok.pos_ in {"VERB", "AUX", "ADJ"} or tok.tag_ == "VBN":
+        return "VERB"
+    # a word the tagger leaves unclassed (X) is most often a borrowed noun ("coup d'etat"): a
+    # noun trigger if a rule names it
+    return "NOUN" if tok.pos_ in {"NOUN", "PROPN", "X"} else None
 
 
 def _actor_key(actor: Actor | None) -> str | None:

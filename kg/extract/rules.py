@@ -45,8 +45,8 @@ WORD_SECTIONS = (
     "joining_preps", "party_nouns", "proxy_modifiers", "adopting_verbs", "countering_verbs", "idiom_objects", "office_nouns",
     "allegiance_words", "day_parts", "means_preps")
 # Sections of other shapes, each checked by its own parser in parse_lexicon.
-SHAPED_SECTIONS = ("sector_nouns", "comparators", "modality", "relative_dates", "lemma_fixes",
-                   "date_openers", "date_hedges", "date_directions")
+SHAPED_SECTIONS = ("sector_nouns", "comparators", "modality", "status", "relative_dates",
+                   "lemma_fixes", "date_openers", "date_hedges", "date_directions")
 # what a date expression says of an event, by the word that opens it (see lexicon.yaml)
 DATE_ROLES = ("at", "start", "bound")
 LEXICON_KEYS = set(WORD_SECTIONS) | set(SHAPED_SECTIONS)
@@ -55,6 +55,9 @@ MODALITY_KEYS = {"negation": "words", "hypothetical_aux": "words", "hypothetical
                  "conditional_marks": "words", "future_aux": "words", "future_heads": "words",
                  "request_heads": "phrases2", "refusal_heads": "words",
                  "continuing_heads": "words"}
+# status lists; under_way_words also takes "preposition object" pairs ("under way")
+STATUS_KEYS = {"under_way_heads": "words", "under_way_words": "phrases2",
+               "completion_heads": "words", "agreement_preps": "words"}
 
 
 def _word_list(value: Any) -> frozenset[str]:
@@ -114,10 +117,16 @@ class RuleOptions(BaseModel):
     on_future: EventClass | None = None
     on_negated: EventClass | None = None
     foreign_patient: EventClass | None = None
+    within_state: EventClass | None = None
     implies: tuple[EventClass, ...] = ()
+    implies_counted: tuple[EventClass, ...] = ()
+    trigger_counts_things: StrictBool = False
     refine: tuple[Refinement, ...] = ()
     orderable: StrictBool = False
     mutual: StrictBool = False
+    # how far what it says has gone (Event.status)
+    movement: StrictBool = False
+    agrees_to_movement: StrictBool = False
 
 
 CORE_KEYS = ("id", "class", "pos", "lemmas", "source", "target", "examples")
@@ -148,6 +157,7 @@ class Lexicon:
     comparators: tuple[tuple[str, str], ...]  # (phrase, comparator), longest first
     personnel: frozenset[str]
     modality: dict[str, frozenset[str]]
+    status: dict[str, frozenset[str]]  # how far a movement has gone: STATUS_KEYS
     locative_preps: frozenset[str]
     first_person: frozenset[str]
     relative_dates: dict[str, tuple[str, int]]
@@ -353,6 +363,11 @@ def parse_lexicon(fname: str, text: str) -> Lexicon:
         raise DataError(f"{fname}: modality must have exactly {sorted(MODALITY_KEYS)}; "
                         f"unknown {sorted(set(modality) - set(MODALITY_KEYS))}, "
                         f"missing {sorted(set(MODALITY_KEYS) - set(modality))}")
+    status = _mapping(f"{fname}: status", data["status"])
+    if set(status) != set(STATUS_KEYS):
+        raise DataError(f"{fname}: status must have exactly {sorted(STATUS_KEYS)}; "
+                        f"unknown {sorted(set(status) - set(STATUS_KEYS))}, "
+                        f"missing {sorted(set(STATUS_KEYS) - set(status))}")
     sectors = _mapping(f"{fname}: sector_nouns", data["sector_nouns"])
     if set(sectors) - set(SECTOR_LABELS):
         raise DataError(f"{fname}: sector_nouns: unknown sectors "
@@ -377,6 +392,9 @@ def parse_lexicon(fname: str, text: str) -> Lexicon:
         modality={k: single_words(f"{fname}: modality.{k}", modality[k],
                                   max_words=2 if shape == "phrases2" else 1)
                   for k, shape in MODALITY_KEYS.items()},
+        status={k: single_words(f"{fname}: status.{k}", status[k],
+                                max_words=2 if shape == "phrases2" else 1)
+                for k, shape in STATUS_KEYS.items()},
         relative_dates={k.lower(): _relative_date(f"{fname}: relative_dates.{k}", v)
                         for k, v in dates.items()},
         lemma_fixes={k: _lemma_fix(f"{fname}: lemma_fixes.{k}", v) for k, v in fixes.items()},

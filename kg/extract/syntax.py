@@ -332,3 +332,60 @@ def joining_verb(tok: Token, lex: Lexicon) -> Token | None:
             lemma(prep.head, lex) not in lex.joining_verbs:
         return None
     return prep.head
+
+
+def _in_progress(node: Token, lex: Lexicon) -> bool:
+    """Whether a word beside `node` says it is in progress ("the ongoing withdrawal", "is under
+    way")."""
+    words = lex.status["under_way_words"]
+    for c in node.children:
+        if c.dep_ in {"amod", "advmod", "acomp"} and c.lower_ in words:
+            return True
+        if c.dep_ == "prep" and any(f"{c.lower_} {g.lower_}" in words
+                                    for g in c.children if g.dep_ == "pobj"):
+            return True
+    return False
+
+
+def movement_stage(tok: Token, lex: Lexicon) -> str | None:
+    """How far the words around a movement trigger say it has gone: "under-way" ("began
+    withdrawing", "the beginning of the process of withdrawing", "the withdrawal is under way",
+    "are withdrawing") or "completed" ("completed the withdrawal", "withdrew", "have been
+    withdrawn"); None where they do not say.
+
+    The nearest head that begins or completes it decides, climbing from the trigger through its
+    complement, subject or object and through "of" phrases, not through other prepositions ("the
+    coup began after the withdrawal" says nothing of the withdrawal); then the trigger's own
+    tense and aspect."""
+    heads, done = lex.status["under_way_heads"], lex.status["completion_heads"]
+    node, check = tok, False
+    for _ in range(6):
+        if check and lemma(node, lex) in heads:
+            return "under-way"
+        if check and lemma(node, lex) in done:
+            return "completed"
+        if _in_progress(node, lex):
+            return "under-way"
+        head, check = node.head, True
+        if head.i == node.i:
+            break
+        if node.dep_ in {"pobj", "pcomp"} and head.lower_ == "of" and head.head.i != head.i:
+            node = head.head  # "the beginning of (the process of) withdrawing"
+        elif node.dep_ in {"xcomp", "dobj", "nsubj", "nsubjpass", "compound"}:
+            node = head
+        elif node.dep_ == "conj":
+            # "began withdrawing and repatriating": as the first conjunct; but the first
+            # conjunct itself ("began talks and withdrew") is another act
+            node, check = head, False
+        else:
+            break
+    if tok.pos_ not in {"VERB", "AUX"}:
+        return None
+    aux = [c for c in tok.children if c.dep_ in {"aux", "auxpass"}]
+    if any(a.lower_ == "being" for a in aux) or (
+            tok.tag_ == "VBG" and any(a.lemma_ == "be" for a in aux)):
+        return "under-way"  # "are withdrawing", "are being withdrawn"
+    if tok.tag_ == "VBD" or (tok.tag_ == "VBN" and any(
+            a.lemma_ == "have" or (a.dep_ == "auxpass" and a.tag_ == "VBD") for a in aux)):
+        return "completed"  # "withdrew", "have left", "were withdrawn"
+    return None
