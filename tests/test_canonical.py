@@ -102,6 +102,8 @@ ARTICLES = {
     "mali-2021.md": ("2021-05-26", ("Soldiers staged a coup in Mali on Monday, detaining the "
                                    "interim president. Malian officers staged a coup in August "
                                    "2020.")),
+    "mali-goita.md": ("2022-10-03", ("Colonel Assimi Goita, who led coups in Mali in August 2020 "
+                                    "and May 2021, was sworn in as president.")),
     "burkina-jan.md": ("2022-01-25", "Soldiers staged a coup in Burkina Faso on Monday."),
     "burkina-sep.md": ("2022-10-02", ("Soldiers staged a coup in Burkina Faso on Friday, the "
                                      "second coup in the country in 2022. Burkina Faso's army "
@@ -134,8 +136,10 @@ def test_four_coups_in_two_states_are_four_canonical_events_with_their_months(
     assert months == [("BFA", "2022-01"), ("BFA", "2022-09"), ("MLI", "2020-08"),
                       ("MLI", "2021-05")]
     mali_2020 = coups[coups.date.str.startswith("2020-08")].iloc[0]
-    assert (mali_2020.mentions, mali_2020.sources) == ("4", "3")
-    assert (mali_2020.first_reported, mali_2020.last_reported) == ("2020-08-19", "2021-05-26")
+    assert (mali_2020.mentions, mali_2020.sources) == ("5", "4")
+    assert (mali_2020.first_reported, mali_2020.last_reported) == ("2020-08-19", "2022-10-03")
+    mali_2021 = coups[coups.date.str.startswith("2021-05")].iloc[0]
+    assert (mali_2021.mentions, mali_2021.sources) == ("2", "2")  # a retrospective's second date
 
 
 def test_events_csv_names_each_mentions_canonical_event(coup_store: Path) -> None:

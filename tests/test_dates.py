@@ -225,3 +225,13 @@ def test_events_csv_dates_parse_with_their_precision(tmp_path: Path) -> None:
     assert by_trigger["Russian troops have been in Mali since 2021."] == ("", "2021")
     assert by_trigger["Chad expelled Sudanese diplomats."] == ("", "")
     assert table["date_precision"].isna().sum() == table["date"].isna().sum()
+
+
+def test_a_plural_event_noun_with_several_dates_is_one_event_per_date() -> None:
+    dated = sorted(e.date.iso for e in events(
+        "Colonel Amadou Sangare, who led coups in Chad in March 2019 and June 2021, was sworn "
+        "in.") if e.event_type == "COUP" and e.date)
+    assert dated == ["2019-03", "2021-06"]
+    years = sorted(e.date.iso for e in events("Guinea has had coups in 2008 and 2021.")
+                   if e.event_type == "COUP" and e.date)
+    assert years == ["2008", "2021"]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -65,6 +66,8 @@ class When:
 
     date: TimeValue | None = None
     since: TimeValue | None = None
+    more: tuple[TimeValue, ...] = ()  # further dates of a plural event noun ("coups in August
+    # 2020 and May 2021"): one event each
 
 
 def date_mentions(ents: Iterable[Span], lex: Lexicon, event_noun: Callable[[Token], bool]
@@ -79,8 +82,22 @@ def date_mentions(ents: Iterable[Span], lex: Lexicon, event_noun: Callable[[Toke
                                        or top.head.lower_ in lex.day_parts):
             top = top.head
         role, text = _role(ent, top, lex)
-        found.append(DateMention(ent, date_owner(top, event_noun).i, role, text))
+        owner = date_owner(top, event_noun).i
+        parts = _conjuncts(ent) if role == "at" else [ent]
+        found.extend(DateMention(part, owner, role, part.text if len(parts) > 1 else text)
+                     for part in parts)
     return found
+
+
+def _conjuncts(ent: Span) -> list[Span]:
+    """The dates a coordinated DATE entity lists ("March 2019 and June 2021", "2008, 2012 and
+    2021"), or the entity alone."""
+    cuts = [t.i for t in ent if t.dep_ == "cc" or (t.is_punct and t.text == ",")]
+    if not any(ent.doc[i].dep_ == "cc" for i in cuts):
+        return [ent]
+    bounds = [ent.start - 1, *cuts, ent.end]
+    parts = [ent.doc[a + 1:b] for a, b in itertools.pairwise(bounds) if b > a + 1]
+    return parts if all(any(t.like_num for t in p) for p in parts) else [ent]
 
 
 def year_in_a_name(ent: Span) -> bool:
@@ -159,18 +176,23 @@ def event_time(tok: Token, as_noun: bool, mentions: Iterable[DateMention], ancho
         first = clause.head  # "On Tuesday, Chad expelled US troops and closed its border"
         own = [m for m in mentions if m.owner == first.i and m.span.end <= first.i]
     date = since = None
+    more: list[TimeValue] = []
+    plural = as_noun and tok.tag_ in {"NNS", "NNPS"}
     for m in own:
-        if m.role == "bound" or (date if m.role == "at" else since) is not None:
+        if m.role == "bound" or (m.role != "at" and since is not None) or \
+                (m.role == "at" and date is not None and not plural):
             continue
         value = normalise_date(m.text, anchor, lex, ahead or m.owner in promised)
         if value is None:
             continue
         value = replace(value, text=m.span.text)
-        if m.role == "at":
-            date = value
-        else:
+        if m.role != "at":
             since = value
-    return When(date, since)
+        elif date is None:
+            date = value
+        elif value.iso != date.iso and all(value.iso != v.iso for v in more):
+            more.append(value)
+    return When(date, since, tuple(more))
 
 
 def noun_owners(noun: Token, lex: Lexicon) -> set[int]:

@@ -87,8 +87,8 @@ class EventExtractor:
                 e.event_type, _actor_key(e.source), e.modality) not in targeted)
 
     def _sentence_events(self, sent: Span) -> Iterator[Event]:
-        """Events of one sentence, one per (class, source, target, trigger)."""
-        seen: set[tuple[str, str | None, str | None, int]] = set()
+        """Events of one sentence, one per (class, source, target, trigger, date)."""
+        seen: set[tuple[str, str | None, str | None, int, str | None]] = set()
         for tok in sent:
             pos = trigger_pos(tok)
             if pos is None or tok.ent_type_ in {"DATE", "TIME", "CARDINAL", "MONEY", "ORDINAL"}:
@@ -112,7 +112,7 @@ class EventExtractor:
                 for event in found + list(implied(found)):
                     specific = specific or bool(rule.options.requires_word)
                     key = (event.event_class, _actor_key(event.source),
-                           _actor_key(event.target), tok.i)
+                           _actor_key(event.target), tok.i, event.date and event.date.iso)
                     if key not in seen:
                         seen.add(key)
                         if event.event_type == "COUP" and event.modality == "asserted" \
@@ -125,7 +125,7 @@ class EventExtractor:
             if pos == "VERB" and not rules:  # where kg's rules are silent, CAMEO's verb patterns
                 for event in cameo_events(self, tok, sent):
                     key = (event.event_class, _actor_key(event.source),
-                           _actor_key(event.target), tok.i)
+                           _actor_key(event.target), tok.i, event.date and event.date.iso)
                     if key not in seen:
                         seen.add(key)
                         yield event
@@ -248,14 +248,17 @@ class EventExtractor:
                     sides = [(src, tgt)] + ([(tgt, src)] if tgt is not None and rule.options.mutual
                                             and target.role == "between" else [])
                     for one, other in sides:
-                        yield Event(
-                            event_type=info.plover, event_class=c, source=one, target=other,
-                            evidence=self._evidence(rule, tok, sent, source, target),
-                            date=None if c in counted and ahead else when.date,
-                            since=when.since, location=where, quantity=qty, money=money,
-                            modality=modality, attributed_to=attribution,
-                            status=status if c == cls else None,
-                        )
+                        # "coups in August 2020 and May 2021": one event per date
+                        for day in (when.date, *when.more):
+                            yield Event(
+                                event_type=info.plover, event_class=c, source=one,
+                                target=other,
+                                evidence=self._evidence(rule, tok, sent, source, target),
+                                date=None if c in counted and ahead else day,
+                                since=when.since, location=where, quantity=qty, money=money,
+                                modality=modality, attributed_to=attribution,
+                                status=status if c == cls else None,
+                            )
 
     def _status(self, rule: Rule, tok: Token, modality: str, future: bool,
                 when: TimeValue | None) -> str | None:

@@ -94,7 +94,12 @@ class MentionFinder:
                     continue
                 etype = UNKNOWN_NER[ent.label_]
                 cue = _title_country(ent, mentions) if etype == "Person" else None
-                known = gaz.person_by_surname(ent[-1].text, day) if etype == "Person" else None
+                # only a surname alone, or after a title ("Secretary Austin"): "Amadou Sangare"
+                # is not Bakary Sangare
+                given = [t for t in ent[:-1] if t.pos_ == "PROPN" and t.is_title
+                         and t.lower_ not in TITLE_WORDS]
+                known = gaz.person_by_surname(ent[-1].text, day) \
+                    if etype == "Person" and not given else None
                 if known is not None and cue not in (None, known.entity.country):
                     known = None  # "King Hassan of Morocco" is not Tanzania's Samia Suluhu Hassan
                 if known is not None:  # "Secretary Austin": the one office holder of that name
@@ -110,6 +115,12 @@ class MentionFinder:
         return mentions
 
 
+TITLE_WORDS = frozenset({"president", "secretary", "minister", "general", "colonel", "captain",
+                         "lieutenant", "major", "admiral", "marshal", "commander", "chancellor",
+                         "premier", "king", "queen", "prince", "sheikh", "emir", "ambassador",
+                         "senator", "governor", "mayor", "chief", "director", "envoy", "gen.",
+                         "col.", "lt.", "capt.", "maj.", "sen.", "gov.", "dr.", "mr.", "mrs.",
+                         "ms."})
 TITLE_BREAK_POS = {"PUNCT", "ADP", "DET", "VERB", "AUX", "CCONJ", "SCONJ", "PRON", "NUM"}
 
 

@@ -101,10 +101,14 @@ def actor_iri(actor: Actor) -> URIRef:
 
 
 def event_iri(event: Event) -> URIRef:
+    """The event's IRI: its article, rule, trigger, class and parties, and its date where it
+    has one (a plural trigger with several dates is one event per date: "coups in August 2020
+    and May 2021")."""
     ev = event.evidence
     return KGR["event/" + digest(ev.article_id, ev.rule, ev.trigger_start, event.event_class,
                                  event.source and actor_iri(event.source),
-                                 event.target and actor_iri(event.target))]
+                                 event.target and actor_iri(event.target),
+                                 *([event.date.iso] if event.date else []))]
 
 
 @dataclass
