@@ -20,7 +20,9 @@ import yaml
 from kg.errors import InputError
 from kg.records import Article
 
-EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".jsonl", ".html", ".htm"})
+READERS = (".txt", ".md", ".markdown", ".jsonl", ".html", ".htm")  # in the order messages name them
+EXTENSIONS = frozenset(READERS)
+READS = f"{', '.join(READERS)} files"
 FIELDS = ("title", "url", "date", "source", "author")
 _FRONT_MATTER = re.compile(
     r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL | re.MULTILINE
@@ -28,6 +30,7 @@ _FRONT_MATTER = re.compile(
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?=$|[T ])")
 _DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%B %d %Y")
 _SNIFF = 8192  # bytes looked at for NUL to tell binary from text
+_BINARY = f"binary file, not text (kg reads UTF-8 text in {READS})"
 
 
 def read_articles(
@@ -38,6 +41,7 @@ def read_articles(
     Args:
         paths: files, directories (walked recursively in sorted order, keeping only files with an
             article extension and skipping hidden ones), or "-" for one .md/.txt article on stdin.
+            A file named with another extension is refused (an InputError naming what kg reads).
         date: publication date for articles that state none (an article's own date wins).
         stdin: stream read for "-" (default `sys.stdin`).
 
@@ -71,11 +75,15 @@ def read_path(
 
 
 def read_file(path: str, date: _dt.date | None = None) -> Iterator[Article | InputError]:
-    """Read one file, choosing the reader by extension (anything unknown is read as text)."""
+    """Read one file, choosing the reader by extension; a file of any other extension (a .pdf,
+    a .gold file) is refused, naming the extensions kg reads."""
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in EXTENSIONS:
+        yield InputError(path, f"kg reads {READS}, not {ext or 'files without an extension'}")
+        return
     try:
         with open(path, "rb") as handle:
             text = _decode(path, handle.read())
-        ext = os.path.splitext(path)[1].lower()
         if ext == ".jsonl":
             yield from _from_jsonl(path, text, date)
         elif ext in (".html", ".htm"):
@@ -132,7 +140,7 @@ def _decode(path: str, raw: bytes | str) -> str:
     """UTF-8 text without BOM and with "\\n" line ends; InputError if binary or not UTF-8."""
     if isinstance(raw, bytes):
         if b"\0" in raw[:_SNIFF]:
-            raise InputError(path, "binary file, not text")
+            raise InputError(path, _BINARY)
         try:
             return _normalise(raw.decode("utf-8"))
         except UnicodeDecodeError as error:
@@ -141,7 +149,7 @@ def _decode(path: str, raw: bytes | str) -> str:
                 path, f"not UTF-8 text (invalid byte at offset {error.start})", line
             ) from None
     if "\0" in raw[:_SNIFF]:
-        raise InputError(path, "binary file, not text")
+        raise InputError(path, _BINARY)
     return _normalise(raw)
 
 

@@ -513,6 +513,23 @@ def test_ingest_directory_with_bad_and_good(runner: CliRunner, tmp_path: Path) -
     assert stats["articles"] == 1 and stats["events"] > 0
 
 
+def test_ingest_refuses_files_it_cannot_read_and_goes_on(runner: CliRunner, tmp_path: Path
+                                                         ) -> None:
+    good = tmp_path / "good.md"
+    good.write_text(SHORT_ARTICLE, encoding="utf-8")
+    pdf, gold = tmp_path / "report.pdf", tmp_path / "good.gold"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n")
+    gold.write_text("RWA DEPLOY MOZ\n", encoding="utf-8")
+    store = tmp_path / "store"
+    result = runner.invoke(main, ["ingest", "--store", str(store), str(pdf), str(good),
+                                  str(gold)])
+    reads = "kg reads .txt, .md, .markdown, .jsonl, .html, .htm files"
+    assert result.stderr.splitlines() == [f"skipped {pdf}: {reads}, not .pdf",
+                                          f"skipped {gold}: {reads}, not .gold"]
+    assert result.stdout.startswith("added 1 articles")
+    assert stats_of(runner, store)["articles"] == 1
+
+
 def test_ingest_of_only_bad_articles_creates_no_store(runner: CliRunner, tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x01binary")

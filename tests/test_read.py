@@ -253,7 +253,22 @@ def test_missing_path_raises(tmp_path: Path) -> None:
 def test_binary_file(tmp_path: Path) -> None:
     path = tmp_path / "image.txt"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    assert str(error_of(path)) == f"{path}: binary file, not text"
+    assert str(error_of(path)) == (f"{path}: binary file, not text (kg reads UTF-8 text in "
+                                   ".txt, .md, .markdown, .jsonl, .html, .htm files)")
+
+
+@pytest.mark.parametrize("name, what", [("report.pdf", ".pdf"), ("00-seed.gold", ".gold"),
+                                        ("README", "files without an extension")])
+def test_a_file_of_another_extension_is_refused_naming_what_kg_reads(
+        tmp_path: Path, name: str, what: str) -> None:
+    path = tmp_path / name
+    path.write_text("Niger asked the US to leave.\n", encoding="utf-8")  # text, but not an article
+    good = tmp_path / "good.md"
+    good.write_text("Chad closed its border.\n", encoding="utf-8")
+    refused, article = read_all(str(path), str(good))
+    assert str(refused) == (f"{path}: kg reads .txt, .md, .markdown, .jsonl, .html, .htm files, "
+                            f"not {what}")
+    assert isinstance(article, Article)
 
 
 def test_non_utf8_names_line_and_offset(tmp_path: Path) -> None:
