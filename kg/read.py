@@ -3,6 +3,7 @@
 Every reader yields `Article` records, or an `InputError` for an article that cannot be read, so a
 batch can report a bad article and go on. Text is decoded as UTF-8; the only normalisation is
 dropping a byte-order mark and turning "\\r\\n" into "\\n", so all offsets refer to that text.
+An article's id is its front-matter url, else a hash of its text (kg.identity), never its path.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, TextIO
 import yaml
 
 from kg.errors import InputError
+from kg.identity import text_id
 from kg.records import Article
 
 READERS = (".txt", ".md", ".markdown", ".jsonl", ".html", ".htm")  # in the order messages name them
@@ -252,7 +254,7 @@ def _article(path: str, text: str, fields: Mapping[Any, Any], date: _dt.date | N
     url = _as_str(fields.get("url")) or None
     meta = sorted((str(k), _as_str(v)) for k, v in fields.items() if k not in FIELDS)
     return Article(
-        id=url or path,
+        id=url or text_id(text),
         path=path,
         text=text,
         title=_as_str(fields.get("title")) or None,
