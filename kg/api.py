@@ -7,7 +7,7 @@ import io
 import itertools
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -15,13 +15,14 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from kg import analyze
+from kg import analyze, identity
 from kg.errors import InputError, KGError, StoreError
 from kg.export.graph_view import graph_view
 from kg.export.scope import scope_view
 from kg.export.serialise import RDF_FORMATS, write_graphml, write_rdf
 from kg.export.table import write_canonical_csv, write_events_csv
 from kg.extract.pipeline import Extractor, process_articles
+from kg.identity import Readings
 from kg.rdf import corrections, dumps
 from kg.rdf.build import ArticleText
 from kg.rdf.named import named_queries, run_named
@@ -29,6 +30,7 @@ from kg.rdf.prepare import Prepare, PreparedArticle
 from kg.rdf.queries import run_query, select
 from kg.rdf.store import Store, open_store
 from kg.rdf.store_format import upgrade as upgrade_store
+from kg.rdf.stored import drop_graphs, stored_article
 from kg.rdf.vocab import ontology_text
 from kg.rdf.write_behind import WriteBehind
 from kg.read import read_articles
@@ -40,9 +42,12 @@ DRAWN_FORMATS = ("html", "graphml", "gexf")
 
 @dataclass
 class BatchReport:
-    """What a batch added: counts, time, and the articles that were reported and skipped."""
+    """What a batch did: the articles it stored (added or replaced) and left unchanged, what
+    the stored ones hold, the time, and the articles that were reported and skipped."""
 
-    articles: int = 0
+    articles: int = 0  # stored: added, or replacing a stored article of the same id
+    replaced: int = 0  # of `articles`
+    unchanged: int = 0  # stored before, or read before in this run, the same: left as they were
     events: int = 0
     entities: int = 0
     triples: int = 0
@@ -51,16 +56,59 @@ class BatchReport:
     extractions: list[Extraction] = field(default_factory=list)
     compact_seconds: float = 0.0  # of `seconds`, compacting the store after a long run
 
+    @property
+    def added(self) -> int:
+        """Articles stored that were not stored before."""
+        return self.articles - self.replaced
 
-def _good_articles(paths: Iterable[str], date: dt.date | None, report: BatchReport,
-                   fail_fast: bool) -> Iterator[Article]:
+
+def _readings(paths: Iterable[str], date: dt.date | None, report: BatchReport,
+              fail_fast: bool) -> Iterator[tuple[Article, bool]]:
+    """Each good article read, and whether it is a copy of one read before in this run (its
+    first reading is the article: kg.identity); a bad article, or a url read again with other
+    text, is reported and skipped (or raised, with `fail_fast`)."""
+    readings = Readings()
     for item in read_articles(paths, date=date):
+        copy = False
+        if isinstance(item, Article):
+            try:
+                copy = readings.is_copy(item)
+            except InputError as error:
+                item = error
         if isinstance(item, InputError):
             if fail_fast:
                 raise item
             report.errors.append(str(item))
             continue
-        yield item
+        yield item, copy
+
+
+def _first_readings(readings: Iterable[tuple[Article, bool]], report: BatchReport
+                    ) -> Iterator[Article]:
+    """The articles of `readings`, without their copies (counted unchanged)."""
+    for article, copy in readings:
+        if copy:
+            report.unchanged += 1
+        else:
+            yield article
+
+
+def _changed(readings: Iterable[tuple[Article, bool]], store: Store, fingerprint: str | None,
+             report: BatchReport, replacing: set[str]) -> Iterator[Article]:
+    """The articles of `readings` that storing would change: new ones, and those stored with
+    other text or front matter or by another kg, whose ids go in `replacing`. The others, and
+    copies, are counted unchanged. The graphs an older kg stored from an article's path (it
+    identified an article by its path) are dropped, and the article counts as replacing them."""
+    for article, copy in readings:
+        stored = stored_article(store, article)
+        if stored.legacy:
+            drop_graphs(store, stored.legacy)
+        if copy or stored.unchanged(article, fingerprint):
+            report.unchanged += 1
+            continue
+        if stored.stored or stored.legacy:
+            replacing.add(article.id)
+        yield article
 
 
 WRITE_BATCH = 16  # articles written together per worker (one atomic write embedded) ...
@@ -82,14 +130,16 @@ def write_batch(handed: int, workers: int = 1) -> int:
 
 def _run(articles: Iterable[Article], report: BatchReport, store: Store,
          progress: Callable[[Article], None] | None, keep: bool, workers: int = 1,
-         extractor: Extractor | None = None) -> BatchReport:
+         extractor: Extractor | None = None, fingerprint: str | None = None,
+         replacing: Container[str] = ()) -> BatchReport:
     start = time.perf_counter()
     entities: set[str] = set()
     merged = {ox.NamedNode(str(a)): ox.NamedNode(str(b))  # analysts' merges survive re-ingest
               for a, b in corrections.merges(store).items()}
     merged_labels = {ox.NamedNode(str(b)): ox.Literal(str(label), language=label.language)
                      for b, label in corrections.merged_labels(store).items()} if merged else {}
-    prepare = Prepare(merged, merged_labels, keep=keep)  # in the workers when there are some
+    # in the workers when there are some
+    prepare = Prepare(merged, merged_labels, keep=keep, fingerprint=fingerprint)
     described: set[str] = set()  # subjects whose shared description was written this run
     pending: list[tuple[PreparedArticle, ArticleText]] = []
     handed = 0
@@ -100,6 +150,7 @@ def _run(articles: Iterable[Article], report: BatchReport, store: Store,
         out whatever happens)."""
         for ready, rdf in batch:
             report.articles += 1
+            report.replaced += ready.article.id in replacing
             report.events += ready.asserted_events
             report.triples += len(rdf)
             if progress:
@@ -125,7 +176,11 @@ def _run(articles: Iterable[Article], report: BatchReport, store: Store,
 def ingest(paths: Iterable[str], store_path: str | None = None, date: dt.date | None = None,
            fail_fast: bool = False, progress: Callable[[Article], None] | None = None,
            workers: int = 1, extractor: Extractor | None = None) -> BatchReport:
-    """Read, extract and store articles, one named graph each (re-ingesting replaces it).
+    """Read, extract and store articles, one named graph each.
+
+    An article is its url, else its text (kg.identity): a copy is the article read first, an
+    article stored with other text or front matter, or by another kg, is replaced, and one
+    stored the same is left unchanged, not even parsed.
 
     Args:
         paths: files, directories, or "-" for stdin.
@@ -134,20 +189,31 @@ def ingest(paths: Iterable[str], store_path: str | None = None, date: dt.date | 
         fail_fast: raise on the first bad article instead of reporting and skipping it.
         progress: called after each stored article.
         workers: processes that parse and extract in parallel (writes stay in this process).
-        extractor: the pipeline, gazetteer, rules and lexicon (default: the packaged ones).
+        extractor: the pipeline, gazetteer, rules and lexicon (default: the packaged ones; with
+            another, no article counts as unchanged, its fingerprint being unknown).
 
     Raises:
         InputError: a path does not exist (or any bad article, with `fail_fast`).
         StoreError: the store cannot be opened.
     """
-    report = BatchReport()
-    articles = _good_articles(paths, date, report, fail_fast)
-    first = next(articles, None)
+    report, start = BatchReport(), time.perf_counter()
+    readings = _readings(paths, date, report, fail_fast)
+    first = next(readings, None)
     if first is None:
         return report  # nothing to store: do not create an empty store
+    replacing: set[str] = set()
     with open_store(store_path) as store:
-        _run(itertools.chain([first], articles), report, store, progress, keep=False,
-             workers=workers, extractor=extractor)
+        fingerprint = identity.fingerprint(corrections.merges(store)) if extractor is None \
+            else None
+        changed = _changed(itertools.chain([first], readings), store, fingerprint, report,
+                           replacing)
+        head = next(changed, None)
+        if head is None:  # every article unchanged: nothing to parse, the model is not loaded
+            report.seconds = time.perf_counter() - start
+            return report
+        _run(itertools.chain([head], changed), report, store, progress, keep=False,
+             workers=workers, extractor=extractor, fingerprint=fingerprint,
+             replacing=replacing)
         if isinstance(store, Store) and report.articles >= LONG_RUN \
                 and 4 * report.triples >= len(store):
             # Each write left a file per index that RocksDB merges in the background; a long
@@ -234,7 +300,7 @@ def extract(paths: Iterable[str], date: dt.date | None = None, fail_fast: bool =
     """Extract articles into an in-memory store, leaving the on-disk store untouched
     (`extractor`: see `ingest`)."""
     store, report = Store(None), BatchReport()
-    articles = _good_articles(paths, date, report, fail_fast)
+    articles = _first_readings(_readings(paths, date, report, fail_fast), report)
     return store, _run(articles, report, store, progress, keep=True, extractor=extractor)
 
 

@@ -98,7 +98,10 @@ def ingest(paths: tuple[str, ...], store_path: str | None, date: dt.date | None,
            fail_fast: bool, html_out: str | None, workers: int) -> None:
     """Read, extract and store articles (.txt, .md, .jsonl, .html, directories, or - for stdin).
 
-    Each article is its own named graph; ingesting it again replaces it, so nothing doubles.
+    Each article is its own named graph, identified by its url, else by its text: a copy under
+    another name is the same article, a url ingested again with other text replaces the stored
+    article, and one stored the same is left as it is, so nothing doubles. Prints how many
+    articles were added, replaced and left unchanged.
     """
     with errors(), progress_bar("ingesting") as step:
         report = api.ingest(paths, store_path, date=date, fail_fast=fail_fast, progress=step,
@@ -106,7 +109,8 @@ def ingest(paths: tuple[str, ...], store_path: str | None, date: dt.date | None,
     _report_errors(report)
     compacted = f" (compacting for queries: {report.compact_seconds:.1f}s)" \
         if report.compact_seconds else ""
-    click.echo(f"added {report.articles} articles, {report.events} events, "
+    click.echo(f"added {report.added} articles, replaced {report.replaced}, unchanged "
+               f"{report.unchanged}; {report.events} events, "
                f"{report.entities} entities, {report.triples} triples "
                f"in {report.seconds:.1f}s{compacted} to {store_path or default_store_path()}")
     if html_out:
@@ -115,7 +119,7 @@ def ingest(paths: tuple[str, ...], store_path: str | None, date: dt.date | None,
             counts = api.stats(store)
         click.echo(f"wrote {html_out} ({counts['events']} events, "
                    f"{counts['entities']} entities in the store)")
-    if report.errors and report.articles == 0:
+    if report.errors and report.articles + report.unchanged == 0:
         sys.exit(1)
 
 

@@ -3,6 +3,7 @@
 Every reader yields `Article` records, or an `InputError` for an article that cannot be read, so a
 batch can report a bad article and go on. Text is decoded as UTF-8; the only normalisation is
 dropping a byte-order mark and turning "\\r\\n" into "\\n", so all offsets refer to that text.
+An article's id is its front-matter url, else a hash of its text (kg.identity), never its path.
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ from typing import Any, TextIO
 import yaml
 
 from kg.errors import InputError
+from kg.identity import text_id
 from kg.records import Article
 
-EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".jsonl", ".html", ".htm"})
+READERS = (".txt", ".md", ".markdown", ".jsonl", ".html", ".htm")  # in the order messages name them
+EXTENSIONS = frozenset(READERS)
+READS = f"{', '.join(READERS)} files"
 FIELDS = ("title", "url", "date", "source", "author")
 _FRONT_MATTER = re.compile(
     r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL | re.MULTILINE
@@ -28,6 +32,7 @@ _FRONT_MATTER = re.compile(
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?=$|[T ])")
 _DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%B %d %Y")
 _SNIFF = 8192  # bytes looked at for NUL to tell binary from text
+_BINARY = f"binary file, not text (kg reads UTF-8 text in {READS})"
 
 
 def read_articles(
@@ -38,6 +43,7 @@ def read_articles(
     Args:
         paths: files, directories (walked recursively in sorted order, keeping only files with an
             article extension and skipping hidden ones), or "-" for one .md/.txt article on stdin.
+            A file named with another extension is refused (an InputError naming what kg reads).
         date: publication date for articles that state none (an article's own date wins).
         stdin: stream read for "-" (default `sys.stdin`).
 
@@ -71,11 +77,15 @@ def read_path(
 
 
 def read_file(path: str, date: _dt.date | None = None) -> Iterator[Article | InputError]:
-    """Read one file, choosing the reader by extension (anything unknown is read as text)."""
+    """Read one file, choosing the reader by extension; a file of any other extension (a .pdf,
+    a .gold file) is refused, naming the extensions kg reads."""
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in EXTENSIONS:
+        yield InputError(path, f"kg reads {READS}, not {ext or 'files without an extension'}")
+        return
     try:
         with open(path, "rb") as handle:
             text = _decode(path, handle.read())
-        ext = os.path.splitext(path)[1].lower()
         if ext == ".jsonl":
             yield from _from_jsonl(path, text, date)
         elif ext in (".html", ".htm"):
@@ -132,7 +142,7 @@ def _decode(path: str, raw: bytes | str) -> str:
     """UTF-8 text without BOM and with "\\n" line ends; InputError if binary or not UTF-8."""
     if isinstance(raw, bytes):
         if b"\0" in raw[:_SNIFF]:
-            raise InputError(path, "binary file, not text")
+            raise InputError(path, _BINARY)
         try:
             return _normalise(raw.decode("utf-8"))
         except UnicodeDecodeError as error:
@@ -141,7 +151,7 @@ def _decode(path: str, raw: bytes | str) -> str:
                 path, f"not UTF-8 text (invalid byte at offset {error.start})", line
             ) from None
     if "\0" in raw[:_SNIFF]:
-        raise InputError(path, "binary file, not text")
+        raise InputError(path, _BINARY)
     return _normalise(raw)
 
 
@@ -244,7 +254,7 @@ def _article(path: str, text: str, fields: Mapping[Any, Any], date: _dt.date | N
     url = _as_str(fields.get("url")) or None
     meta = sorted((str(k), _as_str(v)) for k, v in fields.items() if k not in FIELDS)
     return Article(
-        id=url or path,
+        id=url or text_id(text),
         path=path,
         text=text,
         title=_as_str(fields.get("title")) or None,

@@ -15,9 +15,11 @@ class Article:
     """One input article.
 
     Attributes:
-        id: stable identifier: the front-matter url if any, else the path as given (used in the
-            `article` column of events-csv and to mint the article's IRI).
-        path: where it was read from ("-" for stdin; "file.jsonl:3" for a JSONL line).
+        id: what makes it one article, and mints its IRI: the front-matter url if any, else
+            "sha256:" and 16 hex digits of its text normalised (kg.identity.text_id), never its
+            path: a copy under another name is the same article, two stdin texts are two.
+        path: where it was read from ("-" for stdin; "file.jsonl:3" for a JSONL line); of the
+            copies of an article, the first read.
         text: the body text (front matter removed); all offsets are into this string.
         title, url, date, source, author: front-matter fields (date anchors relative dates).
         meta: any other front-matter fields, as sorted (key, value-as-string) pairs.
@@ -32,6 +34,12 @@ class Article:
     source: str | None = None
     author: str | None = None
     meta: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def name(self) -> str:
+        """What a reader knows it by, in the `article` column of events-csv: the url, else the
+        path it was read from (the id for standard input, which has no path)."""
+        return self.url or (self.path if self.path != "-" else self.id)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,8 @@ EVENTS_CSV_COLUMNS = ["article", "event_id", "event_type", "event_class", "date"
                       "target_wikidata", "location", "quantity", "sentence", "start", "end"]
 COUNT_EVENTS = ('SELECT (COUNT(DISTINCT ?e) AS ?n) '
                 'WHERE { ?e kg:eventType ?t ; kg:modality "asserted" }')
-INGEST_LINE = re.compile(r"added (?P<articles>\d+) articles, (?P<events>\d+) events, "
+INGEST_LINE = re.compile(r"added (?P<articles>\d+) articles, replaced (?P<replaced>\d+), "
+                         r"unchanged (?P<unchanged>\d+); (?P<events>\d+) events, "
                          r"(?P<entities>\d+) entities, (?P<triples>\d+) triples "
                          r"in \d+\.\ds to (?P<store>.+)")
 SHORT_ARTICLE = "Rwanda deployed 1,000 troops to Mozambique in July.\n"
@@ -105,7 +106,7 @@ def test_ingest_reports_counts(runner: CliRunner, cli_ingest: tuple[Path, Result
     match = INGEST_LINE.fullmatch(result.stdout.strip())
     assert match, result.stdout
     counts = {k: int(v) for k, v in match.groupdict().items() if k != "store"}
-    assert counts["articles"] == 1
+    assert (counts["articles"], counts["replaced"], counts["unchanged"]) == (1, 0, 0)
     assert match["store"] == str(store)
     stats = stats_of(runner, store)
     assert stats["articles"] == 1
@@ -121,6 +122,113 @@ def test_ingest_twice_changes_nothing(runner: CliRunner, tmp_path: Path, seed_pa
     assert run(runner, "ingest", "--store", str(store), str(seed_path)).exit_code == 0
     assert stats_of(runner, store) == first
     assert first["articles"] == 1 and first["events"] > 0
+
+
+# -- article identity: its url, else its text, never its path -----------------------------------
+
+REPORT = "Chad sent 400 soldiers to Niger.\n\nThe troops will guard the border with Nigeria.\n"
+OTHER_REPORT = "Officials in Niamey said that Chad sent 400 soldiers to Niger.\n"
+
+
+def ingest_counts(result: Result) -> tuple[int, int, int]:
+    """(added, replaced, unchanged) as `kg ingest` printed them."""
+    match = INGEST_LINE.fullmatch(result.stdout.strip())
+    assert match, result.output
+    return int(match["articles"]), int(match["replaced"]), int(match["unchanged"])
+
+
+def events_of(runner: CliRunner, store: Path) -> list[dict[str, str]]:
+    result = run(runner, "export", "--store", str(store), "--format", "events-csv")
+    assert result.exit_code == 0, result.output
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+def test_a_copy_of_an_article_under_another_name_adds_no_source(runner: CliRunner,
+                                                                 tmp_path: Path) -> None:
+    for folder in ("inbox", "archive", "wire"):
+        (tmp_path / folder).mkdir()
+    first = tmp_path / "inbox" / "chad-troops.md"
+    first.write_text(REPORT, encoding="utf-8")
+    (tmp_path / "archive" / "2024-chad.txt").write_text(REPORT, encoding="utf-8")
+    (tmp_path / "wire" / "niamey.md").write_text(OTHER_REPORT, encoding="utf-8")
+    folders = [str(tmp_path / f) for f in ("inbox", "archive", "wire")]
+
+    extracted = run(runner, "extract", "--format", "events-csv", *folders)
+    assert extracted.exit_code == 0 and extracted.stderr == "", extracted.output
+    rows = list(csv.DictReader(io.StringIO(extracted.stdout)))
+    assert {r["article"] for r in rows} == {str(first), str(tmp_path / "wire" / "niamey.md")}
+    sent = [r for r in rows if r["event_type"] == "MOBILIZE"]
+    assert len(sent) == 2 and {r["sources"] for r in sent} == {"2"}  # the copy is no third
+
+    store = tmp_path / "store"
+    result = run(runner, "ingest", "--store", str(store), *folders)
+    assert ingest_counts(result) == (2, 0, 1) and result.stderr == ""
+    assert stats_of(runner, store)["articles"] == 2
+    assert [(r["article"], r["sources"]) for r in events_of(runner, store)
+            if r["event_type"] == "MOBILIZE" and r["article"] == str(first)] == [(str(first), "2")]
+
+    again = tmp_path / "later" / "chad.md"  # a later run: a copy stored already is unchanged
+    again.parent.mkdir()
+    again.write_text(REPORT, encoding="utf-8")
+    assert ingest_counts(run(runner, "ingest", "--store", str(store), str(again))) == (0, 0, 1)
+    assert stats_of(runner, store)["articles"] == 2
+
+
+def test_each_article_on_stdin_is_its_own(runner: CliRunner, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    one = run(runner, "ingest", "--store", str(store), "-", input=REPORT)
+    two = run(runner, "ingest", "--store", str(store), "-", input=OTHER_REPORT)
+    assert ingest_counts(one) == ingest_counts(two) == (1, 0, 0)
+    assert stats_of(runner, store)["articles"] == 2
+    same = run(runner, "ingest", "--store", str(store), "-", input=REPORT)
+    assert ingest_counts(same) == (0, 0, 1)
+    assert len({r["article"] for r in events_of(runner, store)}) == 2  # named apart
+
+
+def test_a_url_read_twice_in_one_batch_with_other_text_is_reported(runner: CliRunner,
+                                                                   tmp_path: Path) -> None:
+    url = "https://news.example.org/2024/chad-niger"
+    first, second = tmp_path / "a-first.md", tmp_path / "b-second.md"
+    first.write_text(f"---\nurl: {url}\n---\n{REPORT}", encoding="utf-8")
+    second.write_text(f"---\nurl: {url}\n---\n{OTHER_REPORT}", encoding="utf-8")
+    store = tmp_path / "store"
+    result = run(runner, "ingest", "--store", str(store), str(tmp_path / "a-first.md"),
+                 str(second))
+    assert one_error_line(result) == (
+        f"skipped {second}: has the url {url} of {first}, with other text; the article read "
+        f"from {first} is kept")
+    assert ingest_counts(result) == (1, 0, 0)
+    rows = events_of(runner, store)
+    assert rows and {r["article"] for r in rows} == {url}
+    assert {r["sentence"] for r in rows} == {"Chad sent 400 soldiers to Niger."}
+
+
+def test_an_article_ingested_again_unchanged_is_left_as_it_is(runner: CliRunner,
+                                                             tmp_path: Path) -> None:
+    path, store = tmp_path / "chad.md", tmp_path / "store"
+    path.write_text(f"---\ndate: 2024-03-05\n---\n{REPORT}", encoding="utf-8")
+    assert ingest_counts(run(runner, "ingest", "--store", str(store), str(path))) == (1, 0, 0)
+    before = stats_of(runner, store)
+    result = run(runner, "ingest", "--store", str(store), str(path))
+    assert result.exit_code == 0 and result.stdout.startswith(
+        "added 0 articles, replaced 0, unchanged 1; 0 events, 0 entities, 0 triples")
+    assert stats_of(runner, store) == before
+
+
+def test_a_url_ingested_again_with_other_text_replaces_the_stored_article(
+        runner: CliRunner, tmp_path: Path) -> None:
+    url = "https://news.example.org/2024/chad-niger"
+    path, store = tmp_path / "chad.md", tmp_path / "store"
+    path.write_text(f"---\nurl: {url}\n---\n{REPORT}", encoding="utf-8")
+    assert ingest_counts(run(runner, "ingest", "--store", str(store), str(path))) == (1, 0, 0)
+    path.write_text(f"---\nurl: {url}\n---\n{OTHER_REPORT}", encoding="utf-8")  # updated
+    assert ingest_counts(run(runner, "ingest", "--store", str(store), str(path))) == (0, 1, 0)
+    assert stats_of(runner, store)["articles"] == 1
+    assert {r["sentence"] for r in events_of(runner, store)} == {OTHER_REPORT.strip()}
+    path.write_text(f"---\nurl: {url}\ndate: 2024-04-01\n---\n{OTHER_REPORT}",
+                    encoding="utf-8")  # its date given: the graph would change, so it does
+    assert ingest_counts(run(runner, "ingest", "--store", str(store), str(path))) == (0, 1, 0)
+    assert {r["first_reported"] for r in events_of(runner, store)} == {"2024-04-01"}
 
 
 def test_ingest_html_option_writes_page(runner: CliRunner, tmp_path: Path) -> None:
@@ -511,6 +619,23 @@ def test_ingest_directory_with_bad_and_good(runner: CliRunner, tmp_path: Path) -
     assert message.startswith("skipped ") and str(folder / "a-bad.md") in message
     stats = stats_of(runner, store)
     assert stats["articles"] == 1 and stats["events"] > 0
+
+
+def test_ingest_refuses_files_it_cannot_read_and_goes_on(runner: CliRunner, tmp_path: Path
+                                                         ) -> None:
+    good = tmp_path / "good.md"
+    good.write_text(SHORT_ARTICLE, encoding="utf-8")
+    pdf, gold = tmp_path / "report.pdf", tmp_path / "good.gold"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n")
+    gold.write_text("RWA DEPLOY MOZ\n", encoding="utf-8")
+    store = tmp_path / "store"
+    result = runner.invoke(main, ["ingest", "--store", str(store), str(pdf), str(good),
+                                  str(gold)])
+    reads = "kg reads .txt, .md, .markdown, .jsonl, .html, .htm files"
+    assert result.stderr.splitlines() == [f"skipped {pdf}: {reads}, not .pdf",
+                                          f"skipped {gold}: {reads}, not .gold"]
+    assert result.stdout.startswith("added 1 articles")
+    assert stats_of(runner, store)["articles"] == 1
 
 
 def test_ingest_of_only_bad_articles_creates_no_store(runner: CliRunner, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
+from kg.identity import text_id
 from kg.read import parse_date, read_articles
 from kg.records import Article
 
@@ -78,17 +79,43 @@ def test_markdown_with_full_front_matter(tmp_path: Path) -> None:
     assert article.text.startswith("\n")  # kept exactly as after the closing line
 
 
-def test_text_without_front_matter_uses_path_as_id(tmp_path: Path) -> None:
+def test_text_without_front_matter_is_identified_by_its_text(tmp_path: Path) -> None:
     path = tmp_path / "plain.txt"
     path.write_text("Niger and the US agreed.\n", encoding="utf-8")
     article = read_one(path)
     assert isinstance(article, Article)
     assert (article.id, article.path, article.text) == (
-        str(path),
+        text_id("Niger and the US agreed."),
         str(path),
         "Niger and the US agreed.\n",
     )
+    assert article.id.startswith("sha256:") and len(article.id) == len("sha256:") + 16
     assert (article.title, article.date, article.meta) == (None, None, ())
+    assert article.name == str(path)  # what events-csv calls it
+
+
+def test_an_article_without_url_is_its_text_not_its_path(tmp_path: Path) -> None:
+    body = "Chad closed its border with Sudan.\n\nThe army sent 300 soldiers to Adre.\n"
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "one" / "border.md").write_text(body, encoding="utf-8")
+    (tmp_path / "two" / "copy.txt").write_text(body, encoding="utf-8")
+    (tmp_path / "two" / "spaced.md").write_text(  # the same words, spaced and composed otherwise
+        "---\ntitle: Border closed\ndate: 2024-02-01\n---\n  Chad closed its border with\tSudan."
+        "\r\nThe army sent 300\u00a0soldiers to Adre.  ", encoding="utf-8")
+    (tmp_path / "two" / "other.md").write_text(body.replace("300", "400"), encoding="utf-8")
+    first, copy, other, spaced = read_all(str(tmp_path / "one"), str(tmp_path / "two"))
+    assert first.id == copy.id == spaced.id != other.id
+    assert (first.path, copy.path) == (str(tmp_path / "one" / "border.md"),
+                                       str(tmp_path / "two" / "copy.txt"))
+    assert text_id("Caf\u00e9 talks") == text_id("Cafe\u0301 talks")  # NFC
+
+
+def test_each_text_on_stdin_is_its_own_article() -> None:
+    (one,) = read_all("-", stdin=io.StringIO("Chad closed its border.\n"))
+    (two,) = read_all("-", stdin=io.StringIO("Chad opened its border.\n"))
+    assert one.path == two.path == "-"
+    assert one.id != two.id and one.name == one.id  # stdin has no path to go by
 
 
 def test_front_matter_may_close_with_dots_and_be_empty(tmp_path: Path) -> None:
@@ -145,8 +172,9 @@ def test_directory_is_walked_sorted_skipping_hidden_and_other_files(
     ]:
         (root / name).write_text("Some text.\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    ids = [a.id for a in read_all("dev")]
-    assert ids == ["dev/01-a.txt", "dev/02-b.md", "dev/sub/03-c.markdown", "dev/sub/deeper/04-d.MD"]
+    paths = [a.path for a in read_all("dev")]
+    assert paths == ["dev/01-a.txt", "dev/02-b.md", "dev/sub/03-c.markdown",
+                     "dev/sub/deeper/04-d.MD"]
 
 
 def test_jsonl_good_lines_read_and_bad_lines_reported(tmp_path: Path) -> None:
@@ -172,7 +200,7 @@ def test_jsonl_good_lines_read_and_bad_lines_reported(tmp_path: Path) -> None:
         str(path), date=dt.date(2024, 1, 1)
     )
     assert (first.id, first.path, first.title, first.date) == (
-        f"{path}:1",
+        text_id("Niger asked the US to leave."),
         f"{path}:1",
         "One",
         dt.date(2024, 3, 16),
@@ -208,14 +236,14 @@ def test_html_article_text_is_extracted(tmp_path: Path) -> None:
     assert "Russian military instructors arrived" in article.text
     assert "Home" not in article.text and "Copyright" not in article.text
     assert article.title == "Troops leave Niger"
-    assert article.id == str(path)
+    assert (article.id, article.path) == (text_id(article.text), str(path))
 
 
 def test_stdin(tmp_path: Path) -> None:
     stdin = io.StringIO("---\ntitle: From stdin\n---\nNiger text.\n")
     (article,) = read_all("-", stdin=stdin)
     assert (article.id, article.path, article.title, article.text) == (
-        "-",
+        text_id("Niger text."),
         "-",
         "From stdin",
         "Niger text.\n",
@@ -253,7 +281,22 @@ def test_missing_path_raises(tmp_path: Path) -> None:
 def test_binary_file(tmp_path: Path) -> None:
     path = tmp_path / "image.txt"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    assert str(error_of(path)) == f"{path}: binary file, not text"
+    assert str(error_of(path)) == (f"{path}: binary file, not text (kg reads UTF-8 text in "
+                                   ".txt, .md, .markdown, .jsonl, .html, .htm files)")
+
+
+@pytest.mark.parametrize("name, what", [("report.pdf", ".pdf"), ("00-seed.gold", ".gold"),
+                                        ("README", "files without an extension")])
+def test_a_file_of_another_extension_is_refused_naming_what_kg_reads(
+        tmp_path: Path, name: str, what: str) -> None:
+    path = tmp_path / name
+    path.write_text("Niger asked the US to leave.\n", encoding="utf-8")  # text, but not an article
+    good = tmp_path / "good.md"
+    good.write_text("Chad closed its border.\n", encoding="utf-8")
+    refused, article = read_all(str(path), str(good))
+    assert str(refused) == (f"{path}: kg reads .txt, .md, .markdown, .jsonl, .html, .htm files, "
+                            f"not {what}")
+    assert isinstance(article, Article)
 
 
 def test_non_utf8_names_line_and_offset(tmp_path: Path) -> None:

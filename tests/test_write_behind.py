@@ -20,14 +20,16 @@ STATES = ["Chad", "Niger", "Mali", "Ghana", "Togo", "Benin", "Senegal", "Guinea"
 
 
 def articles(folder: Path, count: int) -> list[str]:
-    """`count` one-sentence articles, enough for several write batches."""
+    """`count` short articles, enough for several write batches, each its own (an article is
+    its text: the line naming the folder and the number keeps them apart)."""
     folder.mkdir()
     paths = []
     for i in range(count):
         a, b = STATES[i % len(STATES)], STATES[(i + 1) % len(STATES)]
         path = folder / f"a{i:03d}.md"
         path.write_text(f"---\ndate: 2024-05-{1 + i % 28:02d}\n---\n"
-                        f"{a} withdrew its troops from {b}.\n", encoding="utf-8")
+                        f"{a} withdrew its troops from {b}.\nDispatch {folder.name}-{i}.\n",
+                        encoding="utf-8")
         paths.append(str(path))
     return paths
 

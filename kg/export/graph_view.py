@@ -39,7 +39,8 @@ def graph_view(store: Store) -> GraphView:
             data["status"].add(str(row["status"]))
         ref = SourceRef(sentence=str(row["sentence"]), article_title=_str(row["title"]),
                         article_url=_str(row["url"]), article_date=_str(row["adate"]),
-                        article_id=str(row["articleId"]), rule=str(row["rule"]))
+                        article_id=str(row["articleId"]), rule=str(row["rule"]),
+                        article_name=_str(row["articleName"]))
         if ref not in sources[key]:
             sources[key].append(ref)
     used = {k[0] for k in edges} | {k[2] for k in edges}

@@ -575,6 +575,7 @@ def _source_info(source: SourceRef) -> dict[str, Any]:
         "link": _is_web_url(source.article_url),  # the page checks again before making a link
         "date": source.article_date,
         "article_id": source.article_id,
+        "article_name": source.article_name,
         "rule": source.rule,
     }
 

@@ -32,7 +32,7 @@ def _mention_rows(store: Store) -> list[dict[str, str]]:
         def s(value: object) -> str:
             return "" if value is None else str(value)
         out.append({
-            "article": s(r["articleId"]), "event_id": s(r["event"]), "canonical_id": "",
+            "article": s(r["name"]), "event_id": s(r["event"]), "canonical_id": "",
             "event_type": s(r["eventType"]), "event_class": s(r["class"])[len(str(KG)):],
             "date": s(r["date"]), "date_precision": s(r["precision"]), "since": s(r["since"]),
             "status": s(r["status"]),
@@ -43,6 +43,7 @@ def _mention_rows(store: Store) -> list[dict[str, str]]:
             "sentence": " ".join(s(r["sentence"]).split()), "start": s(r["start"]), "end": s(r["end"]),
             "rule": s(r["rule"]), "trigger": s(r["trigger"]),
             "_source": s(r["source"]), "_target": s(r["target"]), "_published": s(r["published"]),
+            "_article_id": s(r["articleId"]),
         })
     return out
 
@@ -52,7 +53,7 @@ def _mention(row: dict[str, str]) -> Mention:
                    source=row["source_country"] or row["_source"],
                    target=row["target_country"] or row["_target"], place=row["location"],
                    date=row["date"], precision=row["date_precision"],
-                   reported=row["_published"][:10], article=row["article"],
+                   reported=row["_published"][:10], article=row["_article_id"],
                    sentence=row["start"])
 
 

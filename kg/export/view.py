@@ -15,6 +15,7 @@ class SourceRef:
     article_date: str | None  # ISO date
     article_id: str
     rule: str
+    article_name: str | None = None  # what readers know it by: its url, else its path
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import importlib.metadata
 import importlib.util
 from typing import Any
 
@@ -32,6 +33,18 @@ def load_nlp() -> Language:
             gc.freeze()
             return nlp
     raise KGError(f"no spaCy English model installed; install one of: {', '.join(MODEL_PACKAGES)}")
+
+
+def model_version() -> str:
+    """The model `load_nlp` loads, its version and spaCy's, read without loading it."""
+    for name in MODEL_PACKAGES:
+        if importlib.util.find_spec(name) is not None:
+            try:
+                version = importlib.metadata.version(name)
+            except importlib.metadata.PackageNotFoundError:
+                version = "unknown"
+            return f"{name} {version} spacy {spacy.__version__}"
+    return f"no model, spacy {spacy.__version__}"
 
 
 # Typographic apostrophes the model reads badly ("ECOWAS’s engagement" parsed "ECOWAS" as a

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, XSD, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
+from kg.identity import content_hash
 from kg.link.mentions import slug
 from kg.rdf.vocab import KGR, PROV, WD, event_classes, term
 from kg.records import Actor, Article, Entity, Event, Evidence, Extraction, Quantity
@@ -220,13 +221,14 @@ class GraphBuilder:
     articles of the same run): they are not described again.
     """
 
-    def __init__(self, article: Article, described: Iterable[ox.NamedNode] = ()) -> None:
+    def __init__(self, article: Article, described: Iterable[ox.NamedNode] = (),
+                 fingerprint: str | None = None) -> None:
         self.article = article
         self.triples: dict[Triple, None] = {}  # insertion-ordered set
         self.shared: dict[Triple, None] = {}
         self.described = set(described)
         self.when: dict[int, CanonicalKey] = {}  # id(event) -> its key, where its article says
-        self._article()
+        self._article(fingerprint)
 
     def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
         self.triples[(s, p, o)] = None
@@ -251,11 +253,14 @@ class GraphBuilder:
         return ArticleRDF(iri(str(graph_iri(self.article.id))), list(self.triples),
                           list(self.shared))
 
-    def _article(self) -> None:
+    def _article(self, fingerprint: str | None) -> None:
         a, node = self.article, iri(str(article_iri(self.article.id)))
         self.add(node, A, kg_iri("Article"))
         self.add(node, kg_iri("articleId"), text(a.id))
         self.add(node, kg_iri("path"), text(a.path))
+        self.add(node, kg_iri("textHash"), text(content_hash(a)))
+        if fingerprint:
+            self.add(node, kg_iri("extractorHash"), text(fingerprint))
         if a.title:
             self.add(node, iri(str(DCTERMS.title)), text(a.title))
         if a.url:
@@ -344,7 +349,7 @@ class GraphBuilder:
         # shortcuts, so that queries listing events read them off the event (no joins); the
         # type when asserted and the parties' labels follow below
         self.add(node, kg_iri("evidenceSentence"), text(event.evidence.sentence))
-        self.add(node, kg_iri("fromArticle"), text(self.article.id))
+        self.add(node, kg_iri("fromArticle"), text(self.article.name))
         when = event.date.iso if event.date else (
             self.article.date.isoformat() if self.article.date else None)
         if when:
@@ -448,10 +453,12 @@ def article_keys(events: Iterable[Event]) -> dict[int, CanonicalKey]:
     return out
 
 
-def build_article(extraction: Extraction, described: Iterable[ox.NamedNode] = ()) -> ArticleRDF:
+def build_article(extraction: Extraction, described: Iterable[ox.NamedNode] = (),
+                  fingerprint: str | None = None) -> ArticleRDF:
     """The article's named graph and the shared descriptions it adds, leaving out those of the
-    subjects in `described` (already written)."""
-    builder = GraphBuilder(extraction.article, described)
+    subjects in `described` (already written); `fingerprint` (kg.identity) names what extracted
+    it, for a later ingest to tell whether reading it again would change it."""
+    builder = GraphBuilder(extraction.article, described, fingerprint)
     builder.when = article_keys(extraction.events)
     builder.store_format()
     for event in extraction.events:

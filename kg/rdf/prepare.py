@@ -43,19 +43,20 @@ class Prepare:
     writing process keeps the first of those (ArticleText.first_descriptions). `merged` maps
     merged entities' IRIs to the entities they were merged into, and `merged_labels` gives
     those entities' stored labels (kg.rdf.corrections): a merge recorded by an analyst survives
-    re-ingest.
+    re-ingest. `fingerprint` (kg.identity) is stored on each article, naming what extracted it.
     """
 
     def __init__(self, merged: dict[ox.NamedNode, ox.NamedNode] | None = None,
                  merged_labels: dict[ox.NamedNode, ox.Literal] | None = None,
-                 keep: bool = False) -> None:
+                 keep: bool = False, fingerprint: str | None = None) -> None:
         self.merged = merged or {}
         self.merged_labels = merged_labels or {}
         self.keep = keep
+        self.fingerprint = fingerprint
         self.described: set[ox.NamedNode] = set()
 
     def __call__(self, extraction: Extraction) -> PreparedArticle:
-        rdf = build_article(extraction, self.described)
+        rdf = build_article(extraction, self.described, self.fingerprint)
         self.described.update(s for s, _, _ in rdf.shared)  # written with this article
         entities: set[str] = set()
         for e in extraction.events:

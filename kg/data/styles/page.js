@@ -242,7 +242,7 @@
       var item = el("li");
       item.appendChild(el("blockquote", "kg-sentence", s.sentence));
       var meta = el("p", "kg-meta");
-      var name = s.title || s.article_id;
+      var name = s.title || s.article_name || s.article_id;
       var href = s.link ? webHref(s.url) : null;
       meta.appendChild(href ? link(name, href) : el("span", "kg-article", name));
       if (s.url && !href) { meta.appendChild(document.createTextNode(" (" + s.url + ")")); }
