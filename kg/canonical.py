@@ -1,7 +1,8 @@
 """Canonical events: the extracted events (mentions) that report one real event, across articles.
 
 Mentions of one canonical event have the same type and the same parties (a party is its state
-where it has one, else itself), compatible places (equal, or either unstated) and compatible
+where it has one, else itself), compatible places (equal, a state and a place in it, or either
+unstated) and compatible
 dates at their precision: a day lies in a month or a year, two days are at most one day apart (a
 report dated by its time zone), a week overlaps a day or a month. So Mali's coups of August 2020
 and May 2021 stay two, while "on August 18, 2020", "in August 2020" and "the 2020 coup" are one
@@ -41,7 +42,8 @@ class Mention:
         id: the event's IRI.
         event_type: its PLOVER type (or COUP, PRESENCE).
         source, target: its parties at state level (ISO code, else the actor's IRI; "" if none).
-        place: its location label ("" if none).
+        place: its location label ("" if none); place_state: the ISO code of the state that
+            place is or lies in ("" if unknown); place_is_state: whether the place is a state.
         date, precision: its own date (ISO YYYY, YYYY-MM or YYYY-MM-DD; a week is its Monday)
             and the precision ("day", "week", "month", "year"), or "" when undated.
         reported: the publication date of its article (YYYY-MM-DD), or "".
@@ -56,6 +58,8 @@ class Mention:
     source: str
     target: str
     place: str = ""
+    place_state: str = ""
+    place_is_state: bool = False
     date: str = ""
     precision: str = ""
     reported: str = ""
@@ -75,7 +79,7 @@ class Cluster:
     members: list[Mention] = field(default_factory=list)
     start: dt.date = dt.date.min
     end: dt.date = dt.date.max
-    place: str = ""
+    places: list[Mention] = field(default_factory=list)  # a mention of each place told
 
     @property
     def dated(self) -> bool:
@@ -137,7 +141,16 @@ def _told_beside(m: Mention, fits: list[Cluster]) -> list[Cluster]:
 
 
 def _places_fit(cluster: Cluster, mention: Mention) -> bool:
-    return not cluster.place or not mention.place or cluster.place == mention.place
+    """Whether a mention's place fits every place the cluster's mentions give: the same place,
+    or a state and a place in it ("a coup in Niger", "a coup in Niamey"), or either unstated."""
+    return all(_place_fits(p, mention) for p in cluster.places)
+
+
+def _place_fits(one: Mention, other: Mention) -> bool:
+    if not one.place or not other.place or one.place == other.place:
+        return True
+    return (one.place_is_state or other.place_is_state) and bool(one.place_state) \
+        and one.place_state == other.place_state
 
 
 def group_mentions(mentions: Iterable[Mention]) -> dict[str, Cluster]:
@@ -185,7 +198,8 @@ def _cluster(group: tuple[str, str, str], members: Sequence[Mention]) -> list[Cl
                 by_month[month].append(c)
         c.members.append(m)
         by_article[m.article].append(c)
-        c.place = c.place or m.place
+        if m.place and all(p.place != m.place for p in c.places):
+            c.places.append(m)
     starts = sorted((c.start, i) for i, c in enumerate(clusters))
     undated_own = Cluster(group)
     for m in sorted((m for m in members if not (m.date and m.precision in rank)),
@@ -205,6 +219,8 @@ def _cluster(group: tuple[str, str, str], members: Sequence[Mention]) -> list[Cl
         fits = _told_beside(m, [c for c in fits if _places_fit(c, m)])
         if len(fits) == 1:
             fits[0].members.append(m)
+            if m.place and all(p.place != m.place for p in fits[0].places):
+                fits[0].places.append(m)
         else:
             undated_own.members.append(m)
     if undated_own.members:

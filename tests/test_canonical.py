@@ -186,3 +186,13 @@ def test_an_undated_article_places_a_mention_only_by_what_it_tells_itself() -> N
                           coup("alone", "MLI", article="y")])
     assert got["vague"] is got["dated"]  # its article tells one Mali coup
     assert got["alone"] is not got["dated"]  # the one known coup, or another? it does not say
+
+
+def test_a_place_in_a_state_fits_that_state_but_not_another_place() -> None:
+    def at(mid: str, place: str, state: str, is_state: bool) -> Mention:
+        return Mention(mid, "COUP", "NER", "NER", place=place, place_state=state,
+                       place_is_state=is_state, date="2023-07-26", precision="day")
+    got = group_mentions([at("capital", "Niamey", "NER", False), at("state", "Niger", "NER", True)])
+    assert got["capital"] is got["state"]
+    got = group_mentions([at("capital", "Niamey", "NER", False), at("other", "Agadez", "NER", False)])
+    assert got["other"] is not got["capital"]

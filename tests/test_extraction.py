@@ -939,3 +939,10 @@ def test_a_states_former_name_and_demonym_name_it() -> None:
                            ("Vietnam accused Kampuchea of border raids.", "VNM ACCUSE KHM"),
                            ("Upper Volta condemned Mali.", "BFA ACCUSE MLI")]:
         assert expected in triples(events(text, day=dt.date(1980, 5, 1))), text
+
+
+def test_a_junta_or_army_taking_power_is_a_coup_but_a_president_taking_office_is_not() -> None:
+    assert "NER COUP NER" in triples(events("The junta that took power in Niamey expelled the envoy."))
+    assert "GIN COUP GIN" in triples(events("The army assumed power in Guinea on Sunday."))
+    assert not any("COUP" in t for t in triples(events(
+        "Kenya's president took power after the 2022 election.")))

@@ -43,6 +43,7 @@ def _mention_rows(store: Store) -> list[dict[str, str]]:
             "sentence": " ".join(s(r["sentence"]).split()), "start": s(r["start"]), "end": s(r["end"]),
             "rule": s(r["rule"]), "trigger": s(r["trigger"]),
             "_source": s(r["source"]), "_target": s(r["target"]), "_published": s(r["published"]),
+            "_place_state": s(r["locationIso"]), "_place_is_state": s(r["locationIsState"]),
             "_article_id": s(r["articleId"]),
         })
     return out
@@ -52,6 +53,8 @@ def _mention(row: dict[str, str]) -> Mention:
     return Mention(id=row["event_id"], event_type=row["event_type"],
                    source=row["source_country"] or row["_source"],
                    target=row["target_country"] or row["_target"], place=row["location"],
+                   place_state=row["_place_state"],
+                   place_is_state=row["_place_is_state"] in {"true", "1"},
                    date=row["date"], precision=row["date_precision"],
                    reported=row["_published"][:10], article=row["_article_id"],
                    sentence=row["start"])

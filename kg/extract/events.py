@@ -157,6 +157,9 @@ class EventExtractor:
                                               if a not in source.actors)], source.token, "poss")
         if rule.options.own_clause and self._others_clause(tok, source.actors):
             return  # "warned that Belarus was massing troops": a warning about another's act
+        if rule.options.source_sectors is not None and not all(
+                a.sector in rule.options.source_sectors for a in source.actors):
+            return  # "the junta took power"; a president who took power after an election did not
         if rule.options.requires_forces_or_person and not all(
                 is_forces(a) or a.entity.type == "Person" for a in source.actors):
             return

@@ -109,6 +109,7 @@ class RuleOptions(BaseModel):
     requires_forces: StrictBool = False
     requires_forces_patient: StrictBool = False
     requires_forces_or_person: StrictBool = False
+    source_sectors: WordList | None = None
     not_if_forces: StrictBool = False
     source_not_forces: StrictBool = False
     own_clause: StrictBool = False
