@@ -10,15 +10,17 @@ import sys
 import webbrowser
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import click
+from rdflib import Literal
 
 from kg import __version__, api
 from kg.errors import KGError
 from kg.export.explain import explanation
-from kg.export.table import event_rows, format_table
+from kg.export.table import event_rows, format_table, spreadsheet_safe
 from kg.rdf.store import default_store_path, open_store
 from kg.read import parse_date
 from kg.records import Article
@@ -150,7 +152,7 @@ def load(paths: tuple[str, ...], store_path: str | None) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["events-csv", "canonical-csv", "turtle",
-                                                   "table"]),
+                                                   "trig", "table"]),
               default="table", show_default=True)
 @click.option("--explain", is_flag=True, help="Show, per event, the rule and tokens that matched.")
 @date_option
@@ -171,8 +173,8 @@ def extract(paths: tuple[str, ...], fmt: str, explain: bool, date: dt.date | Non
             for ex in report.extractions:
                 for line in explanation(ex):
                     click.echo(line)
-        elif fmt == "turtle":
-            data = api.export(store, "trig", None) or b""
+        elif fmt in ("turtle", "trig"):  # Turtle merges the article graphs; TriG keeps them
+            data = api.export(store, fmt, None) or b""
             click.echo(data.decode("utf-8"), nl=False)
         elif fmt in ("events-csv", "canonical-csv"):
             click.echo((api.export(store, fmt, None) or b"").decode("utf-8"), nl=False)
@@ -234,8 +236,26 @@ def query(query_or_file: str | None, store_path: str | None, fmt: str, allow_upd
             click.echo(result.graph.serialize(format="turtle"))
             return
         header = [str(v) for v in result.vars]
-        rows = [["" if r[v] is None else str(r[v]) for v in result.vars] for r in result]
+        terms = [[r[v] for v in result.vars] for r in result]
+    rows = [["" if t is None else str(t) for t in r] for r in terms]
+    if fmt == "json":  # numbers and booleans stay numbers and booleans
+        click.echo(json.dumps([dict(zip(header, map(_json_value, r), strict=True)) for r in terms],
+                              indent=2, ensure_ascii=False))
+        return
     _print_rows(header, rows, fmt)
+
+
+def _json_value(term: object) -> object:
+    """A result term as JSON: numeric and boolean literals as such, anything else as text."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, (bool, int, float)):
+            return value
+        if isinstance(value, Decimal):
+            return float(value)
+    return str(term)
 
 
 def _print_rows(header: list[str], rows: list[list[str]], fmt: str) -> None:
@@ -246,7 +266,7 @@ def _print_rows(header: list[str], rows: list[list[str]], fmt: str) -> None:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([[spreadsheet_safe(c) for c in r] for r in rows])
         click.echo(out.getvalue(), nl=False)
     else:
         click.echo(format_table(header, rows))

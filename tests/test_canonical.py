@@ -196,3 +196,10 @@ def test_a_place_in_a_state_fits_that_state_but_not_another_place() -> None:
     assert got["capital"] is got["state"]
     got = group_mentions([at("capital", "Niamey", "NER", False), at("other", "Agadez", "NER", False)])
     assert got["other"] is not got["capital"]
+
+
+def test_a_cell_a_spreadsheet_would_run_is_neutralised() -> None:
+    from kg.export.table import spreadsheet_safe
+    assert spreadsheet_safe("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)"
+    assert spreadsheet_safe("-12.5") == "-12.5" and spreadsheet_safe("Niger") == "Niger"

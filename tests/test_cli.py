@@ -279,16 +279,40 @@ def test_extract_table(runner: CliRunner, seed_path: Path,
     assert any("RETREAT" in line for line in lines[2:])
 
 
-def test_extract_turtle_parses_as_trig(runner: CliRunner, seed_path: Path,
-                                       extracted_csv: list[dict[str, str]]) -> None:
-    result = run(runner, "extract", "--format", "turtle", str(seed_path))
+def test_extract_trig_keeps_the_article_graph(runner: CliRunner, seed_path: Path,
+                                              extracted_csv: list[dict[str, str]]) -> None:
+    result = run(runner, "extract", "--format", "trig", str(seed_path))
     assert result.exit_code == 0, result.output
     ds = rdflib.Dataset()
     ds.parse(data=result.stdout, format="trig")
     kg = rdflib.Namespace("https://w3id.org/kg-security/ontology#")
-    asserted = {e for e, _, o, _ in ds.quads((None, kg.modality, None, None))
-                if str(o) == "asserted"}
+    quads = list(ds.quads((None, kg.modality, None, None)))
+    asserted = {e for e, _, o, _ in quads if str(o) == "asserted"}
     assert len(asserted) == len(extracted_csv)
+    assert all(str(g).startswith("https://w3id.org/kg-security/id/graph/") for *_, g in quads)
+
+
+def test_extract_turtle_is_turtle(runner: CliRunner, seed_path: Path,
+                                  extracted_csv: list[dict[str, str]]) -> None:
+    result = run(runner, "extract", "--format", "turtle", str(seed_path))
+    assert result.exit_code == 0, result.output
+    assert "GRAPH" not in result.stdout and " {" not in result.stdout  # no TriG blocks
+    graph = rdflib.Graph().parse(data=result.stdout, format="turtle")
+    kg = rdflib.Namespace("https://w3id.org/kg-security/ontology#")
+    asserted = {e for e, _, o in graph.triples((None, kg.modality, None)) if str(o) == "asserted"}
+    assert len(asserted) == len(extracted_csv)
+
+
+def test_query_json_keeps_numbers_and_csv_cells_run_no_formula(runner: CliRunner, seed_path: Path,
+                                                               tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert run(runner, "ingest", "--store", str(store), str(seed_path)).exit_code == 0
+    text = "SELECT (COUNT(*) AS ?n) (true AS ?b) ('=HYPERLINK(1)' AS ?s) WHERE { ?x ?p ?o }"
+    result = run(runner, "query", "--store", str(store), "--format", "json", text)
+    row = json.loads(result.stdout)[0]
+    assert isinstance(row["n"], int) and row["n"] > 0 and row["b"] is True
+    result = run(runner, "query", "--store", str(store), "--format", "csv", text)
+    assert result.stdout.splitlines()[1].endswith(",'=HYPERLINK(1)")
 
 
 def test_extract_explain_shows_rule_ids(runner: CliRunner, seed_path: Path) -> None:
@@ -333,7 +357,7 @@ def test_query_formats(runner: CliRunner, ingested_store: Path) -> None:
     as_json = run(runner, "query", "--store", str(ingested_store), "--format", "json",
                   COUNT_EVENTS)
     assert as_json.exit_code == 0, as_json.output
-    assert json.loads(as_json.stdout) == [{"n": str(events)}]
+    assert json.loads(as_json.stdout) == [{"n": events}]  # a number stays a number
 
 
 def test_construct_and_ask_queries(runner: CliRunner, ingested_store: Path) -> None:

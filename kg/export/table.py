@@ -5,6 +5,7 @@ Events table); kg.canonical decides which mentions report one event."""
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import TextIO
@@ -124,12 +125,25 @@ def write_canonical_csv(store: Store, out: TextIO) -> int:
     return _write(out, CANONICAL_COLUMNS, canonical_rows(store))
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?([eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula: text opening with =, +, -, @, a tab
+    or a carriage return gets a leading apostrophe ("=HYPERLINK(...)" from an article's url or
+    title); numbers stay as they are."""
+    if cell.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
 def _write(out: TextIO, columns: list[str], rows: Iterable[dict[str, str]]) -> int:
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     n = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
         n += 1
     return n
 
