@@ -10,6 +10,7 @@ DISTINCT (its memory, not kg's). bench/export_memory.py measures all of this.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -59,15 +60,31 @@ def _merged_triples(inner: ox.Store) -> Iterator[ox.Triple]:
                 yield quad.triple
 
 
+# characters XML 1.0 cannot hold (C0 controls but tab, newline and return; lone surrogates;
+# U+FFFE and U+FFFF): an article's label holding one would make GraphML and GEXF unreadable
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """`value` without the characters XML 1.0 cannot hold."""
+    return _NOT_XML.sub("", value)
+
+
 def to_networkx(view: GraphView) -> nx.MultiDiGraph:
-    """The drawn graph as a networkx multigraph with types, weights and dates as attributes."""
+    """The drawn graph as a networkx multigraph with types, weights and dates as attributes.
+    Each edge's key is unique in the graph (GraphML and GEXF write it as the edge id, which
+    Gephi needs unique), and text holds only characters XML can carry."""
     g = nx.MultiDiGraph()
     for n in view.nodes:
-        g.add_node(n.id, label=n.label, type=n.type, country=n.country or "",
-                   wikidata=n.wikidata or "")
-    for e in view.edges:
-        g.add_edge(e.source, e.target, key=e.relation, relation=e.relation, label=e.label,
-                   event_type=e.event_type, weight=len(e.sources), dates=" ".join(e.dates))
+        g.add_node(xml_text(n.id), label=xml_text(n.label), type=n.type,
+                   country=n.country or "", wikidata=n.wikidata or "")
+    keys: set[str] = set()
+    for i, e in enumerate(view.edges):
+        key = xml_text(e.id) if e.id and e.id not in keys else f"e{i}"
+        keys.add(key)
+        g.add_edge(xml_text(e.source), xml_text(e.target), key=key, relation=e.relation,
+                   label=xml_text(e.label), event_type=e.event_type, weight=len(e.sources),
+                   dates=" ".join(e.dates))
     return g
 
 
