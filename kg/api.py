@@ -369,12 +369,26 @@ def query(store: Store, text_or_file: str, allow_update: bool = False) -> Any:
     """Run a SPARQL query given as text or as the path of a .rq file."""
     source = "query"
     if text_or_file.endswith((".rq", ".sparql")) or (
-            "\n" not in text_or_file and Path(text_or_file).is_file()):
+            "\n" not in text_or_file and _is_file(text_or_file)):
         path = Path(text_or_file)
-        if not path.is_file():
+        if not _is_file(text_or_file):
             raise InputError(text_or_file, "no such file or directory")
-        text_or_file, source = path.read_text(encoding="utf-8"), str(path)
+        try:
+            text_or_file, source = path.read_text(encoding="utf-8"), str(path)
+        except UnicodeDecodeError as exc:
+            raise InputError(str(path), f"not UTF-8 text (byte {exc.start}); save the query "
+                                        "as UTF-8") from None
+        except OSError as exc:
+            raise InputError(str(path), f"cannot read the query: {exc.strerror or exc}") from None
     return run_query(store, text_or_file, source, allow_update=allow_update)
+
+
+def _is_file(text: str) -> bool:
+    """Whether `text` names a file (a one-line query longer than a file name can be is not)."""
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # "File name too long", a NUL in the text
+        return False
 
 
 def stats(store: Store) -> dict[str, int]:

@@ -817,3 +817,18 @@ def test_extract_with_a_bad_user_gazetteer_names_the_file(
     result = run(runner, "extract", str(article), "--gazetteer", str(folder))
     assert result.exit_code != 0
     assert reason in one_error_line(result)
+
+
+def test_a_long_one_line_query_is_a_query_and_a_bad_rq_file_one_line(
+        runner: CliRunner, ingested_store: Path, tmp_path: Path) -> None:
+    padding = "x" * 300  # longer than a file name may be: not tried as a path
+    text = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(?p != <http://example.org/{padding}>) }}"
+    result = run(runner, "query", "--store", str(ingested_store), "--format", "csv", text)
+    assert result.exit_code == 0, result.output
+    assert int(result.stdout.splitlines()[1]) > 0
+    bad = tmp_path / "bad.rq"
+    bad.write_bytes(b"SELECT \xff WHERE {}")
+    result = run(runner, "query", "--store", str(ingested_store), str(bad))
+    assert result.exit_code != 0
+    assert "not UTF-8" in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
