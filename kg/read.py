@@ -14,7 +14,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, TextIO
+from typing import Any, ClassVar, TextIO
 
 import yaml
 
@@ -179,9 +179,32 @@ def _from_text(path: str, text: str, date: _dt.date | None) -> Article:
     return _article(path, body, fields, found or date)
 
 
+MAX_FRONT_MATTER = 65_536  # characters: front matter is a few fields, not a document
+
+
+class FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader without aliases (a kilobyte of nested aliases, "billion laughs",
+    expands without bound) and without its own timestamps (kg reads dates itself, so an
+    impossible date such as 2024-02-30 is reported as a bad date, not a crash)."""
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {
+        first: [(tag, regexp) for tag, regexp in resolvers
+                if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not read in front matter", event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def _load_front_matter(path: str, source: str) -> tuple[Mapping[Any, Any], int | None]:
     """The front-matter mapping and the file line of its `date` key (YAML starts on line 2)."""
-    loader = yaml.SafeLoader(source)
+    if len(source) > MAX_FRONT_MATTER:
+        raise InputError(path, f"front matter longer than {MAX_FRONT_MATTER:,} characters", 1)
+    loader = FrontMatterLoader(source)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else {}
@@ -208,6 +231,19 @@ def _from_jsonl(path: str, text: str, date: _dt.date | None) -> Iterator[Article
             fields = json.loads(line)
         except json.JSONDecodeError as error:
             yield InputError(path, f"invalid JSON: {error.msg}", number)
+            continue
+        except RecursionError:
+            yield InputError(path, "JSON nested too deeply", number)
+            continue
+        try:
+            json.dumps(fields, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as error:
+            yield InputError(path, f"a \\u escape gives a lone surrogate "
+                                   f"(U+{ord(error.object[error.start]):04X}), which is not text",
+                             number)
+            continue
+        except RecursionError:
+            yield InputError(path, "JSON nested too deeply", number)
             continue
         if not isinstance(fields, dict):
             yield InputError(path, "JSON line is not an object", number)

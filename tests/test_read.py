@@ -350,3 +350,25 @@ def test_bad_article_does_not_stop_the_batch(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_text("Good.\n", encoding="utf-8")
     first, second = read_all(str(tmp_path))
     assert isinstance(first, InputError) and isinstance(second, Article)
+
+
+def test_hostile_front_matter_and_json_lines_are_one_line_each_and_the_rest_is_read(
+        tmp_path: Path) -> None:
+    (tmp_path / "a-date.md").write_text("---\ndate: 2024-02-30\n---\nChad expelled envoys.\n")
+    anchors = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefg", "bcdefgh"))
+    (tmp_path / "b-laughs.md").write_text(f"---\n{anchors}---\nMali expelled envoys.\n")
+    (tmp_path / "c-lines.jsonl").write_text(
+        '{"text": "Niger expelled \\ud800 envoys."}\n'
+        + '{"text": ' + "[" * 50_000 + "]" * 50_000 + "}\n"
+        + '{"text": "Benin expelled envoys."}\n')
+    (tmp_path / "d-good.md").write_text("Togo expelled envoys.\n")
+    found = read_all(str(tmp_path))
+    errors = [str(e) for e in found if isinstance(e, InputError)]
+    assert len(errors) == 4, errors
+    assert "a-date.md:2: bad date '2024-02-30'" in errors[0]
+    assert "b-laughs.md" in errors[1] and "aliases" in errors[1]
+    assert "c-lines.jsonl:1" in errors[2] and "surrogate" in errors[2]
+    assert "c-lines.jsonl:2" in errors[3] and "nested too deeply" in errors[3]
+    texts = sorted(a.text.strip() for a in found if isinstance(a, Article))
+    assert texts == ["Benin expelled envoys.", "Togo expelled envoys."]
