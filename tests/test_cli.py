@@ -832,3 +832,17 @@ def test_a_long_one_line_query_is_a_query_and_a_bad_rq_file_one_line(
     assert result.exit_code != 0
     assert "not UTF-8" in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_store_location_that_cannot_be_a_store_is_one_line(runner: CliRunner, seed_path: Path,
+                                                              tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "draft.txt").write_text("my notes")
+    for store, says in [(notes, "holds other files and no kg store"),
+                        (notes / "draft.txt", "is a file, not a store folder"),
+                        (tmp_path / "missing" / "store", "does not exist; create it")]:
+        result = run(runner, "ingest", "--store", str(store), str(seed_path))
+        assert result.exit_code != 0 and says in result.output, result.output
+        assert len(result.output.strip().splitlines()) == 1
+    assert sorted(p.name for p in notes.iterdir()) == ["draft.txt"]  # nothing written among them

@@ -52,6 +52,7 @@ class Store:
             return
         if must_exist and not Path(path).exists():
             raise StoreError(f"{path}: no store here (run `kg ingest` first)")
+        _check_location(Path(path))
         try:
             fresh = not Path(path).exists()
             self.dataset = Dataset(store="Oxigraph", default_union=True)
@@ -262,6 +263,20 @@ class _Converter:
                 values.append(done)
             if bound:
                 yield values
+
+
+def _check_location(path: Path) -> None:
+    """Refuse a store location that is not a store and is not free to become one: a file, a
+    folder holding other files, a folder inside a folder that does not exist."""
+    if path.exists():
+        if not path.is_dir():
+            raise StoreError(f"{path}: is a file, not a store folder; choose another --store")
+        if not (path / "CURRENT").exists() and any(path.iterdir()):
+            raise StoreError(f"{path}: this folder holds other files and no kg store; choose an "
+                             "empty or new folder for --store")
+    elif not path.parent.exists():
+        raise StoreError(f"{path}: its folder {path.parent} does not exist; create it or choose "
+                         "another --store")
 
 
 @contextmanager
