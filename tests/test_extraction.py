@@ -946,3 +946,13 @@ def test_a_junta_or_army_taking_power_is_a_coup_but_a_president_taking_office_is
     assert "GIN COUP GIN" in triples(events("The army assumed power in Guinea on Sunday."))
     assert not any("COUP" in t for t in triples(events(
         "Kenya's president took power after the 2022 election.")))
+
+
+def test_names_in_any_script_make_distinct_entities() -> None:
+    from kg.rdf.build import entity_iri
+    found = extract_article(Article(id="t", path="t", date=DAY, text=(
+        "Commander Сергей Шойгу attacked Ukrainian positions. Commander Валерий Герасимов "
+        "attacked Ukrainian troops.")))
+    people = {m.entity for m in found.mentions if m.entity.type == "Person"}
+    iris = {str(entity_iri(p)) for p in people}
+    assert len(people) >= 2 and len(iris) == len(people), iris

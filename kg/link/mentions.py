@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
+from urllib.parse import quote
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -22,8 +24,12 @@ UNKNOWN_NER = {"PERSON": "Person", "ORG": "UnknownActor"}
 
 
 def slug(text: str) -> str:
-    """A lowercase IRI-safe slug of a name."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+    """A lowercase IRI-safe slug of a name, distinct for distinct names in any script: accents
+    dropped ("Goïta" -> "goita"), letters of other scripts kept, percent-encoded
+    ("Сергей Шойгу" -> "%D1%81%D0%B5...")."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    words = re.sub(r"(?:[^\w%]|_)+", "-", plain.lower()).strip("-")
+    return quote(words, safe="-%").lower() or "x"  # "%" kept: a slug's slug is itself
 
 
 def pattern_doc(nlp: Language, name: str) -> Doc:
