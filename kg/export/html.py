@@ -37,6 +37,7 @@ from pyvis.network import Network
 
 from kg.errors import DataError
 from kg.export.scope import period
+from kg.export.timeline import STATUS_ORDER, article_groups, edge_when, presence_intervals
 from kg.export.view import EdgeView, GraphView, NodeView, SourceRef
 
 __all__ = [
@@ -196,21 +197,25 @@ def render_html(view: GraphView, title: str = "kg graph", style: PageStyle | Non
             "edges": [_edge_info(e, style) for e in edges],
         },
         "legend": _legend(nodes, edges, style),
+        "timeline": {"intervals": presence_intervals(view), "status_order": STATUS_ORDER},
     }
     vis_js = _asset(_VIS.joinpath("vis-network.min.js"), "script")
     page_js = _asset(_STYLES.joinpath("page.js"), "script")
+    views_js = _asset(_STYLES.joinpath("views.js"), "script")
     template = jinja2.Environment(
         autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
     ).from_string(_STYLES.joinpath("page.html.j2").read_text(encoding="utf-8"))
     return template.render(
         title=title,
         counts=_counts(nodes, edges),
-        csp=_csp(vis_js, page_js),
+        csp=_csp(vis_js, page_js, views_js),
         data_json=_script_json(data),
         vis_css=_asset(_VIS.joinpath("vis-network.css"), "style"),
         page_css=_asset(_STYLES.joinpath("page.css"), "style"),
         vis_js=vis_js,
         page_js=page_js,
+        views_css=_asset(_STYLES.joinpath("views.css"), "style"),
+        views_js=views_js,
         physics=physics,
     )
 
@@ -552,6 +557,8 @@ def _edge_info(edge: EdgeView, style: PageStyle) -> dict[str, Any]:
         "days": _days(edge.dates),
         "color": style.edge_color(edge.event_type),
         "sources": [_source_info(s) for s in sorted(edge.sources, key=_source_key)],
+        "articles": [{**a, "link": _is_web_url(a["url"])} for a in article_groups(edge)],
+        "when": edge_when(edge),
     }
 
 
