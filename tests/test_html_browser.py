@@ -661,3 +661,74 @@ def test_provenance_lists_each_article_once_newest_first(
     rules.find_element(By.TAG_NAME, "summary").click()
     assert "other-rule, test-rule" in rules.text
     assert severe_logs(driver) == []
+
+
+DATED_ARTICLE = """---
+title: US completes withdrawal of its forces from Niger
+date: 2024-08-05
+url: https://news.example/us-niger-complete
+---
+
+US completes withdrawal of its forces from Niger
+
+The United States completed the withdrawal of its troops from Niger on Monday, the Pentagon said.
+
+Russian military instructors remain in Niger.
+"""
+
+
+@pytest.fixture(scope="module")
+def seed_and_dated_store(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Path:
+    """The undated seed article and a dated report that the US withdrawal was completed."""
+    from kg import api
+
+    root = tmp_path_factory.mktemp("seed-dated")
+    dated = root / "us-niger-complete.md"
+    dated.write_text(DATED_ARTICLE, encoding="utf-8")
+    report = api.ingest([str(seed_path), str(dated)], str(root / "store"))
+    assert report.articles == 2 and not report.errors, report.errors
+    return root / "store"
+
+
+def test_seed_page_says_whose_forces_are_in_niger_which_left_and_on_what_evidence(
+    driver: webdriver.Chrome, tmp_path: Path, seed_and_dated_store: Path
+) -> None:
+    from kg.export.graph_view import graph_view
+    from kg.rdf.store import open_store
+
+    with open_store(str(seed_and_dated_store), must_exist=True) as store:
+        view = graph_view(store)
+    open_page(driver, view, tmp_path / "seed.html", title="Seed")
+    text = open_view(driver, "timeline")
+    assert "2024" in [y.text for y in driver.find_elements(By.CSS_SELECTOR, ".kg-year")]
+    intervals = [r.text for r in driver.find_elements(By.CSS_SELECTOR, ".kg-tl-interval")]
+    # whose forces are in Niger, and which left
+    assert "Russia forces in Niger \u00b7 began" in intervals
+    assert "United States forces in Niger \u00b7 ended" in intervals
+    assert "France forces in Niger \u00b7 ended" in intervals
+    # the seed has no date: its facts are counted and listed apart
+    undated = driver.find_element(By.CSS_SELECTOR, ".kg-undated").text
+    assert "France forces withdrew from Niger" in undated
+    assert f"Undated ({undated.count(chr(10))})" in text
+    # on what evidence: the interval selects the withdrawal, its reports newest first
+    driver.find_element(By.XPATH, "//button[contains(., 'United States forces in Niger')]").click()
+    withdrawal = next(e for e in view.edges if e.relation == "withdrewFrom"
+                      and e.source.endswith("/usa/military") and e.target.endswith("/state/NER"))
+    assert driver.execute_script("return kgNetwork.getSelectedEdges()") == [withdrawal.id]
+    articles = driver.find_elements(By.CSS_SELECTOR, "#kg-panel .kg-source-article")
+    assert len(articles) == 2
+    assert articles[0].text.startswith("US completes withdrawal of its forces from Niger \u00b7 2024-08-05")
+    assert "the Pentagon said" in articles[0].text
+    assert "undated" in articles[1].find_element(By.CSS_SELECTOR, ".kg-meta").text
+    # the table: the withdrawals from Niger, with their dates and sources, as CSV
+    open_view(driver, "table")
+    driver.find_element(By.ID, "kg-table-filter").send_keys("withdrew from")
+    rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#kg-views tbody tr")]
+    assert any(r.startswith("withdrew from United States forces Niger 2024-08-05") for r in rows)
+    assert any(r.startswith("withdrew from France forces Niger") for r in rows)
+    driver.find_element(By.ID, "kg-table-csv").click()
+    csv = driver.execute_script("return kgViews.lastCsv")
+    assert "withdrew from,United States forces,Niger,2024-08-05,2024-08-05,2," in csv
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / "seed-table.png"))
+    assert severe_logs(driver) == []
