@@ -38,7 +38,7 @@ from pyvis.network import Network
 from kg.errors import DataError
 from kg.export.scope import period
 from kg.export.timeline import STATUS_ORDER, article_groups, edge_when, presence_intervals
-from kg.export.view import EdgeView, GraphView, NodeView, SourceRef
+from kg.export.view import EdgeView, GraphView, NodeView
 
 __all__ = [
     "REQUIRED_NODE_TYPES",
@@ -556,7 +556,7 @@ def _edge_info(edge: EdgeView, style: PageStyle) -> dict[str, Any]:
         "statuses": list(edge.statuses),
         "days": _days(edge.dates),
         "color": style.edge_color(edge.event_type),
-        "sources": [_source_info(s) for s in sorted(edge.sources, key=_source_key)],
+        "n_sources": len(edge.sources),
         "articles": [{**a, "link": _is_web_url(a["url"])} for a in article_groups(edge)],
         "when": edge_when(edge),
     }
@@ -567,24 +567,6 @@ def _days(dates: tuple[str, ...]) -> list[list[int]]:
     spans = (period(d) for d in dates)
     days = {(a.toordinal() - _EPOCH, b.toordinal() - _EPOCH) for a, b in filter(None, spans)}
     return [list(d) for d in sorted(days)]
-
-
-def _source_key(s: SourceRef) -> tuple[bool, str, str, str, str]:
-    """Dated sources first, oldest first; then a total order so the page never varies."""
-    return (s.article_date is None, s.article_date or "", s.article_id, s.rule, s.sentence)
-
-
-def _source_info(source: SourceRef) -> dict[str, Any]:
-    return {
-        "sentence": source.sentence,
-        "title": source.article_title,
-        "url": source.article_url,
-        "link": _is_web_url(source.article_url),  # the page checks again before making a link
-        "date": source.article_date,
-        "article_id": source.article_id,
-        "article_name": source.article_name,
-        "rule": source.rule,
-    }
 
 
 def _is_web_url(url: str | None) -> bool:

@@ -207,7 +207,7 @@
     var list = el("ul", "kg-relations");
     related.forEach(function (e) {
       var text = nodeLabel(e.source) + " " + e.label + " " + nodeLabel(e.target) + "  \u00b7 " +
-        e.sources.length + (e.sources.length === 1 ? " source" : " sources");
+        e.n_sources + (e.n_sources === 1 ? " source" : " sources");
       var button = el("button", null, text);
       button.type = "button";
       button.addEventListener("click", function () { selectEdge(e.id); });
