@@ -13,6 +13,7 @@
   var EDGES = DATA.info.edges;
   var INTERVALS = DATA.timeline.intervals;
   var STATUS_ORDER = DATA.timeline.status_order;
+  var MAX_ROWS = 1000;  // rows drawn in a list or the table; the CSV has every row shown
 
   var drawer = document.getElementById("kg-views");
   var toggles = {
@@ -253,7 +254,8 @@
       });
 
       tlBody.appendChild(el("h3", null, "Events (" + dated.length + ")"));
-      dated.slice().sort(function (a, b) { return a.when.first_day - b.when.first_day; }).forEach(function (e) {
+      var byDate = dated.slice().sort(function (a, b) { return a.when.first_day - b.when.first_day; });
+      byDate.slice(0, MAX_ROWS).forEach(function (e) {
         var t = track(lo, hi);
         var text = nodeLabel(e.source) + " " + e.label + " " + nodeLabel(e.target);
         var title = (e.when.first === e.when.last ? e.when.first : e.when.first + " \u2013 " + e.when.last) +
@@ -262,6 +264,7 @@
         if (asOf !== null) { mark(t, asOf, asOf, "kg-tl-asof"); }
         row(tlBody, text, title, t, function () { page.selectEdge(e.id); }).classList.add("kg-tl-edge");
       });
+      more(tlBody, byDate.length);
     } else {
       tlBody.appendChild(el("p", "kg-hint", "No relation in the graph has a date."));
       tlBody.appendChild(el("h3", null, "Presence (" + intervals.length + ")"));
@@ -274,14 +277,22 @@
     var box = el("div", "kg-undated");
     box.appendChild(el("h3", null, "Undated (" + undated.length + ")"));
     var list = el("ul");
-    undated.forEach(function (e) {
+    undated.slice(0, MAX_ROWS).forEach(function (e) {
       var item = el("li");
       item.appendChild(button(nodeLabel(e.source) + " " + e.label + " " + nodeLabel(e.target),
         "kg-link", function () { page.selectEdge(e.id); }));
       list.appendChild(item);
     });
     box.appendChild(list);
+    more(box, undated.length);
     tlBody.appendChild(box);
+  }
+
+  function more(parent, n) {
+    if (n > MAX_ROWS) {
+      parent.appendChild(el("p", "kg-hint", "\u2026 and " + (n - MAX_ROWS).toLocaleString("en") +
+        " more: narrow them with the filters or select an entity"));
+    }
   }
 
   function dayOf(iso) { return Math.floor(Date.parse(iso) / DAY_MS); }
@@ -367,18 +378,27 @@
     headRow.querySelectorAll("th").forEach(function (th) {
       th.setAttribute("aria-sort", th.dataset.key !== sort.key ? "none" : sort.dir > 0 ? "ascending" : "descending");
     });
-    var selected = page.pinned();
     clear(tbody);
-    visibleRows.forEach(function (e) {
+    visibleRows.slice(0, MAX_ROWS).forEach(function (e) {
       var tr = el("tr");
       tr.dataset.edge = e.id;
-      if (selected && selected.kind === "edge" && selected.id === e.id) { tr.classList.add("kg-selected"); }
       COLUMNS.forEach(function (c) { tr.appendChild(el("td", c.className || null, c.value(e))); });
       tr.addEventListener("click", function () { page.selectEdge(e.id); });
       tbody.appendChild(tr);
     });
+    markSelected();
     tbStatus.textContent = visibleRows.length.toLocaleString("en") + " of " +
-      plural(EDGES.length, "relation", "relations");
+      plural(EDGES.length, "relation", "relations") +
+      (visibleRows.length > MAX_ROWS ? " (the first " + MAX_ROWS.toLocaleString("en") +
+        " drawn; the CSV has them all)" : "");
+  }
+
+  function markSelected() {
+    var p = page.pinned();
+    var id = p && p.kind === "edge" ? p.id : null;
+    Array.prototype.forEach.call(tbody.rows, function (tr) {
+      tr.classList.toggle("kg-selected", tr.dataset.edge === id);
+    });
   }
 
   function csvCell(value) {
@@ -404,7 +424,11 @@
   }
 
   document.addEventListener("kg-filter", refresh);
-  document.addEventListener("kg-pin", refresh);
+  document.addEventListener("kg-pin", function () {
+    // A selection changes only which row is marked, and the Timeline of the selected entity.
+    if (current === "timeline" && scopeSelect.value === "entity") { drawTimeline(); }
+    if (current === "table") { markSelected(); }
+  });
 
   window.kgViews = {
     provenance: provenance,
