@@ -553,10 +553,10 @@ def test_timeline_shows_years_presence_events_and_undated_apart(
     text = open_view(driver, "timeline")
     years = [y.text for y in driver.find_elements(By.CSS_SELECTOR, "#kg-views .kg-year")]
     assert years == ["2023", "2024"]
-    intervals = [r.text for r in driver.find_elements(By.CSS_SELECTOR, ".kg-tl-interval")]
+    intervals = [r.text for r in driver.find_elements(By.CSS_SELECTOR, ".kg-tl-interval .kg-tl-label")]
     assert "United States forces in Niger \u00b7 ended" in intervals
     assert "Russia forces in Niger \u00b7 began" in intervals
-    events = [r.text for r in driver.find_elements(By.CSS_SELECTOR, ".kg-tl-edge")]
+    events = [r.text for r in driver.find_elements(By.CSS_SELECTOR, ".kg-tl-edge .kg-tl-label")]
     assert len(events) == 4 and "agreed with" not in " ".join(events)
     assert events[0] == "United States suspended aid to Niger"  # oldest first
     assert "Undated (1)" in text
@@ -570,7 +570,7 @@ def test_timeline_shows_years_presence_events_and_undated_apart(
     Select(driver.find_element(By.ID, "kg-timeline-scope")).select_by_visible_text(
         "Selected entity"
     )
-    events = [r.text for r in driver.find_elements(By.CSS_SELECTOR, ".kg-tl-edge")]
+    events = [r.text for r in driver.find_elements(By.CSS_SELECTOR, ".kg-tl-edge .kg-tl-label")]
     assert events == ["Russia sends instructors to Niger"]
     ARTIFACTS.mkdir(exist_ok=True)
     driver.save_screenshot(str(ARTIFACTS / "graph-timeline.png"))
@@ -701,11 +701,16 @@ def test_seed_page_says_whose_forces_are_in_niger_which_left_and_on_what_evidenc
     open_page(driver, view, tmp_path / "seed.html", title="Seed")
     text = open_view(driver, "timeline")
     assert "2024" in [y.text for y in driver.find_elements(By.CSS_SELECTOR, ".kg-year")]
-    intervals = [r.text for r in driver.find_elements(By.CSS_SELECTOR, ".kg-tl-interval")]
+    intervals = [r.text for r in driver.find_elements(By.CSS_SELECTOR, ".kg-tl-interval .kg-tl-label")]
     # whose forces are in Niger, and which left
     assert "Russia forces in Niger \u00b7 began" in intervals
     assert "United States forces in Niger \u00b7 ended" in intervals
     assert "France forces in Niger \u00b7 ended" in intervals
+    notes = [r.text for r in driver.find_elements(By.CSS_SELECTOR, ".kg-tl-interval .kg-tl-note")]
+    assert notes[intervals.index("United States forces in Niger \u00b7 ended")] == (
+        "from 2024-08-05 \u00b7 ended 2024-08-05"
+    )
+    assert notes[intervals.index("France forces in Niger \u00b7 ended")] == "undated"
     # the seed has no date: its facts are counted and listed apart
     undated = driver.find_element(By.CSS_SELECTOR, ".kg-undated").text
     assert "France forces withdrew from Niger" in undated

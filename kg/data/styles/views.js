@@ -186,13 +186,14 @@
     return bar;
   }
 
-  function row(parent, label, title, t, onClick) {
+  function row(parent, label, title, t, onClick, note) {
     var r = el("div", "kg-tl-row");
     var name = el(onClick ? "button" : "span", "kg-tl-label", label);
     name.title = title;
     if (onClick) { name.type = "button"; name.addEventListener("click", onClick); }
     r.appendChild(name);
     r.appendChild(t.box);
+    r.appendChild(el("span", "kg-tl-note", note || ""));
     parent.appendChild(r);
     return r;
   }
@@ -240,7 +241,7 @@
         var status = statusAsOf(iv);
         var t = track(lo, hi);
         var label = iv.forces_label + " in " + iv.host_label + " \u00b7 " + (status || "not yet reported");
-        var r = row(tlBody, label, intervalText(iv), t, function () { selectInterval(iv); });
+        var r = row(tlBody, label, intervalText(iv), t, function () { selectInterval(iv); }, intervalDates(iv));
         r.classList.add("kg-tl-interval");
         r.dataset.status = status || "";
         if (iv.first || iv.last) {
@@ -262,7 +263,7 @@
           (e.when.dated_by === "article" ? " (reported)" : "");
         mark(t, e.when.first_day, e.when.last_day, "kg-tl-event").title = title;
         if (asOf !== null) { mark(t, asOf, asOf, "kg-tl-asof"); }
-        row(tlBody, text, title, t, function () { page.selectEdge(e.id); }).classList.add("kg-tl-edge");
+        row(tlBody, text, title, t, function () { page.selectEdge(e.id); }, title).classList.add("kg-tl-edge");
       });
       more(tlBody, byDate.length);
     } else {
@@ -270,7 +271,8 @@
       tlBody.appendChild(el("h3", null, "Presence (" + intervals.length + ")"));
       intervals.forEach(function (iv) {
         row(tlBody, iv.forces_label + " in " + iv.host_label + " \u00b7 " + statusAsOf(iv),
-          intervalText(iv), track(0, 1), function () { selectInterval(iv); }).classList.add("kg-tl-interval");
+          intervalText(iv), track(0, 1), function () { selectInterval(iv); }, intervalDates(iv))
+          .classList.add("kg-tl-interval");
       });
     }
 
@@ -296,6 +298,14 @@
   }
 
   function dayOf(iso) { return Math.floor(Date.parse(iso) / DAY_MS); }
+
+  function intervalDates(iv) {
+    // from when to when: first reported, ended (or last reported), and a deadline to come
+    var parts = [iv.first ? "from " + iv.first : null,
+      iv.ended_on ? "ended " + iv.ended_on : iv.last && iv.last !== iv.first ? "last " + iv.last : null,
+      iv.ends_by ? "to end by " + iv.ends_by : null].filter(Boolean);
+    return parts.length ? parts.join(" \u00b7 ") : "undated";
+  }
 
   function intervalText(iv) {
     return [iv.status, iv.first ? "from " + iv.first : null, iv.last ? "last reported " + iv.last : null,
