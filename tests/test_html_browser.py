@@ -28,7 +28,7 @@ from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 KG = "https://kg.example/id/"
 NIGER, US, US_FORCES, RUSSIA, INSTRUCTORS = (
@@ -305,11 +305,11 @@ def test_clicking_an_edge_shows_every_source(driver: webdriver.Chrome, tmp_path:
         "more than 1,000 personnel",
         "Niger's junta turns to Moscow",
         "US completes withdrawal from Niger",
-        "Sources (2)",
+        "Sources: 2 articles, 2 sentences",
     ):
         assert expected in text
     hrefs = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#kg-panel a")]
-    assert hrefs == ["https://news.example/niger-russia", "https://news.example/us-niger"]
+    assert hrefs == ["https://news.example/us-niger", "https://news.example/niger-russia"]
     ARTIFACTS.mkdir(exist_ok=True)
     driver.save_screenshot(str(ARTIFACTS / "graph.png"))
     assert severe_logs(driver) == []
@@ -343,6 +343,13 @@ def test_article_text_never_runs_as_code(driver: webdriver.Chrome, tmp_path: Pat
     for button in driver.find_elements(By.CSS_SELECTOR, ".kg-legend-item"):
         button.click()
     driver.find_element(By.ID, "kg-reset").click()
+    driver.find_element(By.ID, "kg-timeline-toggle").click()
+    assert PWN_LABEL in driver.find_element(By.ID, "kg-views").text  # dated by its article
+    driver.find_element(By.ID, "kg-table-toggle").click()
+    assert PWN_LABEL in driver.find_element(By.ID, "kg-views").text
+    driver.find_element(By.CSS_SELECTOR, "#kg-views tbody tr").click()
+    driver.find_element(By.ID, "kg-table-csv").click()
+    assert driver.execute_script("return kgViews.lastCsv").count("\r\n") == 2
     assert driver.execute_script("return typeof window.__pwned") == "undefined"
     links = driver.execute_script(
         "return Array.from(document.querySelectorAll('a')).map(a => a.getAttribute('href'))"
@@ -496,4 +503,237 @@ def test_seed_article_page_search_and_withdrawal_edge(
     assert "withdrew from" in text
     assert any(s.sentence in text for s in withdrawal.sources)
     assert "more than 1,000" in text
+    assert severe_logs(driver) == []
+
+
+# --- Timeline, Table and provenance ---------------------------------------------------------------
+
+UNDATED = KG + "edge/us-agreed-with-niger"
+
+
+def niger_view_with_undated() -> GraphView:
+    """niger_view and one relation from an undated article with no date of its own."""
+    view = niger_view()
+    undated = EdgeView(
+        UNDATED,
+        US,
+        NIGER,
+        "agreedWith",
+        "agreed with",
+        "AGREE",
+        sources=(SourceRef("The US and Niger reached an agreement.", None, None, None, "a5", "r"),),
+    )
+    return GraphView(view.nodes, (*view.edges, undated))
+
+
+def open_view(driver: webdriver.Chrome, name: str) -> str:
+    driver.find_element(By.ID, f"kg-{name}-toggle").click()
+    return str(driver.find_element(By.ID, "kg-views").text)
+
+
+def set_as_of(driver: webdriver.Chrome, iso_day: str) -> None:
+    driver.execute_script(
+        "const input = document.getElementById('kg-asof');"
+        "input.value = arguments[0]; input.dispatchEvent(new Event('change'));",
+        iso_day,
+    )
+
+
+def table_column(driver: webdriver.Chrome, index: int) -> list[str]:
+    return [
+        td.text
+        for td in driver.find_elements(By.CSS_SELECTOR, f"#kg-views tbody td:nth-child({index})")
+    ]
+
+
+def test_timeline_shows_years_presence_events_and_undated_apart(
+    driver: webdriver.Chrome, tmp_path: Path
+) -> None:
+    open_page(driver, niger_view_with_undated(), tmp_path / "graph.html")
+    text = open_view(driver, "timeline")
+    years = [y.text for y in driver.find_elements(By.CSS_SELECTOR, "#kg-views .kg-year")]
+    assert years == ["2023", "2024"]
+    intervals = [r.text for r in driver.find_elements(By.CSS_SELECTOR, ".kg-tl-interval .kg-tl-label")]
+    assert "United States forces in Niger \u00b7 ended" in intervals
+    assert "Russia forces in Niger \u00b7 began" in intervals
+    events = [r.text for r in driver.find_elements(By.CSS_SELECTOR, ".kg-tl-edge .kg-tl-label")]
+    assert len(events) == 4 and "agreed with" not in " ".join(events)
+    assert events[0] == "United States suspended aid to Niger"  # oldest first
+    assert "Undated (1)" in text
+    undated = driver.find_element(By.CSS_SELECTOR, ".kg-undated").text
+    assert "United States agreed with Niger" in undated
+    # an interval row selects the relation that decided it: the withdrawal
+    driver.find_element(By.XPATH, "//button[contains(., 'United States forces in Niger')]").click()
+    assert driver.execute_script("return kgNetwork.getSelectedEdges()") == [WITHDRAWAL]
+    # narrowed to the selected entity
+    search(driver, "Russia")
+    Select(driver.find_element(By.ID, "kg-timeline-scope")).select_by_visible_text(
+        "Selected entity"
+    )
+    events = [r.text for r in driver.find_elements(By.CSS_SELECTOR, ".kg-tl-edge .kg-tl-label")]
+    assert events == ["Russia sends instructors to Niger"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / "graph-timeline.png"))
+    assert severe_logs(driver) == []
+
+
+def test_as_of_date_shows_the_graph_as_it_stood_then(
+    driver: webdriver.Chrome, tmp_path: Path
+) -> None:
+    open_page(driver, niger_view_with_undated(), tmp_path / "graph.html")
+    open_view(driver, "timeline")
+    assert shown(driver) == (5, 5)
+    set_as_of(driver, "2024-05-01")
+    assert shown(driver) == (4, 4)  # the withdrawal (September) goes; the undated one stays
+    edges = driver.execute_script("return kgFilters.edges.getIds()")
+    assert WITHDRAWAL not in edges and UNDATED in edges
+    text = driver.find_element(By.ID, "kg-views").text
+    assert "as of 2024-05-01: 1 later relation hidden" in text
+    assert "United States forces in Niger \u00b7 not yet reported" in text
+    set_as_of(driver, "2023-12-31")
+    assert shown(driver) == (2, 2)  # the suspended aid (2023) and the undated agreement
+    driver.find_element(By.XPATH, "//button[text()='Clear date']").click()
+    assert shown(driver) == (5, 5)
+    assert severe_logs(driver) == []
+
+
+def test_table_sorts_filters_selects_and_downloads_its_rows(
+    driver: webdriver.Chrome, tmp_path: Path
+) -> None:
+    open_page(driver, niger_view_with_undated(), tmp_path / "graph.html")
+    text = open_view(driver, "table")
+    assert "5 of 5 relations" in text
+    assert table_column(driver, 4) == ["2023-10-10", "2024-04-10", "2024-04-12", "2024-09-15", ""]
+    sort_by = "//th[.//button[text()=$name]]//button".replace("$name", "'Source'")
+    driver.find_element(By.XPATH, sort_by).click()
+    assert table_column(driver, 2) == sorted(table_column(driver, 2))
+    assert table_column(driver, 2)[0] == "Russia"
+    driver.find_element(By.XPATH, sort_by).click()
+    assert table_column(driver, 2)[0] == "United States forces"
+    assert driver.find_element(By.XPATH, "//th[@aria-sort='descending']").text.startswith("Source")
+    # the filter matches any cell; the rows follow the graph's filters too
+    driver.find_element(By.ID, "kg-table-filter").send_keys("russia")
+    assert table_column(driver, 1) == ["present in", "sends instructors to"]
+    driver.execute_script("kgFilters.toggleEventType('AID')")
+    assert table_column(driver, 1) == ["present in"]
+    driver.execute_script("kgFilters.reset()")
+    # a row selects its edge in the graph and shows it in the panel
+    row = driver.find_element(By.XPATH, "//tbody/tr[td[text()='sends instructors to']]")
+    row.click()
+    edge = KG + "edge/russia-instructors-niger"
+    assert driver.execute_script("return kgNetwork.getSelectedEdges()") == [edge]
+    assert "sends instructors to" in panel_text(driver)
+    assert "kg-selected" in driver.find_element(
+        By.XPATH, "//tbody/tr[td[text()='sends instructors to']]"
+    ).get_attribute("class")
+    # CSV of the rows shown
+    driver.find_element(By.ID, "kg-table-csv").click()
+    csv = driver.execute_script("return kgViews.lastCsv")
+    assert csv.split("\r\n") == [
+        "Relation,Source,Target,First,Last,Sources,Quantity,Status",
+        "present in,Russia military instructors,Niger,2024-04-12,2024-04-12,1,,",
+        "sends instructors to,Russia,Niger,2024-04-10,2024-04-10,1,,",
+        "",
+    ]
+    assert severe_logs(driver) == []
+
+
+def test_provenance_lists_each_article_once_newest_first(
+    driver: webdriver.Chrome, tmp_path: Path
+) -> None:
+    view = niger_view()
+    first = view.edges[0]
+    repeated = SourceRef(PENTAGON_SENTENCE, "US completes withdrawal from Niger",
+                         "https://news.example/us-niger", "2024-09-16", "a2", rule="other-rule")
+    edges = (EdgeView(**{**first.__dict__, "sources": (*first.sources, repeated)}), *view.edges[1:])
+    open_page(driver, GraphView(view.nodes, edges), tmp_path / "graph.html")
+    driver.execute_script("kgPage.selectEdge(arguments[0])", WITHDRAWAL)
+    articles = driver.find_elements(By.CSS_SELECTOR, "#kg-panel .kg-source-article")
+    assert [a.find_element(By.CSS_SELECTOR, ".kg-meta").text for a in articles] == [
+        "US completes withdrawal from Niger \u00b7 2024-09-16",
+        "Niger's junta turns to Moscow \u00b7 2024-04-12",
+    ]
+    assert panel_text(driver).count(PENTAGON_SENTENCE) == 1  # two rules, one sentence
+    assert "Sources: 2 articles, 2 sentences" in panel_text(driver)
+    rules = articles[0].find_element(By.CSS_SELECTOR, "details.kg-rules")
+    assert rules.get_attribute("open") is None
+    assert "other-rule" not in panel_text(driver)  # folded away until asked for
+    rules.find_element(By.TAG_NAME, "summary").click()
+    assert "other-rule, test-rule" in rules.text
+    assert severe_logs(driver) == []
+
+
+DATED_ARTICLE = """---
+title: US completes withdrawal of its forces from Niger
+date: 2024-08-05
+url: https://news.example/us-niger-complete
+---
+
+US completes withdrawal of its forces from Niger
+
+The United States completed the withdrawal of its troops from Niger on Monday, the Pentagon said.
+
+Russian military instructors remain in Niger.
+"""
+
+
+@pytest.fixture(scope="module")
+def seed_and_dated_store(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Path:
+    """The undated seed article and a dated report that the US withdrawal was completed."""
+    from kg import api
+
+    root = tmp_path_factory.mktemp("seed-dated")
+    dated = root / "us-niger-complete.md"
+    dated.write_text(DATED_ARTICLE, encoding="utf-8")
+    report = api.ingest([str(seed_path), str(dated)], str(root / "store"))
+    assert report.articles == 2 and not report.errors, report.errors
+    return root / "store"
+
+
+def test_seed_page_says_whose_forces_are_in_niger_which_left_and_on_what_evidence(
+    driver: webdriver.Chrome, tmp_path: Path, seed_and_dated_store: Path
+) -> None:
+    from kg.export.graph_view import graph_view
+    from kg.rdf.store import open_store
+
+    with open_store(str(seed_and_dated_store), must_exist=True) as store:
+        view = graph_view(store)
+    open_page(driver, view, tmp_path / "seed.html", title="Seed")
+    text = open_view(driver, "timeline")
+    assert "2024" in [y.text for y in driver.find_elements(By.CSS_SELECTOR, ".kg-year")]
+    intervals = [r.text for r in driver.find_elements(By.CSS_SELECTOR, ".kg-tl-interval .kg-tl-label")]
+    # whose forces are in Niger, and which left
+    assert "Russia forces in Niger \u00b7 began" in intervals
+    assert "United States forces in Niger \u00b7 ended" in intervals
+    assert "France forces in Niger \u00b7 ended" in intervals
+    notes = [r.text for r in driver.find_elements(By.CSS_SELECTOR, ".kg-tl-interval .kg-tl-note")]
+    assert notes[intervals.index("United States forces in Niger \u00b7 ended")] == (
+        "from 2024-08-05 \u00b7 ended 2024-08-05"
+    )
+    assert notes[intervals.index("France forces in Niger \u00b7 ended")] == "undated"
+    # the seed has no date: its facts are counted and listed apart
+    undated = driver.find_element(By.CSS_SELECTOR, ".kg-undated").text
+    assert "France forces withdrew from Niger" in undated
+    assert f"Undated ({undated.count(chr(10))})" in text
+    # on what evidence: the interval selects the withdrawal, its reports newest first
+    driver.find_element(By.XPATH, "//button[contains(., 'United States forces in Niger')]").click()
+    withdrawal = next(e for e in view.edges if e.relation == "withdrewFrom"
+                      and e.source.endswith("/usa/military") and e.target.endswith("/state/NER"))
+    assert driver.execute_script("return kgNetwork.getSelectedEdges()") == [withdrawal.id]
+    articles = driver.find_elements(By.CSS_SELECTOR, "#kg-panel .kg-source-article")
+    assert len(articles) == 2
+    assert articles[0].text.startswith("US completes withdrawal of its forces from Niger \u00b7 2024-08-05")
+    assert "the Pentagon said" in articles[0].text
+    assert "undated" in articles[1].find_element(By.CSS_SELECTOR, ".kg-meta").text
+    # the table: the withdrawals from Niger, with their dates and sources, as CSV
+    open_view(driver, "table")
+    driver.find_element(By.ID, "kg-table-filter").send_keys("withdrew from")
+    rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#kg-views tbody tr")]
+    assert any(r.startswith("withdrew from United States forces Niger 2024-08-05") for r in rows)
+    assert any(r.startswith("withdrew from France forces Niger") for r in rows)
+    driver.find_element(By.ID, "kg-table-csv").click()
+    csv = driver.execute_script("return kgViews.lastCsv")
+    assert "withdrew from,United States forces,Niger,2024-08-05,2024-08-05,2," in csv
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / "seed-table.png"))
     assert severe_logs(driver) == []

@@ -97,16 +97,16 @@ def test_article_text_is_escaped() -> None:
     assert "</script><script>alert" not in page
     assert "<img src=x" not in page
     assert "<b>Sahel</b>" not in page and "&lt;b&gt;Sahel&lt;/b&gt;" in page
-    # the data block, vis-network, the page's own script: no more
-    assert len(re.findall(r"^<script\b", page, re.MULTILINE)) == 3
+    # the data block, vis-network, the page's two own scripts: no more
+    assert len(re.findall(r"^<script\b", page, re.MULTILINE)) == 4
     assert "\\u003c/script\\u003e" in page and "\u2028" not in page
-    sources = page_data(page)["info"]["edges"][0]["sources"]
-    assert sources[0]["sentence"] == EVIL_SENTENCE  # the JSON still carries the exact text
+    articles = page_data(page)["info"]["edges"][0]["articles"]
+    assert articles[0]["sentences"][0]["text"] == EVIL_SENTENCE  # the JSON keeps the exact text
 
 
 def test_only_http_urls_are_links() -> None:
-    sources = page_data(render_html(make_view()))["info"]["edges"][0]["sources"]
-    assert [(s["url"], s["link"]) for s in sources] == [
+    articles = page_data(render_html(make_view()))["info"]["edges"][0]["articles"]
+    assert [(a["url"], a["link"]) for a in articles] == [
         ("https://news.example/a", True),
         ("javascript:alert(1)", False),
     ]

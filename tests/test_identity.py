@@ -127,4 +127,4 @@ def test_the_page_names_an_untitled_article_by_its_path_not_its_text_id(tmp_path
     assert refs and {(s.article_name, s.article_title) for s in refs} == {(str(path), None)}
     assert {s.article_id for s in refs} == {text_id(REPORT)}
     shown = page_data(render_html(view))["info"]["edges"]  # what the page's panel shows
-    assert {s["article_name"] for e in shown for s in e["sources"]} == {str(path)}
+    assert {a["name"] for e in shown for a in e["articles"]} == {str(path)}

@@ -206,3 +206,21 @@ def test_parameters_open_every_where_group_as_values_blocks() -> None:
     assert [str(r[0]) for r in g.query(bound)] == ["urn:a"]
     with pytest.raises(QueryError):
         with_values("ASK {}", {"c": URIRef("urn:c")})
+
+
+def test_page_presence_intervals_agree_with_the_presence_query(store_path: Path) -> None:
+    """The page's Timeline derives presence from the page's edges as presence.rq does."""
+    from kg.export.graph_view import graph_view
+    from kg.export.timeline import presence_intervals
+
+    with open_store(str(store_path), must_exist=True) as store:
+        intervals = {i["forces"]: i for i in presence_intervals(graph_view(store))
+                     if i["host"] == "NER"}
+    code = {"France": "FRA", "Germany": "DEU", "Russia": "RUS", "United States": "USA"}
+    query = {code[r["forces"]]: r for r in rows(store_path, "presence", country="NER")}
+    assert set(intervals) == set(query)
+    for forces, row in query.items():
+        page = intervals[forces]
+        assert [page["status"], page["first"] or "", page["last"] or "", page["ended_on"] or "",
+                page["ends_by"] or ""] == [row["status"], row["first"], row["last"],
+                                           row["endedOn"], row["endsBy"]], forces

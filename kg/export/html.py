@@ -37,7 +37,8 @@ from pyvis.network import Network
 
 from kg.errors import DataError
 from kg.export.scope import period
-from kg.export.view import EdgeView, GraphView, NodeView, SourceRef
+from kg.export.timeline import STATUS_ORDER, article_groups, edge_when, presence_intervals
+from kg.export.view import EdgeView, GraphView, NodeView
 
 __all__ = [
     "REQUIRED_NODE_TYPES",
@@ -196,21 +197,25 @@ def render_html(view: GraphView, title: str = "kg graph", style: PageStyle | Non
             "edges": [_edge_info(e, style) for e in edges],
         },
         "legend": _legend(nodes, edges, style),
+        "timeline": {"intervals": presence_intervals(view), "status_order": STATUS_ORDER},
     }
     vis_js = _asset(_VIS.joinpath("vis-network.min.js"), "script")
     page_js = _asset(_STYLES.joinpath("page.js"), "script")
+    views_js = _asset(_STYLES.joinpath("views.js"), "script")
     template = jinja2.Environment(
         autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
     ).from_string(_STYLES.joinpath("page.html.j2").read_text(encoding="utf-8"))
     return template.render(
         title=title,
         counts=_counts(nodes, edges),
-        csp=_csp(vis_js, page_js),
+        csp=_csp(vis_js, page_js, views_js),
         data_json=_script_json(data),
         vis_css=_asset(_VIS.joinpath("vis-network.css"), "style"),
         page_css=_asset(_STYLES.joinpath("page.css"), "style"),
         vis_js=vis_js,
         page_js=page_js,
+        views_css=_asset(_STYLES.joinpath("views.css"), "style"),
+        views_js=views_js,
         physics=physics,
     )
 
@@ -551,7 +556,9 @@ def _edge_info(edge: EdgeView, style: PageStyle) -> dict[str, Any]:
         "statuses": list(edge.statuses),
         "days": _days(edge.dates),
         "color": style.edge_color(edge.event_type),
-        "sources": [_source_info(s) for s in sorted(edge.sources, key=_source_key)],
+        "n_sources": len(edge.sources),
+        "articles": [{**a, "link": _is_web_url(a["url"])} for a in article_groups(edge)],
+        "when": edge_when(edge),
     }
 
 
@@ -560,24 +567,6 @@ def _days(dates: tuple[str, ...]) -> list[list[int]]:
     spans = (period(d) for d in dates)
     days = {(a.toordinal() - _EPOCH, b.toordinal() - _EPOCH) for a, b in filter(None, spans)}
     return [list(d) for d in sorted(days)]
-
-
-def _source_key(s: SourceRef) -> tuple[bool, str, str, str, str]:
-    """Dated sources first, oldest first; then a total order so the page never varies."""
-    return (s.article_date is None, s.article_date or "", s.article_id, s.rule, s.sentence)
-
-
-def _source_info(source: SourceRef) -> dict[str, Any]:
-    return {
-        "sentence": source.sentence,
-        "title": source.article_title,
-        "url": source.article_url,
-        "link": _is_web_url(source.article_url),  # the page checks again before making a link
-        "date": source.article_date,
-        "article_id": source.article_id,
-        "article_name": source.article_name,
-        "rule": source.rule,
-    }
 
 
 def _is_web_url(url: str | None) -> bool:

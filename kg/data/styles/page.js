@@ -3,7 +3,9 @@
  * never innerHTML, and only http(s) urls become links, so no label, sentence, title or url can
  * run as code. Filters (legend toggles, countries, the date range) are vis DataView filters over
  * the page's DataSets. window.kgNetwork (the vis Network), window.kgFilters, window.kgReady,
- * window.kgReadyAt (ms after navigation start) and window.kgLastPng are for tests and benchmarks. */
+ * window.kgReadyAt (ms after navigation start) and window.kgLastPng are for tests and benchmarks.
+ * window.kgPage is what views.js (Timeline, Table, provenance) uses; the page tells it of filter
+ * and selection changes with the document events "kg-filter" and "kg-pin". */
 (function () {
   "use strict";
 
@@ -34,6 +36,7 @@
   var hidden = { node: new Set(), event: new Set(), country: new Set() };
   var dateRange = null;  // [first, last] day shown, or null for every date
   var includeUndated = true;
+  var extraFilter = null;  // set by views.js: the Timeline's "as of" date
   var shownNodes = new Set();
   var shownEdges = new Set();
 
@@ -43,6 +46,7 @@
   }
 
   function edgePasses(e) {
+    if (extraFilter && !extraFilter(e)) { return false; }
     if (hidden.event.has(e.event_type)) { return false; }
     if (hidden.node.has(nodeInfo.get(e.source).type) ||
         hidden.node.has(nodeInfo.get(e.target).type)) { return false; }
@@ -203,7 +207,7 @@
     var list = el("ul", "kg-relations");
     related.forEach(function (e) {
       var text = nodeLabel(e.source) + " " + e.label + " " + nodeLabel(e.target) + "  \u00b7 " +
-        e.sources.length + (e.sources.length === 1 ? " source" : " sources");
+        e.n_sources + (e.n_sources === 1 ? " source" : " sources");
       var button = el("button", null, text);
       button.type = "button";
       button.addEventListener("click", function () { selectEdge(e.id); });
@@ -236,22 +240,7 @@
     addList(dl, "Quantities", e.quantities);
     panel.appendChild(dl);
 
-    panel.appendChild(el("h3", null, "Sources (" + e.sources.length + ")"));
-    var list = el("ol", "kg-sources");
-    e.sources.forEach(function (s) {
-      var item = el("li");
-      item.appendChild(el("blockquote", "kg-sentence", s.sentence));
-      var meta = el("p", "kg-meta");
-      var name = s.title || s.article_name || s.article_id;
-      var href = s.link ? webHref(s.url) : null;
-      meta.appendChild(href ? link(name, href) : el("span", "kg-article", name));
-      if (s.url && !href) { meta.appendChild(document.createTextNode(" (" + s.url + ")")); }
-      if (s.date) { meta.appendChild(document.createTextNode(" \u00b7 " + s.date)); }
-      meta.appendChild(document.createTextNode(" \u00b7 rule " + s.rule));
-      item.appendChild(meta);
-      list.appendChild(item);
-    });
-    panel.appendChild(list);
+    window.kgViews.provenance(panel, e);  // sources by article (views.js)
   }
 
   function show(target) {
@@ -263,6 +252,7 @@
   function pin(target) {
     pinned = target;
     show(pinned);
+    document.dispatchEvent(new CustomEvent("kg-pin", { detail: target }));
   }
 
   function selectEdge(id) {
@@ -434,6 +424,7 @@
     filterButtons.node.forEach(function (b, key) { setPressed(b, !hidden.node.has(key)); });
     filterButtons.event.forEach(function (b, key) { setPressed(b, !hidden.event.has(key)); });
     filterButtons.country.forEach(function (b, key) { setPressed(b, !hidden.country.has(key)); });
+    document.dispatchEvent(new CustomEvent("kg-filter"));
   }
 
   function applySoon() {
@@ -647,6 +638,20 @@
     setDateRange: setDateRange,
     reset: resetFilters,
     labelsHidden: function () { return labelsHidden; }
+  };
+
+  window.kgPage = {
+    data: DATA,
+    selectEdge: selectEdge,
+    isShown: function (id) { return shownEdges.has(id); },
+    setEdgeFilter: function (fn) { extraFilter = fn; applyFilters(); },
+    pinned: function () { return pinned; },
+    nodeInfo: nodeInfo,
+    edgeInfo: edgeInfo,
+    el: el,
+    clear: clear,
+    link: link,
+    webHref: webHref
   };
 
   // --- layout: settle once, then hold still ---------------------------------------------------
