@@ -334,6 +334,15 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str] | BinaryIO | None
             raise KGError(f"cannot write the export: {exc.strerror or exc}") from None
         return None
     target = Path(out)
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        # a device, a FIFO or a link: write through it (replacing it would destroy /dev/null
+        # or leave a reader of the FIFO waiting)
+        try:
+            with open(target, "wb") as stream:
+                _write(store, fmt, stream, title, scope)
+        except OSError as exc:
+            raise KGError(f"{out}: cannot write the export: {exc.strerror or exc}") from None
+        return None
     partial = target.with_name(f".{target.name}.partial")
     try:
         with open(partial, "wb") as stream:

@@ -846,3 +846,28 @@ def test_a_store_location_that_cannot_be_a_store_is_one_line(runner: CliRunner, 
         assert result.exit_code != 0 and says in result.output, result.output
         assert len(result.output.strip().splitlines()) == 1
     assert sorted(p.name for p in notes.iterdir()) == ["draft.txt"]  # nothing written among them
+
+
+def test_export_writes_through_a_fifo_and_a_link_instead_of_replacing_them(
+        runner: CliRunner, ingested_store: Path, tmp_path: Path) -> None:
+    import os
+    import stat
+    import threading
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = run(runner, "export", "--store", str(ingested_store), "--format", "events-csv",
+                 "-o", str(fifo))
+    reader.join(timeout=60)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still a FIFO, not a file put in its place
+    assert got and got[0].startswith(b"article,event_id")
+    real, link = tmp_path / "real.csv", tmp_path / "link.csv"
+    real.write_text("old")
+    link.symlink_to(real)
+    result = run(runner, "export", "--store", str(ingested_store), "--format", "events-csv",
+                 "-o", str(link))
+    assert result.exit_code == 0 and link.is_symlink()
+    assert real.read_text().startswith("article,event_id")
