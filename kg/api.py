@@ -24,7 +24,7 @@ from kg.export.table import write_canonical_csv, write_events_csv
 from kg.extract.pipeline import Extractor, process_articles
 from kg.identity import Readings
 from kg.rdf import corrections, dumps
-from kg.rdf.build import ArticleText
+from kg.rdf.build import FORMAT_VERSION, ArticleText
 from kg.rdf.named import named_queries, run_named
 from kg.rdf.prepare import Prepare, PreparedArticle
 from kg.rdf.queries import run_query, select
@@ -262,6 +262,10 @@ def load(paths: Iterable[str], store_path: str | None = None) -> LoadReport:
         for path in files:
             try:
                 scan = dumps.scan(path)
+                if scan.format_version is not None and scan.format_version > FORMAT_VERSION:
+                    raise InputError(str(path), f"written by a newer kg (store format "
+                                                f"{scan.format_version}; this kg reads format "
+                                                f"{FORMAT_VERSION}): upgrade kg to load it")
                 store.load_dump(path, bulk=bulk, scan=scan)
                 loaded[path] = scan
             except InputError as exc:

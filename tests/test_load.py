@@ -76,3 +76,24 @@ def test_only_quad_formats_are_loaded(runner: CliRunner, tmp_path: Path) -> None
     result = runner.invoke(main, ["load", str(ttl), "--store", str(tmp_path / "s")])
     assert result.exit_code == 1
     assert f"{ttl}: not an N-Quads (.nq) or TriG (.trig) file" in result.stderr
+
+
+def test_a_dump_of_a_newer_store_format_is_refused_before_it_changes_anything(
+        runner: CliRunner, ingested_store: Path, tmp_path: Path) -> None:
+    from kg.rdf.build import FORMAT_VERSION
+    for fmt, suffix, old, new in (
+            ("nquads", "nq", f'formatVersion> "{FORMAT_VERSION}"',
+             f'formatVersion> "{FORMAT_VERSION + 1}"'),
+            ("trig", "trig", f"kg:formatVersion {FORMAT_VERSION} ",
+             f"kg:formatVersion {FORMAT_VERSION + 1} ")):
+        dump, target = tmp_path / f"newer.{suffix}", tmp_path / f"store-{suffix}"
+        _dump(runner, ingested_store, dump, fmt)
+        text = dump.read_text(encoding="utf-8")
+        assert old in text
+        dump.write_text(text.replace(old, new), encoding="utf-8")
+        result = runner.invoke(main, ["load", str(dump), "--store", str(target)])
+        assert result.exit_code != 0
+        assert "written by a newer kg" in result.output, result.output
+        # the store still opens, empty, and every command works on it
+        stats = runner.invoke(main, ["stats", "--store", str(target)])
+        assert stats.exit_code == 0, stats.output

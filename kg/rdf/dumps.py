@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import itertools
 import os
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,8 @@ PART_BYTES = 16 << 20  # no part smaller than this: threads are not worth it for
 _CHUNK = 1 << 20
 # the store-format record's property, as any RDF syntax spells it (full IRI or kg: prefix)
 _RECORD = str(term("formatVersion")).rsplit("#", 1)[-1].encode()
+# the version it records: `formatVersion> "3"^^<...>` (N-Quads) or `kg:formatVersion 3` (TriG)
+_VERSION = re.compile(rb"formatVersion>?\s+\"?(\d{1,6})(?=[\"\s;.,])")
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class DumpScan:
 
     records_format: bool  # it holds kg's store-format record (kg.rdf.store_format)
     blank_nodes: bool  # it may hold blank nodes ("_:" anywhere, literals included)
+    format_version: int | None = None  # the highest store format it records
 
 
 def scan(path: Path) -> DumpScan:
@@ -43,6 +47,7 @@ def scan(path: Path) -> DumpScan:
         InputError: the file cannot be read.
     """
     found = {_RECORD: False, b"_:": False}
+    versions: list[int] = []
     tail = b""
     try:
         with path.open("rb") as handle:
@@ -50,10 +55,11 @@ def scan(path: Path) -> DumpScan:
                 window = tail + chunk
                 for needle, seen in found.items():
                     found[needle] = seen or needle in window
-                tail = chunk[-16:]
+                versions += [int(v) for v in _VERSION.findall(window)]
+                tail = chunk[-160:]
     except OSError as exc:
         raise InputError(str(path), str(exc.strerror or exc)) from None
-    return DumpScan(found[_RECORD], found[b"_:"])
+    return DumpScan(found[_RECORD], found[b"_:"], max(versions) if versions else None)
 
 
 class _Range(io.RawIOBase):
