@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from kg.extract.pipeline import extract_article
 from kg.nlp.pipeline import load_nlp
 from kg.records import Article, Event
@@ -956,3 +958,25 @@ def test_names_in_any_script_make_distinct_entities() -> None:
     people = {m.entity for m in found.mentions if m.entity.type == "Person"}
     iris = {str(entity_iri(p)) for p in people}
     assert len(people) >= 2 and len(iris) == len(people), iris
+
+
+def test_a_long_article_is_parsed_in_pieces_with_its_offsets_kept(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.nlp.pipeline as nlp_pipeline
+    from kg.extract import pipeline
+    from kg.nlp.pipeline import pieces
+    text = "".join(f"Paragraph {i}: Chad expelled French troops. Mali hosts Russian instructors.\n\n"
+                   for i in range(120))
+    assert "".join(pieces(text, 1000)) == text and len(pieces(text, 1000)) > 5
+    monkeypatch.setattr(nlp_pipeline, "PIECE_CHARS", 1000)  # pieces of ~1,000, not 100,000
+    monkeypatch.setattr(pipeline, "PIECE_CHARS", 1000)
+    article = Article(id="t", path="t", text=text, date=DAY)
+    found = [e for e in extract_article(article).events if e.event_type == "COERCE"]
+    assert len(found) == 120
+    for e in found:  # every quoted sentence is the article's text at its offsets
+        assert text[e.evidence.start:e.evidence.end] == e.evidence.sentence
+        assert text[e.evidence.trigger_start:e.evidence.trigger_end] == "expelled"
+    batch = list(pipeline.extract_articles([article, Article(id="u", path="u", text="Mali hosts "
+                                                                  "Russian instructors.")]))
+    assert [x.article.id for x in batch] == ["t", "u"]
+    assert sum(e.event_type == "COERCE" for e in batch[0].events) == 120

@@ -7,8 +7,10 @@ give one event each.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import bisect
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from typing import Any, TypeVar
 
 from spacy.tokens import Doc, Span, Token
 
@@ -41,6 +43,8 @@ from kg.extract.verbs import cameo_events
 from kg.rdf.vocab import event_classes
 from kg.records import Actor, Article, Entity, Event, Evidence, Quantity, TimeValue
 
+T = TypeVar("T")
+
 KEEP_SAME_COUNTRY = {"COUP", "COERCE", "ASSAULT", "PROTEST"}
 NOMINAL_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj"}
 # sectors of a state's own agents, whom its orders set to act ("ordered police to disperse ...")
@@ -70,6 +74,8 @@ class EventExtractor:
         self.agreements = frozenset((rule.pos, word) for rule in rules
                                     if rule.options.agrees_to_movement for word in rule.lemmas)
         self.ents = tuple(doc.ents)  # once: each read of Doc.ents builds every span again
+        self._starts: dict[int, list[int]] = {}  # id(items) -> their start tokens
+        self._by_sentence: dict[tuple[int, int], Sequence[Any]] = {}
         nouns = frozenset(w for rule in rules if rule.pos == "NOUN" for w in rule.lemmas)
         self.dates = date_mentions(self.ents, lexicon,
                                    lambda t: t.lower_ in nouns or lemma(t, lexicon) in nouns)
@@ -738,7 +744,22 @@ class EventExtractor:
     def _time(self, tok: Token, ahead: bool, as_noun: bool = False) -> When:
         """The date (and interval start) of the trigger's own clause, against the article's
         date; `ahead` if the event is still to come (see kg.extract.dates)."""
-        return event_time(tok, as_noun, self.dates, self.article.date, self.lex, ahead)
+        return event_time(tok, as_noun, self._in_sentence(self.dates, tok, lambda m: m.span.start),
+                          self.article.date, self.lex, ahead)
+
+    def _in_sentence(self, items: Sequence[T], tok: Token, start: Callable[[T], int]
+                     ) -> Sequence[T]:
+        """The items (in text order) that start in `tok`'s sentence: each event looks only at
+        its own sentence's entities, so a long article takes time linear in its length."""
+        sent = tok.sent
+        key = (id(items), sent.start)
+        if key not in self._by_sentence:
+            if id(items) not in self._starts:
+                self._starts[id(items)] = [start(i) for i in items]
+            starts = self._starts[id(items)]
+            lo, hi = bisect.bisect_left(starts, sent.start), bisect.bisect_left(starts, sent.end)
+            self._by_sentence[key] = items[lo:hi]
+        return self._by_sentence[key]  # type: ignore[no-any-return]
 
     def _location(self, tok: Token) -> Entity | None:
         for c in tok.children:
@@ -759,7 +780,7 @@ class EventExtractor:
         anchors |= {c.i for t in (tok, *args) if t is not None for c in t.children
                     if c.dep_ in {"dobj", "nsubj", "nsubjpass"}}
         qty = money = None
-        for ent in self.ents:
+        for ent in self._in_sentence(self.ents, tok, lambda e: e.start):
             if ent.label_ not in {"CARDINAL", "MONEY", "QUANTITY"}:
                 continue
             head, counted = ent.root, None

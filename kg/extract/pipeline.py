@@ -19,7 +19,7 @@ from kg.extract.events import EventExtractor
 from kg.extract.rules import Lexicon, Rule, load_lexicon, load_rules, rules_with
 from kg.link.gazetteer import Gazetteer, gazetteer_with, load_gazetteer
 from kg.link.mentions import MentionFinder
-from kg.nlp.pipeline import for_parser, load_nlp
+from kg.nlp.pipeline import PIECE_CHARS, for_parser, load_nlp, parse_long
 from kg.records import Actor, Article, Extraction
 
 T = TypeVar("T")
@@ -58,8 +58,8 @@ class Extractor:
         return MentionFinder(self.nlp, self.gazetteer)
 
     def parse(self, text: str) -> Doc:
-        """An article's text parsed as extraction parses it."""
-        return self.nlp(for_parser(text))
+        """An article's text parsed as extraction parses it (a long one in pieces)."""
+        return parse_long(self.nlp, for_parser(text))
 
     def publisher_actor(self, article: Article) -> Actor | None:
         """The actor an official statement's "we" speaks for, from the front matter's `source`."""
@@ -119,9 +119,30 @@ def process_articles(articles: Iterable[Article], stage: Callable[[Extraction], 
                 yield from batch
         return
     ex = extractor or Extractor.default()
-    pairs = ((for_parser(a.text), a) for a in articles)
-    for doc, article in ex.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+    for doc, article in _parsed(ex, articles, batch_size):
         yield stage(extract_doc(article, doc, ex))
+
+
+def _parsed(ex: Extractor, articles: Iterable[Article], batch_size: int
+            ) -> Iterator[tuple[Doc, Article]]:
+    """(doc, article) in input order: short articles parsed in batches, a long one in pieces
+    (kg.nlp.pipeline.parse_long) between them."""
+    short: list[Article] = []
+
+    def flush() -> Iterator[tuple[Doc, Article]]:
+        pairs = ((for_parser(a.text), a) for a in short)
+        yield from ex.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size)
+        short.clear()
+
+    for article in articles:
+        if len(article.text) <= PIECE_CHARS:
+            short.append(article)
+            if len(short) >= batch_size:
+                yield from flush()
+            continue
+        yield from flush()
+        yield ex.parse(article.text), article
+    yield from flush()
 
 
 def _as_is(extraction: Extraction) -> Extraction:

@@ -10,6 +10,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from kg.errors import KGError
 from kg.nlp import newlines  # noqa: F401  (registers the kg_newline_sentences component)
@@ -65,3 +66,30 @@ def _split_abbreviated_pairs(nlp: Language) -> None:
     infixes = [*(nlp.Defaults.infixes or ()), r"(?<=[A-Z]\.)[-\u2013](?=[A-Z])"]
     tokenizer: Any = nlp.tokenizer
     tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+
+
+PIECE_CHARS = 100_000  # a text longer than this is parsed in pieces (spaCy takes 1,000,000 at
+# most, and its parser's memory grows with the length of what it is given)
+
+
+def pieces(text: str, size: int = PIECE_CHARS) -> list[str]:
+    """`text` cut into consecutive pieces of at most about `size` characters, at paragraph
+    breaks where there are any, else after a sentence's full stop, else at a space; joined
+    again they are `text`."""
+    out, start = [], 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = max(window.rfind("\n\n"), window.rfind(". "), window.rfind(" "))
+        end = start + (cut + 1 if cut > size // 2 else size)
+        out.append(text[start:end])
+        start = end
+    out.append(text[start:])
+    return out
+
+
+def parse_long(nlp: Language, text: str) -> Doc:
+    """A text of any length parsed in pieces and joined into one Doc whose text is `text`, so
+    every offset into it is an offset into `text` (a sentence never spans two pieces)."""
+    if len(text) <= PIECE_CHARS:
+        return nlp(text)
+    return Doc.from_docs(list(nlp.pipe(pieces(text))), ensure_whitespace=False)
