@@ -29,6 +29,30 @@
     if (e.target !== e.source) { incident.get(e.target).push(e); }
   });
 
+  // Several relations between the same two entities are drawn as one bundle edge until expanded.
+  var bundleInfo = new Map(DATA.info.bundles.map(function (b) { return [b.id, b]; }));
+  var bundleOf = new Map();
+  DATA.info.bundles.forEach(function (b) { b.edges.forEach(function (id) { bundleOf.set(id, b); }); });
+  var expanded = new Set();
+
+  // A large graph opens on the ego network of DATA.ego: the nodes next to an opened node show,
+  // and so do nodes shown on request (the ends of a relation picked in the panel).
+  var opened = new Set(DATA.ego ? [DATA.ego] : []);
+  var extra = new Set();
+  var inEgo = null;  // ids of nodes in scope, or null for every node
+
+  function computeEgo() {
+    if (!DATA.ego) { inEgo = null; return; }
+    inEgo = new Set(extra);
+    opened.forEach(function (id) {
+      inEgo.add(id);
+      incident.get(id).forEach(function (e) { inEgo.add(e.source); inEgo.add(e.target); });
+    });
+  }
+  computeEgo();
+
+  function inScope(id) { return inEgo === null || inEgo.has(id); }
+
   // --- filters: what is hidden, and the node and edge ids that pass --------------------------
 
   var hidden = { node: new Set(), event: new Set(), country: new Set() };
@@ -54,21 +78,43 @@
   }
 
   function computeShown() {
-    // An edge shows when it passes every filter; a node when one of its edges shows (a node
-    // with no relation at all, when its type and country show).
+    // An edge shows when it passes every filter and both its ends are in scope; a node when one
+    // of its edges shows (a node with no relation at all, when its type and country show).
+    // Two or more shown edges of a bundle not expanded show as the bundle edge instead.
     shownEdges = new Set();
     shownNodes = new Set();
-    DATA.info.edges.forEach(function (e) {
-      if (edgePasses(e)) {
-        shownEdges.add(e.id);
-        shownNodes.add(e.source);
-        shownNodes.add(e.target);
-      }
+    var passing = DATA.info.edges.filter(function (e) {
+      return edgePasses(e) && inScope(e.source) && inScope(e.target);
+    });
+    var perBundle = new Map();
+    passing.forEach(function (e) {
+      var b = bundleOf.get(e.id);
+      if (b) { perBundle.set(b.id, (perBundle.get(b.id) || 0) + 1); }
+    });
+    passing.forEach(function (e) {
+      var b = bundleOf.get(e.id);
+      shownEdges.add(b && !expanded.has(b.id) && perBundle.get(b.id) > 1 ? b.id : e.id);
+      shownNodes.add(e.source);
+      shownNodes.add(e.target);
     });
     DATA.info.nodes.forEach(function (n) {
-      if (!incident.get(n.id).length && !hidden.node.has(n.type) &&
+      if (!incident.get(n.id).length && !hidden.node.has(n.type) && inScope(n.id) &&
           !hidden.country.has(n.country || NO_COUNTRY)) { shownNodes.add(n.id); }
     });
+  }
+
+  function isShown(target) {
+    if (!target) { return true; }
+    if (target.kind === "node") { return shownNodes.has(target.id); }
+    if (target.kind === "bundle") {
+      return shownEdges.has(target.id) ||
+        bundleInfo.get(target.id).edges.some(function (id) { return shownEdges.has(id); });
+    }
+    return shownEdges.has(target.id);
+  }
+
+  function edgeTarget(id) {
+    return { kind: bundleInfo.has(id) ? "bundle" : "edge", id: id };
   }
   computeShown();
 
@@ -199,20 +245,39 @@
     panel.appendChild(dl);
 
     var related = incident.get(id) || [];
+    var away = inEgo === null ? 0 : neighbours(id).filter(function (o) { return !inEgo.has(o); }).length;
+    if (away) {
+      var more = el("button", "kg-expand", "Show " + away + " more neighbour" + (away === 1 ? "" : "s"));
+      more.type = "button";
+      more.addEventListener("click", function () { openNode(id); });
+      panel.appendChild(more);
+    }
     panel.appendChild(el("h3", null, "Relations (" + related.length + ")"));
-    var list = el("ul", "kg-relations");
-    related.forEach(function (e) {
-      var text = nodeLabel(e.source) + " " + e.label + " " + nodeLabel(e.target) + "  \u00b7 " +
-        e.sources.length + (e.sources.length === 1 ? " source" : " sources");
-      var button = el("button", null, text);
-      button.type = "button";
-      button.addEventListener("click", function () { selectEdge(e.id); });
-      var item = el("li");
-      item.appendChild(button);
-      list.appendChild(item);
-    });
-    if (!related.length) { list.appendChild(el("li", "kg-hint", "No relations.")); }
-    panel.appendChild(list);
+    relationList(related);
+  }
+
+  function neighbours(id) {
+    var out = new Set();
+    incident.get(id).forEach(function (e) { out.add(e.source); out.add(e.target); });
+    out.delete(id);
+    return Array.from(out);
+  }
+
+  function openNode(id) {
+    // Show a node's neighbours (in the ego view), and keep the panel on it.
+    if (inEgo === null) { return; }
+    opened.add(id);
+    computeEgo();
+    applyFilters();
+    pin({ kind: "node", id: id });
+  }
+
+  function showAll() {
+    if (inEgo === null) { return; }
+    opened = new Set(nodeInfo.keys());
+    computeEgo();
+    applyFilters();
+    network.fit({ animation: animate(500) });
   }
 
   function showEdge(id) {
@@ -254,10 +319,53 @@
     panel.appendChild(list);
   }
 
+  function showBundle(id) {
+    var b = bundleInfo.get(id);
+    if (!b) { showPlaceholder(); return; }
+    clear(panel);
+    panel.appendChild(el("p", "kg-kicker", "Relations (" + b.edges.length + ")"));
+    panel.appendChild(el("h2", null, nodeLabel(b.source) + " \u2194 " + nodeLabel(b.target)));
+    var button = el("button", "kg-expand", expanded.has(id) ? "Bundle again" : "Expand");
+    button.type = "button";
+    button.addEventListener("click", function () {
+      if (expanded.has(id)) { expanded.delete(id); } else { expanded.add(id); }
+      applyFilters();
+      pin({ kind: "bundle", id: id });
+    });
+    panel.appendChild(button);
+    relationList(b.edges.map(function (e) { return edgeInfo.get(e); }));
+  }
+
+  function relationList(related) {
+    var list = el("ul", "kg-relations");
+    related.forEach(function (e) {
+      var text = nodeLabel(e.source) + " " + e.label + " " + nodeLabel(e.target) + "  \u00b7 " +
+        e.sources.length + (e.sources.length === 1 ? " source" : " sources");
+      var drawn = shownEdges.has(e.id) || (bundleOf.has(e.id) && shownEdges.has(bundleOf.get(e.id).id));
+      var button = el("button", drawn ? null : "kg-off", text);
+      if (!drawn) { button.title = "Hidden now: click to show it"; }
+      button.type = "button";
+      button.addEventListener("click", function () { selectEdge(e.id); });
+      var item = el("li");
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    if (!related.length) { list.appendChild(el("li", "kg-hint", "No relations.")); }
+    panel.appendChild(list);
+  }
+
   function show(target) {
     if (target && target.kind === "node") { showNode(target.id); }
     else if (target && target.kind === "edge") { showEdge(target.id); }
+    else if (target && target.kind === "bundle") { showBundle(target.id); }
     else { showPlaceholder(); }
+    if (target && !isShown(target)) {
+      // The filters (or the ego view) hide what the panel shows: say so, above the details.
+      var note = el("p", "kg-hidden-note",
+        "Hidden by the filters in force \u2014 Reset shows it again.");
+      note.id = "kg-hidden-note";
+      panel.insertBefore(note, panel.firstChild);
+    }
   }
 
   function pin(target) {
@@ -268,6 +376,13 @@
   function selectEdge(id) {
     var e = edgeInfo.get(id);
     if (!e) { return; }
+    if (bundleOf.has(id)) { expanded.add(bundleOf.get(id).id); }
+    if (!inScope(e.source) || !inScope(e.target)) {
+      extra.add(e.source);
+      extra.add(e.target);
+      computeEgo();
+    }
+    applyFilters();
     reveal(function () { return shownEdges.has(id); }, [e.event_type],
       [nodeInfo.get(e.source).type, nodeInfo.get(e.target).type]);
     network.selectEdges([id]);
@@ -316,11 +431,20 @@
 
   network.on("click", function (params) {
     if (params.nodes.length) { pin({ kind: "node", id: params.nodes[0] }); }
-    else if (params.edges.length) { pin({ kind: "edge", id: params.edges[0] }); }
+    else if (params.edges.length) { pin(edgeTarget(params.edges[0])); }
     else { pin(null); }
   });
+  network.on("doubleClick", function (params) {
+    // Double-click opens an entity's neighbours, or expands a bundle.
+    if (params.nodes.length) { openNode(params.nodes[0]); }
+    else if (params.edges.length && bundleInfo.has(params.edges[0])) {
+      expanded.add(params.edges[0]);
+      applyFilters();
+      pin({ kind: "bundle", id: params.edges[0] });
+    }
+  });
   network.on("hoverNode", function (params) { show({ kind: "node", id: params.node }); });
-  network.on("hoverEdge", function (params) { show({ kind: "edge", id: params.edge }); });
+  network.on("hoverEdge", function (params) { show(edgeTarget(params.edge)); });
   network.on("blurNode", function () { show(pinned); });
   network.on("blurEdge", function () { show(pinned); });
 
@@ -376,6 +500,7 @@
   function focusNode(id) {
     // Select the node, its shown neighbours and the edges between them, and zoom to fit them.
     var n = nodeInfo.get(id);
+    if (!inScope(id)) { opened.add(id); computeEgo(); applyFilters(); }
     var cleared = reveal(function () { return shownNodes.has(id); }, [], [n.type]);
     var around = network.getConnectedNodes(id).filter(function (other) { return other !== id; });
     network.setSelection({ nodes: [id].concat(around), edges: network.getConnectedEdges(id) },
@@ -421,6 +546,20 @@
 
   var filterStatus = document.getElementById("kg-filter-status");
   var pending = false;
+  var started = false;  // the panel is drawn; filters redraw it, to mark what they hide
+  var egoNote = null;
+  if (DATA.ego) {
+    egoNote = el("p", "kg-ego-note");
+    egoNote.id = "kg-ego-note";
+    egoNote.appendChild(document.createTextNode("A large graph: showing the neighbours of " +
+      nodeLabel(DATA.ego) + ". Double-click an entity to show its neighbours. "));
+    var all = el("button", "kg-link", "Show all");
+    all.type = "button";
+    all.id = "kg-show-all";
+    all.addEventListener("click", showAll);
+    egoNote.appendChild(all);
+    filterStatus.parentNode.insertBefore(egoNote, filterStatus.nextSibling);
+  }
 
   function applyFilters() {
     computeShown();
@@ -434,6 +573,10 @@
     filterButtons.node.forEach(function (b, key) { setPressed(b, !hidden.node.has(key)); });
     filterButtons.event.forEach(function (b, key) { setPressed(b, !hidden.event.has(key)); });
     filterButtons.country.forEach(function (b, key) { setPressed(b, !hidden.country.has(key)); });
+    if (egoNote) {
+      egoNote.hidden = inEgo === null || inEgo.size >= nodeInfo.size;
+    }
+    if (started) { show(pinned); }
   }
 
   function applySoon() {
@@ -617,15 +760,103 @@
 
   // --- save the view as PNG ------------------------------------------------------------------
 
+  function filterNotes() {
+    // The filters in force, in words, for the saved image.
+    var notes = [filterStatus.textContent];
+    if (inEgo !== null && inEgo.size < nodeInfo.size) {
+      notes.push("Around " + nodeLabel(DATA.ego) + " (not every entity shown)");
+    }
+    var off = [];
+    ["node", "event", "country"].forEach(function (kind) {
+      hidden[kind].forEach(function (key) { off.push(key || "no country"); });
+    });
+    if (off.length) { notes.push("Hidden: " + off.join(", ")); }
+    if (dateRange) { notes.push("Dates: " + isoDay(dateRange[0]) + " \u2013 " + isoDay(dateRange[1])); }
+    if (!includeUndated) { notes.push("Undated relations hidden"); }
+    return notes;
+  }
+
+  function drawKey(ctx, x, y, width, lineHeight) {
+    // The legend of what shows, then the filters in force, drawn on the image (text only).
+    var types = new Set();
+    var events = new Set();
+    shownNodes.forEach(function (id) { types.add(nodeInfo.get(id).type); });
+    shownEdges.forEach(function (id) {
+      var b = bundleInfo.get(id);
+      (b ? b.edges : [id]).forEach(function (e) { events.add(edgeInfo.get(e).event_type); });
+    });
+    var lines = [];
+    function heading(text) {
+      ctx.font = "bold 12px " + FONT;
+      ctx.fillStyle = "#4a5568";
+      ctx.fillText(text.toUpperCase(), x, y);
+      lines.push(text);
+      y += lineHeight;
+    }
+    function entry(text, color, line) {
+      ctx.fillStyle = color;
+      if (line) { ctx.fillRect(x, y - 6, 16, 4); } else {
+        ctx.beginPath();
+        ctx.arc(x + 8, y - 4, 6, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+      ctx.font = "12px " + FONT;
+      ctx.fillStyle = "#1a202c";
+      ctx.fillText(text, x + 22, y, width - 22);
+      lines.push(text);
+      y += lineHeight;
+    }
+    heading("Entities");
+    DATA.legend.node_types.forEach(function (t) { if (types.has(t.type)) { entry(t.type, t.color, false); } });
+    y += lineHeight / 2;
+    heading("Relations");
+    DATA.legend.event_types.forEach(function (t) { if (events.has(t.type)) { entry(t.type, t.color, true); } });
+    y += lineHeight / 2;
+    heading("Filters");
+    ctx.font = "12px " + FONT;
+    ctx.fillStyle = "#1a202c";
+    filterNotes().forEach(function (note) {
+      // wrap on words to the key's width
+      var words = note.split(" ");
+      var current = "";
+      words.forEach(function (word) {
+        var next = current ? current + " " + word : word;
+        if (current && ctx.measureText(next).width > width) {
+          ctx.fillText(current, x, y);
+          y += lineHeight;
+          next = word;
+        }
+        current = next;
+      });
+      ctx.fillText(current, x, y);
+      y += lineHeight;
+      lines.push(note);
+    });
+    return lines;
+  }
+
+  var FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
+  var KEY_WIDTH = 240;
+
   function savePng() {
     var canvas = container.querySelector("canvas");
+    var ratio = canvas.width / Math.max(1, canvas.clientWidth);
     var out = document.createElement("canvas");
-    out.width = canvas.width;
-    out.height = canvas.height;
+    out.width = canvas.width + Math.round(KEY_WIDTH * ratio);
+    // tall enough for every legend line and the filters
+    var rows = DATA.legend.node_types.length + DATA.legend.event_types.length + 16;
+    out.height = Math.max(canvas.height, Math.round(rows * 18 * ratio));
     var ctx = out.getContext("2d");
     ctx.fillStyle = "#f7fafc";  // the canvas itself is transparent
     ctx.fillRect(0, 0, out.width, out.height);
     ctx.drawImage(canvas, 0, 0);
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(canvas.width, 0, out.width - canvas.width, out.height);
+    ctx.save();
+    ctx.scale(ratio, ratio);
+    ctx.textBaseline = "alphabetic";
+    window.kgLastPngKey = drawKey(ctx, canvas.width / ratio + 14, 24, KEY_WIDTH - 28, 18);
+    ctx.restore();
     var url = out.toDataURL("image/png");
     window.kgLastPng = url;
     var a = document.createElement("a");
@@ -646,7 +877,12 @@
     toggleCountry: function (c) { toggle("country", c || NO_COUNTRY); },
     setDateRange: setDateRange,
     reset: resetFilters,
-    labelsHidden: function () { return labelsHidden; }
+    labelsHidden: function () { return labelsHidden; },
+    expandBundle: function (id) { expanded.add(id); applyFilters(); },
+    openNode: openNode,
+    showAll: showAll,
+    shownNodes: function () { return Array.from(shownNodes); },
+    shownEdges: function () { return Array.from(shownEdges); }
   };
 
   // --- layout: settle once, then hold still ---------------------------------------------------
@@ -659,6 +895,13 @@
   network.on("dragEnd", function (params) { if (params.nodes.length) { keepPositions(params.nodes); } });
 
   function ready() {
+    if (DATA.ego) {
+      // Open on the focus and its neighbours, zoomed in enough to read their labels.
+      network.fit();
+      if (network.getScale() < 0.7) {
+        network.moveTo({ position: network.getPositions([DATA.ego])[DATA.ego], scale: 0.7 });
+      }
+    }
     var loading = document.getElementById("kg-loading");
     if (loading) { loading.classList.add("kg-done"); }
     network.once("afterDrawing", function () {
@@ -680,4 +923,5 @@
   }
   applyFilters();
   showPlaceholder();
+  started = true;
 })();
