@@ -262,6 +262,7 @@ def _without_state(style: dict) -> None:
         (lambda s: s["layout"].pop("ego_min_nodes"), "layout: missing key(s) ego_min_nodes"),
         (lambda s: s["layout"].update(ego_min_nodes="many"), "layout.ego_min_nodes"),
         (lambda s: s["edges"].update(parallel_roundness=0), "edges.parallel_roundness"),
+        (lambda s: s["layout"].pop("ring_gap"), "layout: missing key(s) ring_gap"),
     ],
 )
 def test_bad_style_file_errors_name_the_file(tmp_path: Path, break_style, reason: str) -> None:
@@ -326,9 +327,9 @@ def test_parallel_edges_have_fixed_curves_of_their_own_on_different_sides() -> N
 def test_large_graph_opens_on_the_focus_else_the_most_connected_entity() -> None:
     style = dataclasses.replace(load_page_style(), ego_min_nodes=3)
     view = make_view()
-    assert page_data(render_html(view, style=style))["ego"] == KG + "NER"
+    assert page_data(render_html(view, style=style))["ego"]["centre"] == KG + "NER"
     data = page_data(render_html(view, style=style, focus="russia"))
-    assert data["ego"] == KG + "RUS"
+    assert data["ego"] == {"centre": KG + "RUS", "nodes": [KG + "RUS", KG + "NER"]}
     assert data["options"]["physics"] == {"enabled": False}
     positions = {n["id"]: (n["x"], n["y"]) for n in data["nodes"]}
     assert positions[KG + "RUS"] == (0, 0) or all(
@@ -336,4 +337,7 @@ def test_large_graph_opens_on_the_focus_else_the_most_connected_entity() -> None
         for i, (x, y) in positions.items() if i != KG + "RUS"
     )
     assert page_data(render_html(view))["ego"] is None  # small graphs open whole
-    assert page_data(render_html(view, style=style, focus="Atlantis"))["ego"] == KG + "NER"
+    assert page_data(render_html(view, style=style, focus="Atlantis"))["ego"]["centre"] == KG + "NER"
+    # it opens on the neighbours with most sources: here the forces (2) before Russia (1)
+    few = dataclasses.replace(style, ego_neighbours=1)
+    assert page_data(render_html(view, style=few))["ego"]["nodes"] == [KG + "NER", KG + "USA-forces"]

@@ -82,7 +82,15 @@ _EDGE_KEYS = {
     "label_max_edges",
     "parallel_roundness",
 }
-_LAYOUT_KEYS = {"physics_max_nodes", "physics_max_edges", "force_max_nodes", "ego_min_nodes", "seed"}
+_LAYOUT_KEYS = {
+    "physics_max_nodes",
+    "physics_max_edges",
+    "force_max_nodes",
+    "ego_min_nodes",
+    "ego_neighbours",
+    "ring_gap",
+    "seed",
+}
 # \u2028/\u2029 end a line in old JavaScript; "<", ">" and "&" could end the <script> block.
 _JSON_ESCAPES = {
     "<": "\\u003c",
@@ -121,6 +129,8 @@ class PageStyle:
     force_max_nodes: int
     ego_min_nodes: int
     seed: int
+    ego_neighbours: int = 40
+    ring_gap: int = 100
     parallel_roundness: float = 0.25
 
     def node_style(self, node_type: str) -> NodeStyle:
@@ -202,7 +212,7 @@ def render_html(
         and len(edges) <= style.physics_max_edges
     )
     huge = len(nodes) > style.force_max_nodes
-    positions = {} if physics else _layout(nodes, edges, style.seed, huge, ego)
+    positions = {} if physics else _layout(nodes, edges, style.seed, huge, ego, style.ring_gap)
     dense = len(edges) > style.label_max_edges
     bundles = _bundles(edges)
     curves = {e.id: _curve(e, k, style) for group in bundles.values() for k, e in enumerate(group)}
@@ -228,7 +238,7 @@ def render_html(
                 for (a, b), group in bundles.items()
             ],
         },
-        "ego": ego,
+        "ego": None if ego is None else {"centre": ego, "nodes": _ego_nodes(ego, edges, style)},
         "legend": _legend(nodes, edges, style),
     }
     vis_js = _asset(_VIS.joinpath("vis-network.min.js"), "script")
@@ -316,6 +326,8 @@ def _parse_style(raw: Any, where: str) -> PageStyle:
         physics_max_edges=layout["physics_max_edges"],
         force_max_nodes=layout["force_max_nodes"],
         ego_min_nodes=layout["ego_min_nodes"],
+        ego_neighbours=layout["ego_neighbours"],
+        ring_gap=max(layout["ring_gap"], 1),
         seed=layout["seed"],
         parallel_roundness=roundness,
     )
@@ -389,6 +401,16 @@ def _ego_centre(
     return min(candidates or neighbours, key=lambda n: (-len(neighbours[n]), n))
 
 
+def _ego_nodes(centre: str, edges: list[EdgeView], style: PageStyle) -> list[str]:
+    """The centre and its `ego_neighbours` neighbours with the most source sentences shared."""
+    weight: Counter[str] = Counter()
+    for e in edges:
+        if centre in (e.source, e.target) and e.source != e.target:
+            weight[e.target if e.source == centre else e.source] += len(e.sources) or 1
+    ranked = sorted(weight, key=lambda n: (-weight[n], n))[: style.ego_neighbours]
+    return [centre, *sorted(ranked)]
+
+
 def _bundles(edges: list[EdgeView]) -> dict[tuple[str, str], list[EdgeView]]:
     """Edges between the same two nodes (either direction), where there are several."""
     groups: dict[tuple[str, str], list[EdgeView]] = {}
@@ -441,6 +463,7 @@ def _layout(
     seed: int,
     huge: bool,
     root: str | None = None,
+    gap: int = 40,
 ) -> dict[str, tuple[int, int]]:
     """Fixed positions in px for a graph too big for in-browser physics; rings around `root`
     when the page opens on its ego network."""
@@ -448,7 +471,7 @@ def _layout(
     graph.add_nodes_from(n.id for n in nodes)
     graph.add_edges_from((e.source, e.target) for e in edges if e.source != e.target)
     if huge or root is not None:
-        return _radial_layout(graph, root=root)
+        return _radial_layout(graph, gap=gap, root=root)
     scale = 45 * math.sqrt(len(nodes))
     try:
         pos = nx.spring_layout(graph, seed=seed, scale=scale)

@@ -35,10 +35,12 @@
   DATA.info.bundles.forEach(function (b) { b.edges.forEach(function (id) { bundleOf.set(id, b); }); });
   var expanded = new Set();
 
-  // A large graph opens on the ego network of DATA.ego: the nodes next to an opened node show,
-  // and so do nodes shown on request (the ends of a relation picked in the panel).
-  var opened = new Set(DATA.ego ? [DATA.ego] : []);
-  var extra = new Set();
+  // A large graph opens on the ego network of DATA.ego.centre (DATA.ego.nodes: it and its
+  // strongest neighbours); the neighbours of an opened node show, and so do nodes shown on
+  // request (the ends of a relation picked in the panel).
+  var EGO = DATA.ego ? DATA.ego.centre : null;
+  var opened = new Set();
+  var extra = new Set(DATA.ego ? DATA.ego.nodes : []);
   var inEgo = null;  // ids of nodes in scope, or null for every node
 
   function computeEgo() {
@@ -551,8 +553,9 @@
   if (DATA.ego) {
     egoNote = el("p", "kg-ego-note");
     egoNote.id = "kg-ego-note";
-    egoNote.appendChild(document.createTextNode("A large graph: showing the neighbours of " +
-      nodeLabel(DATA.ego) + ". Double-click an entity to show its neighbours. "));
+    egoNote.appendChild(document.createTextNode("A large graph: showing " + nodeLabel(EGO) +
+      " and its " + (DATA.ego.nodes.length - 1) + " closest neighbours. Double-click an " +
+      "entity to show all its neighbours. "));
     var all = el("button", "kg-link", "Show all");
     all.type = "button";
     all.id = "kg-show-all";
@@ -764,7 +767,7 @@
     // The filters in force, in words, for the saved image.
     var notes = [filterStatus.textContent];
     if (inEgo !== null && inEgo.size < nodeInfo.size) {
-      notes.push("Around " + nodeLabel(DATA.ego) + " (not every entity shown)");
+      notes.push("Around " + nodeLabel(EGO) + " (not every entity shown)");
     }
     var off = [];
     ["node", "event", "country"].forEach(function (kind) {
@@ -899,7 +902,7 @@
       // Open on the focus and its neighbours, zoomed in enough to read their labels.
       network.fit();
       if (network.getScale() < 0.7) {
-        network.moveTo({ position: network.getPositions([DATA.ego])[DATA.ego], scale: 0.7 });
+        network.moveTo({ position: network.getPositions([EGO])[EGO], scale: 0.7 });
       }
     }
     var loading = document.getElementById("kg-loading");
