@@ -670,3 +670,24 @@ def test_save_png_includes_the_legend_and_the_filters_in_force(
     png = base64.b64decode(driver.execute_script("return window.kgLastPng").split(",", 1)[1])
     assert struct.unpack(">I", png[16:20])[0] > canvas_width  # the key is beside the graph
     assert severe_logs(driver) == []
+
+
+def test_a_states_forces_can_be_grouped_under_it(driver: webdriver.Chrome, tmp_path: Path) -> None:
+    open_page(driver, niger_view(), tmp_path / "graph.html")
+    driver.find_element(By.ID, "kg-group").click()
+    group = f"kg-group {US}"
+    assert driver.execute_script("return kgNetwork.isCluster(arguments[0])", group)
+    # Russia's instructors join it; Niger has no government, forces or people here
+    assert driver.execute_script("return kgNetwork.isCluster(arguments[0])", f"kg-group {RUSSIA}")
+    assert not driver.execute_script("return !!kgNetwork.body.nodes[arguments[0]]", f"kg-group {NIGER}")
+    # the group holds the United States and its forces, and stays through filters
+    inside = driver.execute_script("return kgNetwork.getNodesInCluster(arguments[0])", group)
+    assert set(inside) == {US, US_FORCES}
+    driver.execute_script("kgFilters.toggleEventType('AID'); kgFilters.toggleEventType('AID')")
+    assert driver.execute_script("return kgNetwork.isCluster(arguments[0])", group)
+    # picking one of its relations opens the group, so the relation can be drawn and selected
+    search(driver, "US troops")
+    assert not driver.execute_script("return !!kgNetwork.body.nodes[arguments[0]]", group)
+    assert US_FORCES in selected_nodes(driver)
+    driver.find_element(By.ID, "kg-group").click()  # off: every node on its own
+    assert severe_logs(driver) == []

@@ -61,7 +61,8 @@
   var dateRange = null;  // [first, last] day shown, or null for every date
   var includeUndated = true;
   var shownNodes = new Set();
-  var shownEdges = new Set();
+  var shownEdges = new Set();  // ids of the edges drawn: relations, and bundles of them
+  var shownRelations = 0;  // relations that pass, bundled or not
 
   function countryKey(id) {
     var n = nodeInfo.get(id);
@@ -88,6 +89,7 @@
     var passing = DATA.info.edges.filter(function (e) {
       return edgePasses(e) && inScope(e.source) && inScope(e.target);
     });
+    shownRelations = passing.length;
     var perBundle = new Map();
     passing.forEach(function (e) {
       var b = bundleOf.get(e.id);
@@ -385,6 +387,7 @@
       computeEgo();
     }
     applyFilters();
+    openGroupsOf([e.source, e.target]);
     reveal(function () { return shownEdges.has(id); }, [e.event_type],
       [nodeInfo.get(e.source).type, nodeInfo.get(e.target).type]);
     network.selectEdges([id]);
@@ -399,7 +402,8 @@
   var hovered = [];
 
   function updateLabels() {
-    var want = new Set(labelsHidden ? network.getSelectedEdges().concat(hovered) : []);
+    var want = new Set((labelsHidden ? network.getSelectedEdges().concat(hovered) : [])
+      .filter(function (id) { return edgeInfo.has(id) || bundleInfo.has(id); }));  // not a group's
     var changes = [];
     touched.forEach(function (id) {
       if (labelled.has(id) !== want.has(id) || !labelsHidden) {
@@ -432,20 +436,27 @@
   network.on("blurEdge", function () { hovered = []; updateLabels(); });
 
   network.on("click", function (params) {
-    if (params.nodes.length) { pin({ kind: "node", id: params.nodes[0] }); }
+    if (params.nodes.length && groupState(params.nodes[0])) {
+      pin({ kind: "node", id: groupState(params.nodes[0]) });
+    } else if (params.nodes.length) { pin({ kind: "node", id: params.nodes[0] }); }
     else if (params.edges.length) { pin(edgeTarget(params.edges[0])); }
     else { pin(null); }
   });
   network.on("doubleClick", function (params) {
     // Double-click opens an entity's neighbours, or expands a bundle.
-    if (params.nodes.length) { openNode(params.nodes[0]); }
+    if (params.nodes.length && groupState(params.nodes[0])) {
+      opengroups.add(groupState(params.nodes[0]));
+      applyFilters();
+    } else if (params.nodes.length) { openNode(params.nodes[0]); }
     else if (params.edges.length && bundleInfo.has(params.edges[0])) {
       expanded.add(params.edges[0]);
       applyFilters();
       pin({ kind: "bundle", id: params.edges[0] });
     }
   });
-  network.on("hoverNode", function (params) { show({ kind: "node", id: params.node }); });
+  network.on("hoverNode", function (params) {
+    show({ kind: "node", id: groupState(params.node) || params.node });
+  });
   network.on("hoverEdge", function (params) { show(edgeTarget(params.edge)); });
   network.on("blurNode", function () { show(pinned); });
   network.on("blurEdge", function () { show(pinned); });
@@ -503,6 +514,7 @@
     // Select the node, its shown neighbours and the edges between them, and zoom to fit them.
     var n = nodeInfo.get(id);
     if (!inScope(id)) { opened.add(id); computeEgo(); applyFilters(); }
+    openGroupsOf([id].concat(neighbours(id)));
     var cleared = reveal(function () { return shownNodes.has(id); }, [], [n.type]);
     var around = network.getConnectedNodes(id).filter(function (other) { return other !== id; });
     network.setSelection({ nodes: [id].concat(around), edges: network.getConnectedEdges(id) },
@@ -564,14 +576,91 @@
     filterStatus.parentNode.insertBefore(egoNote, filterStatus.nextSibling);
   }
 
+  // --- groups: a state's government, forces and people drawn as one node under it ----------
+
+  var GROUPED_TYPES = new Set(["Government", "Junta", "ArmedForce", "MilitaryAdvisers", "Population"]);
+  var GROUP = "kg-group ";  // id prefix of a group node; the state's id follows
+  var groupMembers = new Map();  // state id -> ids of its government, forces and people
+  (function () {
+    var stateOf = new Map();
+    DATA.info.nodes.forEach(function (n) {
+      if (n.type === "State" && n.country && !stateOf.has(n.country)) { stateOf.set(n.country, n.id); }
+    });
+    DATA.info.nodes.forEach(function (n) {
+      var state = n.country && GROUPED_TYPES.has(n.type) ? stateOf.get(n.country) : null;
+      if (state) {
+        if (!groupMembers.has(state)) { groupMembers.set(state, []); }
+        groupMembers.get(state).push(n.id);
+      }
+    });
+  })();
+  var grouping = false;
+  var opengroups = new Set();  // states whose group the user opened
+  var groupOf = new Map();  // node id -> the state whose group holds it
+  groupMembers.forEach(function (members, state) {
+    groupOf.set(state, state);
+    members.forEach(function (id) { groupOf.set(id, state); });
+  });
+
+  function openGroupsOf(ids) {
+    // Take these nodes out of their groups, to select or zoom on them.
+    if (!grouping) { return; }
+    var before = opengroups.size;
+    ids.forEach(function (id) { if (groupOf.has(id)) { opengroups.add(groupOf.get(id)); } });
+    if (opengroups.size !== before) { applyFilters(); }
+  }
+
+  var made = new Set();  // ids of the group nodes drawn now
+
+  function ungroupAll() {
+    made.forEach(function (id) {
+      // isCluster logs an error for a node vis does not hold: ask the body first
+      if (network.body.nodes[id] && network.isCluster(id)) { network.openCluster(id); }
+    });
+    made.clear();
+  }
+
+  function groupAll() {
+    if (!grouping) { return; }
+    groupMembers.forEach(function (members, state) {
+      if (opengroups.has(state) || !shownNodes.has(state)) { return; }
+      var inside = new Set(members.filter(function (id) { return shownNodes.has(id); }));
+      if (!inside.size) { return; }
+      var info = nodeInfo.get(state);
+      network.cluster({
+        joinCondition: function (opts) { return opts.id === state || inside.has(opts.id); },
+        clusterNodeProperties: {
+          id: GROUP + state, label: info.label + " +" + inside.size, shape: "dot", size: 26,
+          borderWidth: 4, color: { background: info.color, border: "#1a202c" }
+        }
+      });
+      made.add(GROUP + state);
+    });
+  }
+
+  function setGrouping(on) {
+    grouping = on;
+    var box = document.getElementById("kg-group");
+    if (box) { box.checked = on; }
+    opengroups.clear();
+    applyFilters();
+  }
+
+  function groupState(id) {
+    // The state a group node stands for, or null.
+    return typeof id === "string" && id.indexOf(GROUP) === 0 ? id.slice(GROUP.length) : null;
+  }
+
   function applyFilters() {
     computeShown();
+    ungroupAll();
     nodesView.refresh();  // nodes first, so that edges coming back find both ends
     edgesView.refresh();
+    groupAll();
     setLabelsHidden(shownEdges.size > DATA.labels.max_edges);
     filterStatus.textContent = "Showing " + shownNodes.size.toLocaleString("en") + " of " +
       DATA.info.nodes.length.toLocaleString("en") + " entities, " +
-      shownEdges.size.toLocaleString("en") + " of " +
+      shownRelations.toLocaleString("en") + " of " +
       DATA.info.edges.length.toLocaleString("en") + " relations";
     filterButtons.node.forEach(function (b, key) { setPressed(b, !hidden.node.has(key)); });
     filterButtons.event.forEach(function (b, key) { setPressed(b, !hidden.event.has(key)); });
@@ -758,6 +847,17 @@
              swatch: null, title: "Relations of entities of this country \u2014 click to hide or show" };
   }), "country", DATA.legend.countries.length <= 8);
   dateFilter(filterBody);
+  if (groupMembers.size) {
+    var groupCheck = el("label", "kg-check kg-group-check");
+    var groupBox = el("input");
+    groupBox.type = "checkbox";
+    groupBox.id = "kg-group";
+    groupBox.addEventListener("change", function () { setGrouping(groupBox.checked); });
+    groupCheck.appendChild(groupBox);
+    groupCheck.appendChild(el("span", null,
+      "Group each state's government, forces and people under it (double-click to open)"));
+    filterBody.insertBefore(groupCheck, filterBody.firstChild);
+  }
   filters.appendChild(filterBody);
   document.getElementById("kg-reset").addEventListener("click", resetFilters);
 
@@ -885,7 +985,8 @@
     openNode: openNode,
     showAll: showAll,
     shownNodes: function () { return Array.from(shownNodes); },
-    shownEdges: function () { return Array.from(shownEdges); }
+    shownEdges: function () { return Array.from(shownEdges); },
+    setGrouping: setGrouping
   };
 
   // --- layout: settle once, then hold still ---------------------------------------------------
@@ -893,7 +994,8 @@
   function keepPositions(ids) {
     // Hidden nodes leave the DataView; store where they were so they come back there.
     var at = network.getPositions(ids);
-    nodes.update(Object.keys(at).map(function (id) { return { id: id, x: at[id].x, y: at[id].y }; }));
+    nodes.update(Object.keys(at).filter(function (id) { return nodeInfo.has(id); })
+      .map(function (id) { return { id: id, x: at[id].x, y: at[id].y }; }));
   }
   network.on("dragEnd", function (params) { if (params.nodes.length) { keepPositions(params.nodes); } });
 
