@@ -369,6 +369,7 @@ def test_large_graph_is_drawn_at_fixed_positions(driver: webdriver.Chrome, tmp_p
     assert driver.execute_script("return kgNetwork.physics.physicsEnabled") is False
     search(driver, "Place 299")  # a node out of view is opened with its neighbours
     assert driver.execute_script("return kgNetwork.getSelectedNodes()")[0] == f"{KG}n299"
+    assert shown(driver)[0] < 60  # it and its closest neighbours, not the whole graph
     driver.find_element(By.ID, "kg-show-all").click()
     assert shown(driver)[0] == 320
     assert driver.execute_script("return kgFilters.labelsHidden()") is True

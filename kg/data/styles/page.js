@@ -276,6 +276,23 @@
     pin({ kind: "node", id: id });
   }
 
+  function showClosest(id) {
+    // Bring a node out of view into the ego view with as many of its neighbours as the page
+    // opened with, those with most sources first (all of them would be 300 for a big state).
+    var weight = new Map();
+    incident.get(id).forEach(function (e) {
+      var other = e.source === id ? e.target : e.source;
+      if (other !== id) { weight.set(other, (weight.get(other) || 0) + Math.max(e.sources.length, 1)); }
+    });
+    var ranked = Array.from(weight.keys()).sort(function (a, b) {
+      return weight.get(b) - weight.get(a) || (a < b ? -1 : a > b ? 1 : 0);
+    });
+    extra.add(id);
+    ranked.slice(0, DATA.ego.nodes.length - 1).forEach(function (other) { extra.add(other); });
+    computeEgo();
+    applyFilters();
+  }
+
   function showAll() {
     if (inEgo === null) { return; }
     opened = new Set(nodeInfo.keys());
@@ -513,7 +530,7 @@
   function focusNode(id) {
     // Select the node, its shown neighbours and the edges between them, and zoom to fit them.
     var n = nodeInfo.get(id);
-    if (!inScope(id)) { opened.add(id); computeEgo(); applyFilters(); }
+    if (!inScope(id)) { showClosest(id); }
     openGroupsOf([id].concat(neighbours(id)));
     var cleared = reveal(function () { return shownNodes.has(id); }, [], [n.type]);
     var around = network.getConnectedNodes(id).filter(function (other) { return other !== id; });
