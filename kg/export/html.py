@@ -500,7 +500,7 @@ def _radial_layout(
 
     discs: list[tuple[float, dict[str, tuple[float, float]]]] = []
     for component in sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c))):
-        centre = root if root in component else min(component, key=rank)
+        centre = root if root is not None and root in component else min(component, key=rank)
         parent: dict[str, str] = {}
         depth = {centre: 0}
         order, queue = [centre], deque([centre])
