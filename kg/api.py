@@ -309,7 +309,7 @@ def extract(paths: Iterable[str], date: dt.date | None = None, fail_fast: bool =
 
 
 def export(store: Store, fmt: str, out: str | os.PathLike[str] | BinaryIO | None,
-           title: str = "kg graph", scope: dict[str, Any] | None = None) -> bytes | None:
+           title: str | None = None, scope: dict[str, Any] | None = None) -> bytes | None:
     """Write the store in `fmt` to `out` (a path or a binary stream), or return the bytes when
     `out` is None.
 
@@ -319,6 +319,7 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str] | BinaryIO | None
     `scope` (keyword arguments of kg.export.scope.scope_view: focus, depth, since, until, types,
     country) narrows the drawn formats (html, graphml, gexf) to part of the graph. A path is
     written whole or not at all (a failed export leaves any earlier file as it was).
+    The html page's `title` is by default "kg: " and the focus, else the store's name.
     """
     if fmt not in EXPORT_FORMATS:
         raise KGError(f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
@@ -359,13 +360,22 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str] | BinaryIO | None
     return None
 
 
-def _write(store: Store, fmt: str, out: BinaryIO, title: str,
+def _page_title(store: Store, focus: str | None) -> str:
+    """The page names what it shows: the focus, else the store."""
+    if focus:
+        return f"kg: {focus}"
+    return f"kg: {Path(store.path).name}" if store.path else "kg graph"
+
+
+def _write(store: Store, fmt: str, out: BinaryIO, title: str | None,
            scope: dict[str, Any] | None) -> None:
     if fmt in DRAWN_FORMATS:
         view = scope_view(graph_view(store), **(scope or {}))
         if fmt == "html":
             from kg.export.html import render_html
-            out.write(render_html(view, title=title).encode("utf-8"))
+            focus = (scope or {}).get("focus")
+            out.write(render_html(view, title=title or _page_title(store, focus),
+                                  focus=focus).encode("utf-8"))
         elif fmt == "graphml":
             write_graphml(view, out)
         else:

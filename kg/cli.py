@@ -279,7 +279,8 @@ def _print_rows(header: list[str], rows: list[list[str]], fmt: str) -> None:
               show_default=True)
 @click.option("-o", "--output", default=None, metavar="FILE",
               help="Write to FILE (default: kg-graph.html for html, else standard output).")
-@click.option("--title", default="kg graph", show_default=True, help="Title of the HTML page.")
+@click.option("--title", default=None,
+              help="Title of the HTML page (default: kg: and the focus, else the store's name).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the HTML page in a browser.")
 @click.option("--focus", default=None, metavar="ENTITY",
               help="Only the neighbourhood of ENTITY (name, alias, ISO code or IRI).")
@@ -290,7 +291,7 @@ def _print_rows(header: list[str], rows: list[list[str]], fmt: str) -> None:
               help="Only these event types, comma-separated (e.g. RETREAT,MOBILIZE).")
 @click.option("--country", default=None, metavar="ISO3",
               help="Only relations with an actor of this country.")
-def export(store_path: str | None, fmt: str, output: str | None, title: str,
+def export(store_path: str | None, fmt: str, output: str | None, title: str | None,
            open_browser: bool, focus: str | None, depth: int, since: str | None,
            until: str | None, types: str | None, country: str | None) -> None:
     """Export the graph: html page, turtle, trig, nquads, jsonld, graphml, gexf, events-csv or

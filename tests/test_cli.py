@@ -728,6 +728,11 @@ def test_export_scoped_page(runner: CliRunner, ingested_store: Path, tmp_path: P
     assert result.exit_code == 0, result.output
     html = page.read_text(encoding="utf-8")
     assert "withdrew from" in html and "hosts forces of" not in html
+    assert "<title>kg: NER</title>" in html  # the page names its focus
+    whole = tmp_path / "whole.html"
+    assert run(runner, "export", "--store", str(ingested_store), "-o", str(whole)).exit_code == 0
+    assert f"<title>kg: {ingested_store.name}</title>" in whole.read_text(encoding="utf-8")
+    whole.unlink()
     bad = run(runner, "export", "--store", str(ingested_store), "--format", "html", "-o",
               str(page), "--focus", "Atlantis")
     assert bad.exit_code != 0 and "Atlantis" in bad.output

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import json
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +13,7 @@ from typing import Any
 import pytest
 
 from kg.export.browser import CHROMEDRIVER, CHROMIUM, have_chromium, offline_chromium
-from kg.export.html import write_html
+from kg.export.html import load_page_style, write_html
 from kg.export.view import EdgeView, GraphView, NodeView, SourceRef
 
 pytestmark = pytest.mark.browser
@@ -369,10 +372,13 @@ def test_large_graph_is_drawn_at_fixed_positions(driver: webdriver.Chrome, tmp_p
         for i in range(320)
     )
     open_page(driver, GraphView(nodes, edges), tmp_path / "big.html")
-    assert driver.execute_script("return kgNetwork.body.data.nodes.length") == 320
+    assert shown(driver)[0] < 10  # it opens on the ego network of the most connected node
     assert driver.execute_script("return kgNetwork.physics.physicsEnabled") is False
-    search(driver, "Place 299")
+    search(driver, "Place 299")  # a node out of view is opened with its neighbours
     assert driver.execute_script("return kgNetwork.getSelectedNodes()")[0] == f"{KG}n299"
+    assert shown(driver)[0] < 60  # it and its closest neighbours, not the whole graph
+    driver.find_element(By.ID, "kg-show-all").click()
+    assert shown(driver)[0] == 320
     assert driver.execute_script("return kgFilters.labelsHidden()") is True
     assert severe_logs(driver) == []
 
@@ -497,7 +503,13 @@ def test_seed_article_page_search_and_withdrawal_edge(
     withdrawal = next(e for e in view.edges  # the US forces' withdrawal from Niger
                       if e.relation == "withdrewFrom" and e.source.endswith("/usa/military")
                       and e.target.endswith("/state/NER"))
+    ends = sorted((withdrawal.source, withdrawal.target))
+    bundle = f"kg-bundle {ends[0]} {ends[1]}"  # the forces' other relations with Niger
     driver.execute_script("kgNetwork.unselectAll(); kgNetwork.fit({animation: false});")
+    if bundle in driver.execute_script("return kgFilters.shownEdges()"):
+        click_edge(driver, bundle)
+        assert "withdrew from" in panel_text(driver)
+        driver.find_element(By.CSS_SELECTOR, "#kg-panel .kg-expand").click()
     click_edge(driver, withdrawal.id)
     text = panel_text(driver)
     assert "withdrew from" in text
@@ -577,23 +589,33 @@ def test_timeline_shows_years_presence_events_and_undated_apart(
     assert severe_logs(driver) == []
 
 
+def relations_shown(driver: webdriver.Chrome) -> tuple[int, int]:
+    """How many nodes the network draws and how many relations the filters let through (drawn
+    alone or inside a bundle of parallel relations)."""
+    nodes = driver.execute_script("return kgNetwork.body.data.nodes.length")
+    relations = driver.execute_script(
+        "return kgPage.data.info.edges.filter(function (e) { return kgPage.isShown(e.id); }).length")
+    return nodes, relations
+
+
 def test_as_of_date_shows_the_graph_as_it_stood_then(
     driver: webdriver.Chrome, tmp_path: Path
 ) -> None:
     open_page(driver, niger_view_with_undated(), tmp_path / "graph.html")
     open_view(driver, "timeline")
-    assert shown(driver) == (5, 5)
+    assert relations_shown(driver) == (5, 5)
     set_as_of(driver, "2024-05-01")
-    assert shown(driver) == (4, 4)  # the withdrawal (September) goes; the undated one stays
-    edges = driver.execute_script("return kgFilters.edges.getIds()")
-    assert WITHDRAWAL not in edges and UNDATED in edges
+    assert relations_shown(driver) == (4, 4)  # the withdrawal (September) goes; the undated stays
+    assert driver.execute_script(
+        "return [kgPage.isShown(arguments[0]), kgPage.isShown(arguments[1])]",
+        WITHDRAWAL, UNDATED) == [False, True]
     text = driver.find_element(By.ID, "kg-views").text
     assert "as of 2024-05-01: 1 later relation hidden" in text
     assert "United States forces in Niger \u00b7 not yet reported" in text
     set_as_of(driver, "2023-12-31")
-    assert shown(driver) == (2, 2)  # the suspended aid (2023) and the undated agreement
+    assert relations_shown(driver) == (2, 2)  # the suspended aid (2023) and the undated agreement
     driver.find_element(By.XPATH, "//button[text()='Clear date']").click()
-    assert shown(driver) == (5, 5)
+    assert relations_shown(driver) == (5, 5)
     assert severe_logs(driver) == []
 
 
@@ -736,4 +758,186 @@ def test_seed_page_says_whose_forces_are_in_niger_which_left_and_on_what_evidenc
     assert "withdrew from,United States forces,Niger,2024-08-05,2024-08-05,2," in csv
     ARTIFACTS.mkdir(exist_ok=True)
     driver.save_screenshot(str(ARTIFACTS / "seed-table.png"))
+
+
+EXPELLED = KG + "edge/niger-expelled-us-forces"
+PRESENT = KG + "edge/us-forces-in-niger"
+BUNDLE = f"kg-bundle {NIGER} {US_FORCES}"
+
+
+def parallel_view() -> GraphView:
+    """niger_view with three relations between the US forces and Niger, one of them backwards."""
+    base = niger_view()
+    more = (
+        EdgeView(
+            PRESENT, US_FORCES, NIGER, "presentIn", "present in", "PRESENCE",
+            sources=(_source("About 1,000 US troops are based in Niger.", "US troops",
+                             "https://news.example/troops", "2023-08-01", "a5"),),
+        ),
+        EdgeView(
+            EXPELLED, NIGER, US_FORCES, "expelled", "expelled", "COERCE", dates=("2024-03-16",),
+            sources=(_source("Niger's junta ordered US forces to leave.", "Niger ends accord",
+                             "https://news.example/accord", "2024-03-17", "a6"),),
+        ),
+    )
+    return GraphView(base.nodes, base.edges + more)
+
+
+def shown_ids(driver: webdriver.Chrome) -> tuple[set[str], set[str]]:
+    nodes, edges = driver.execute_script("return [kgFilters.shownNodes(), kgFilters.shownEdges()]")
+    return set(nodes), set(edges)
+
+
+def midpoints(driver: webdriver.Chrome, ids: list[str]) -> list[tuple[float, float]]:
+    script = (
+        "return arguments[0].map(function (id) {"
+        " var p = kgNetwork.body.edges[id].edgeType.getPoint(0.5); return [p.x, p.y]; });"
+    )
+    return [tuple(p) for p in driver.execute_script(script, ids)]
+
+
+def assert_apart(points: list[tuple[float, float]], gap: float = 12) -> None:
+    for i, (x1, y1) in enumerate(points):
+        for x2, y2 in points[i + 1:]:
+            assert abs(x1 - x2) + abs(y1 - y2) > gap, points
+
+
+def test_parallel_relations_show_as_one_bundle_until_expanded(
+    driver: webdriver.Chrome, tmp_path: Path
+) -> None:
+    open_page(driver, parallel_view(), tmp_path / "graph.html")
+    _, edges = shown_ids(driver)
+    assert BUNDLE in edges and not {WITHDRAWAL, PRESENT, EXPELLED} & edges
+    click_edge(driver, BUNDLE)
+    text = panel_text(driver)
+    assert "RELATIONS (3)" in text.upper() and "expelled" in text and "present in" in text
+    driver.find_element(By.CSS_SELECTOR, "#kg-panel .kg-expand").click()
+    _, edges = shown_ids(driver)
+    assert {WITHDRAWAL, PRESENT, EXPELLED} <= edges and BUNDLE not in edges
+    for edge in (WITHDRAWAL, PRESENT, EXPELLED):  # clicks reach each of the three
+        click_edge(driver, edge)
+        assert edgeInfo_label(driver, edge) in panel_text(driver)
+    assert severe_logs(driver) == []
+
+
+def edgeInfo_label(driver: webdriver.Chrome, edge_id: str) -> str:
+    return str(driver.execute_script("return kgNetwork.body.data.edges.get(arguments[0]).label",
+                                     edge_id))
+
+
+def test_parallel_edges_keep_their_curves_after_filters_legend_and_reset(
+    driver: webdriver.Chrome, tmp_path: Path
+) -> None:
+    open_page(driver, parallel_view(), tmp_path / "graph.html")
+    driver.execute_script("kgFilters.expandBundle(arguments[0])", BUNDLE)
+    members = [WITHDRAWAL, PRESENT, EXPELLED]
+    assert_apart(midpoints(driver, members))
+    driver.execute_script("kgFilters.toggleEventType('SANCTION')")
+    assert_apart(midpoints(driver, members))
+    driver.execute_script("kgFilters.toggleNodeType('ArmedForce')")  # hides all three
+    driver.find_element(By.ID, "kg-reset").click()
+    assert_apart(midpoints(driver, members))
+    driver.execute_script("kgFilters.toggleEventType('AID'); kgFilters.toggleEventType('AID')")
+    assert_apart(midpoints(driver, members))
+    assert severe_logs(driver) == []
+
+
+def test_large_graph_opens_on_the_ego_network_and_expands_on_demand(
+    driver: webdriver.Chrome, tmp_path: Path
+) -> None:
+    small = dataclasses.replace(load_page_style(), ego_min_nodes=3)  # as if 5 nodes were many
+    path = tmp_path / "graph.html"
+    write_html(niger_view(), path, title="Niger", style=small, focus="Russia")
+    driver.get(path.as_uri())
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return window.kgReady === true"))
+    nodes, _ = shown_ids(driver)
+    assert nodes == {RUSSIA, NIGER}
+    assert driver.find_element(By.ID, "kg-ego-note").is_displayed()
+    assert driver.execute_script("return kgNetwork.getScale()") >= 0.7  # labels readable
+    # double-click Niger: its neighbours come in
+    at = driver.execute_script(
+        "var p = kgNetwork.getPositions([arguments[0]])[arguments[0]];"
+        "p = kgNetwork.canvasToDOM(p); return [Math.round(p.x), Math.round(p.y)];", NIGER)
+    canvas = driver.find_element(By.CSS_SELECTOR, "#kg-network canvas")
+    ActionChains(driver).move_to_element_with_offset(
+        canvas, round(at[0] - canvas.size["width"] / 2), round(at[1] - canvas.size["height"] / 2)
+    ).double_click().perform()
+    WebDriverWait(driver, 5).until(lambda d: len(shown_ids(d)[0]) == 5)
+    assert "NIGER" in panel_text(driver).upper()
+    assert not driver.find_element(By.ID, "kg-ego-note").is_displayed()
+    # the focus defaults to the entity with most neighbours; search opens what it finds
+    write_html(niger_view(), path, title="Niger", style=small)
+    driver.get(path.as_uri())
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return window.kgReady === true"))
+    assert shown_ids(driver)[0] == {NIGER, US, US_FORCES, RUSSIA, INSTRUCTORS}  # Niger's neighbours
+    assert not driver.find_element(By.ID, "kg-ego-note").is_displayed()
+    assert severe_logs(driver) == []
+
+
+def test_panel_marks_an_item_the_filters_hide(driver: webdriver.Chrome, tmp_path: Path) -> None:
+    open_page(driver, niger_view(), tmp_path / "graph.html")
+    click_edge(driver, WITHDRAWAL)
+    assert not driver.find_elements(By.ID, "kg-hidden-note")
+    driver.execute_script("kgFilters.toggleEventType('RETREAT')")
+    note = driver.find_element(By.ID, "kg-hidden-note")
+    assert "Hidden by the filters" in note.text and "withdrew from" in panel_text(driver)
+    driver.execute_script("kgFilters.toggleEventType('RETREAT')")
+    assert not driver.find_elements(By.ID, "kg-hidden-note")
+
+
+def test_page_fits_a_phone_screen(driver: webdriver.Chrome, tmp_path: Path) -> None:
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
+    )
+    try:
+        open_page(driver, niger_view(), tmp_path / "graph.html")
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 390
+        for button in ("kg-png", "kg-fit", "kg-search-go"):
+            box = driver.execute_script(
+                "return document.getElementById(arguments[0]).getBoundingClientRect().toJSON()",
+                button,
+            )
+            assert 0 <= box["left"] and box["right"] <= 390, (button, box)
+        driver.save_screenshot(str(ARTIFACTS / "graph-phone.png"))
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_save_png_includes_the_legend_and_the_filters_in_force(
+    driver: webdriver.Chrome, tmp_path: Path
+) -> None:
+    open_page(driver, niger_view(), tmp_path / "graph.html")
+    driver.execute_script("kgFilters.toggleEventType('SANCTION')")
+    driver.find_element(By.ID, "kg-png").click()
+    key = driver.execute_script("return window.kgLastPngKey")
+    assert "State" in key and "RETREAT" in key and "SANCTION" not in key[:-3]
+    assert any(line.startswith("Hidden: SANCTION") for line in key)
+    assert any(line.startswith("Showing") for line in key)
+    canvas_width = driver.execute_script(
+        "return document.querySelector('#kg-network canvas').width")
+    png = base64.b64decode(driver.execute_script("return window.kgLastPng").split(",", 1)[1])
+    assert struct.unpack(">I", png[16:20])[0] > canvas_width  # the key is beside the graph
+    assert severe_logs(driver) == []
+
+
+def test_a_states_forces_can_be_grouped_under_it(driver: webdriver.Chrome, tmp_path: Path) -> None:
+    open_page(driver, niger_view(), tmp_path / "graph.html")
+    driver.find_element(By.ID, "kg-group").click()
+    group = f"kg-group {US}"
+    assert driver.execute_script("return kgNetwork.isCluster(arguments[0])", group)
+    # Russia's instructors join it; Niger has no government, forces or people here
+    assert driver.execute_script("return kgNetwork.isCluster(arguments[0])", f"kg-group {RUSSIA}")
+    assert not driver.execute_script("return !!kgNetwork.body.nodes[arguments[0]]", f"kg-group {NIGER}")
+    # the group holds the United States and its forces, and stays through filters
+    inside = driver.execute_script("return kgNetwork.getNodesInCluster(arguments[0])", group)
+    assert set(inside) == {US, US_FORCES}
+    driver.execute_script("kgFilters.toggleEventType('AID'); kgFilters.toggleEventType('AID')")
+    assert driver.execute_script("return kgNetwork.isCluster(arguments[0])", group)
+    # picking one of its relations opens the group, so the relation can be drawn and selected
+    search(driver, "US troops")
+    assert not driver.execute_script("return !!kgNetwork.body.nodes[arguments[0]]", group)
+    assert US_FORCES in selected_nodes(driver)
+    driver.find_element(By.ID, "kg-group").click()  # off: every node on its own
     assert severe_logs(driver) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
@@ -258,6 +259,10 @@ def _without_state(style: dict) -> None:
         (lambda s: s.pop("layout"), "missing key(s) layout"),
         (lambda s: s["layout"].pop("force_max_nodes"), "layout: missing key(s) force_max_nodes"),
         (lambda s: s["edges"].update(label_max_edges=-1), "edges.label_max_edges: -1"),
+        (lambda s: s["layout"].pop("ego_min_nodes"), "layout: missing key(s) ego_min_nodes"),
+        (lambda s: s["layout"].update(ego_min_nodes="many"), "layout.ego_min_nodes"),
+        (lambda s: s["edges"].update(parallel_roundness=0), "edges.parallel_roundness"),
+        (lambda s: s["layout"].pop("ring_gap"), "layout: missing key(s) ring_gap"),
     ],
 )
 def test_bad_style_file_errors_name_the_file(tmp_path: Path, break_style, reason: str) -> None:
@@ -282,3 +287,57 @@ def test_unreadable_style_file_errors_name_the_file(tmp_path: Path, text: str) -
 def test_missing_style_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="not found"):
         load_page_style(tmp_path / "nope.yaml")
+
+
+def _parallel_view() -> GraphView:
+    """make_view with two more relations between the US forces and Niger, one each way."""
+    base = make_view()
+    more = (
+        EdgeView(KG + "e3", KG + "USA-forces", KG + "NER", "presentIn", "present in", "PRESENCE"),
+        EdgeView(KG + "e4", KG + "NER", KG + "USA-forces", "expelled", "expelled", "COERCE"),
+    )
+    return GraphView(base.nodes, base.edges + more)
+
+
+def test_parallel_relations_are_bundled_into_one_edge_with_their_mix() -> None:
+    data = page_data(render_html(_parallel_view()))
+    bundle_id = f"kg-bundle {KG}NER {KG}USA-forces"
+    assert data["info"]["bundles"] == [
+        {"id": bundle_id, "source": KG + "NER", "target": KG + "USA-forces",
+         "edges": [KG + "e1", KG + "e3", KG + "e4"]}
+    ]
+    bundle = next(e for e in data["edges"] if e["id"] == bundle_id)
+    assert bundle["label"] == "COERCE · PRESENCE · RETREAT"
+    assert bundle["arrows"]["to"]["enabled"] and bundle["arrows"]["from"]["enabled"]
+
+
+def test_parallel_edges_have_fixed_curves_of_their_own_on_different_sides() -> None:
+    edges = {e["id"]: e for e in page_data(render_html(_parallel_view()))["edges"]}
+    assert "smooth" not in edges[KG + "e2"]  # a single relation keeps the page's curve
+    curves = [edges[KG + e]["smooth"] for e in ("e1", "e3", "e4")]
+    assert all(c["enabled"] and c["type"] in {"curvedCW", "curvedCCW"} for c in curves)
+    # e1 and e3 run USA-forces -> NER, e4 the other way; seen from NER they bend apart
+    names = ("e1", "e3", "e4")
+    from_ner = [(c["type"] == "curvedCW") != (e == "e4") for c, e in zip(curves, names, strict=True)]
+    assert (from_ner[0], curves[0]["roundness"]) != (from_ner[1], curves[1]["roundness"])
+    assert (from_ner[0], curves[0]["roundness"]) != (from_ner[2], curves[2]["roundness"])
+    assert (from_ner[1], curves[1]["roundness"]) != (from_ner[2], curves[2]["roundness"])
+
+
+def test_large_graph_opens_on_the_focus_else_the_most_connected_entity() -> None:
+    style = dataclasses.replace(load_page_style(), ego_min_nodes=3)
+    view = make_view()
+    assert page_data(render_html(view, style=style))["ego"]["centre"] == KG + "NER"
+    data = page_data(render_html(view, style=style, focus="russia"))
+    assert data["ego"] == {"centre": KG + "RUS", "nodes": [KG + "RUS", KG + "NER"]}
+    assert data["options"]["physics"] == {"enabled": False}
+    positions = {n["id"]: (n["x"], n["y"]) for n in data["nodes"]}
+    assert positions[KG + "RUS"] == (0, 0) or all(
+        abs(x - positions[KG + "RUS"][0]) + abs(y - positions[KG + "RUS"][1]) > 20
+        for i, (x, y) in positions.items() if i != KG + "RUS"
+    )
+    assert page_data(render_html(view))["ego"] is None  # small graphs open whole
+    assert page_data(render_html(view, style=style, focus="Atlantis"))["ego"]["centre"] == KG + "NER"
+    # it opens on the neighbours with most sources: here the forces (2) before Russia (1)
+    few = dataclasses.replace(style, ego_neighbours=1)
+    assert page_data(render_html(view, style=few))["ego"]["nodes"] == [KG + "NER", KG + "USA-forces"]

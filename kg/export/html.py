@@ -36,7 +36,7 @@ import yaml
 from pyvis.network import Network
 
 from kg.errors import DataError
-from kg.export.scope import period
+from kg.export.scope import centres, period
 from kg.export.timeline import STATUS_ORDER, article_groups, edge_when, presence_intervals
 from kg.export.view import EdgeView, GraphView, NodeView
 
@@ -75,8 +75,23 @@ _VIS = files("pyvis").joinpath("templates", "lib", "vis-9.1.2")
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 _TOP_KEYS = {"node_types", "event_types", "edges", "layout"}
 _NODE_KEYS = {"color", "shape", "size"}
-_EDGE_KEYS = {"default_color", "min_width", "per_source", "max_width", "label_max_edges"}
-_LAYOUT_KEYS = {"physics_max_nodes", "physics_max_edges", "force_max_nodes", "seed"}
+_EDGE_KEYS = {
+    "default_color",
+    "min_width",
+    "per_source",
+    "max_width",
+    "label_max_edges",
+    "parallel_roundness",
+}
+_LAYOUT_KEYS = {
+    "physics_max_nodes",
+    "physics_max_edges",
+    "force_max_nodes",
+    "ego_min_nodes",
+    "ego_neighbours",
+    "ring_gap",
+    "seed",
+}
 # \u2028/\u2029 end a line in old JavaScript; "<", ">" and "&" could end the <script> block.
 _JSON_ESCAPES = {
     "<": "\\u003c",
@@ -113,7 +128,11 @@ class PageStyle:
     physics_max_nodes: int
     physics_max_edges: int
     force_max_nodes: int
+    ego_min_nodes: int
     seed: int
+    ego_neighbours: int = 40
+    ring_gap: int = 100
+    parallel_roundness: float = 0.25
 
     def node_style(self, node_type: str) -> NodeStyle:
         """The style of a node type, the UnknownActor style if the file does not list it."""
@@ -157,13 +176,24 @@ def load_page_style(path: str | os.PathLike[str] | None = None) -> PageStyle:
     return _parse_style(raw, where)
 
 
-def render_html(view: GraphView, title: str = "kg graph", style: PageStyle | None = None) -> str:
+def render_html(
+    view: GraphView,
+    title: str = "kg graph",
+    style: PageStyle | None = None,
+    focus: str | None = None,
+) -> str:
     """Render the interactive page of a graph view.
+
+    A graph of more than the style's `ego_min_nodes` nodes opens on the ego network of `focus`
+    (else of the node with most neighbours) and shows the rest on demand. Several relations
+    between the same two nodes are drawn as one bundle edge until the page expands it.
 
     Args:
         view: the nodes and edges to draw.
         title: shown in the header and the browser tab (escaped).
         style: node and edge styles; the packaged page.yaml when None.
+        focus: the node a large graph opens on: an id, a label or alias, or a State's ISO code
+            (as for `kg export --focus`); ignored when it matches no node.
 
     Returns:
         The whole page: self-contained UTF-8 HTML that opens from disk with no network.
@@ -176,16 +206,25 @@ def render_html(view: GraphView, title: str = "kg graph", style: PageStyle | Non
     nodes = sorted(view.nodes, key=lambda n: n.id)
     edges = sorted(view.edges, key=lambda e: e.id)
     _check_ids(nodes, edges)
-    physics = len(nodes) <= style.physics_max_nodes and len(edges) <= style.physics_max_edges
+    ego = _ego_centre(view, nodes, edges, focus) if len(nodes) > style.ego_min_nodes else None
+    physics = (
+        ego is None
+        and len(nodes) <= style.physics_max_nodes
+        and len(edges) <= style.physics_max_edges
+    )
     huge = len(nodes) > style.force_max_nodes
-    positions = {} if physics else _layout(nodes, edges, style.seed, huge)
+    positions = {} if physics else _layout(nodes, edges, style.seed, huge, ego, style.ring_gap)
     dense = len(edges) > style.label_max_edges
+    bundles = _bundles(edges)
+    curves = {e.id: _curve(e, k, style) for group in bundles.values() for k, e in enumerate(group)}
 
     net = Network(directed=True, cdn_resources="in_line")
     for node in nodes:
         net.add_node(node.id, **_vis_node(node, style, positions.get(node.id)))
     for edge in edges:
-        net.add_edge(edge.source, edge.target, **_vis_edge(edge, style))
+        net.add_edge(edge.source, edge.target, **_vis_edge(edge, style, curves.get(edge.id)))
+    for (a, b), group in bundles.items():
+        net.add_edge(a, b, **_vis_bundle(a, b, group, style))
 
     data = {
         "nodes": net.nodes,
@@ -195,7 +234,12 @@ def render_html(view: GraphView, title: str = "kg graph", style: PageStyle | Non
         "info": {
             "nodes": [_node_info(n, style) for n in nodes],
             "edges": [_edge_info(e, style) for e in edges],
+            "bundles": [
+                {"id": _bundle_id(a, b), "source": a, "target": b, "edges": [e.id for e in group]}
+                for (a, b), group in bundles.items()
+            ],
         },
+        "ego": None if ego is None else {"centre": ego, "nodes": _ego_nodes(ego, edges, style)},
         "legend": _legend(nodes, edges, style),
         "timeline": {"intervals": presence_intervals(view), "status_order": STATUS_ORDER},
     }
@@ -225,9 +269,10 @@ def write_html(
     path: str | os.PathLike[str],
     title: str = "kg graph",
     style: PageStyle | None = None,
+    focus: str | None = None,
 ) -> None:
     """Write the page of render_html to path (UTF-8), replacing any file there."""
-    Path(path).write_text(render_html(view, title, style), encoding="utf-8", newline="\n")
+    Path(path).write_text(render_html(view, title, style, focus), encoding="utf-8", newline="\n")
 
 
 # --- style file -------------------------------------------------------------------------------
@@ -265,6 +310,9 @@ def _parse_style(raw: Any, where: str) -> PageStyle:
     widths = {
         k: _number(edges[k], where, f"edges.{k}") for k in ("min_width", "per_source", "max_width")
     }
+    roundness = _number(edges["parallel_roundness"], where, "edges.parallel_roundness")
+    if not 0 < roundness <= 1:
+        raise DataError(f"{where}: edges.parallel_roundness: {roundness!r} is not from 0 to 1")
     if widths["max_width"] < widths["min_width"]:
         raise DataError(f"{where}: edges.max_width is smaller than edges.min_width")
     _whole(edges["label_max_edges"], where, "edges.label_max_edges")
@@ -282,7 +330,11 @@ def _parse_style(raw: Any, where: str) -> PageStyle:
         physics_max_nodes=layout["physics_max_nodes"],
         physics_max_edges=layout["physics_max_edges"],
         force_max_nodes=layout["force_max_nodes"],
+        ego_min_nodes=layout["ego_min_nodes"],
+        ego_neighbours=layout["ego_neighbours"],
+        ring_gap=max(layout["ring_gap"], 1),
         seed=layout["seed"],
+        parallel_roundness=roundness,
     )
 
 
@@ -341,15 +393,90 @@ def _check_ids(nodes: list[NodeView], edges: list[EdgeView]) -> None:
                 raise ValueError(f"edge {edge.id} names node {end}, which is not in the view")
 
 
+def _ego_centre(
+    view: GraphView, nodes: list[NodeView], edges: list[EdgeView], focus: str | None
+) -> str:
+    """The node a large page opens on: the best match of `focus`, else the most neighbours."""
+    neighbours: dict[str, set[str]] = {n.id: set() for n in nodes}
+    for e in edges:
+        if e.source != e.target:
+            neighbours[e.source].add(e.target)
+            neighbours[e.target].add(e.source)
+    candidates = [n.id for n in centres(view, focus)] if focus else []
+    return min(candidates or neighbours, key=lambda n: (-len(neighbours[n]), n))
+
+
+def _ego_nodes(centre: str, edges: list[EdgeView], style: PageStyle) -> list[str]:
+    """The centre and its `ego_neighbours` neighbours with the most source sentences shared."""
+    weight: Counter[str] = Counter()
+    for e in edges:
+        if centre in (e.source, e.target) and e.source != e.target:
+            weight[e.target if e.source == centre else e.source] += len(e.sources) or 1
+    ranked = sorted(weight, key=lambda n: (-weight[n], n))[: style.ego_neighbours]
+    return [centre, *sorted(ranked)]
+
+
+def _bundles(edges: list[EdgeView]) -> dict[tuple[str, str], list[EdgeView]]:
+    """Edges between the same two nodes (either direction), where there are several."""
+    groups: dict[tuple[str, str], list[EdgeView]] = {}
+    for e in edges:
+        if e.source != e.target:
+            groups.setdefault((min(e.source, e.target), max(e.source, e.target)), []).append(e)
+    return {pair: group for pair, group in groups.items() if len(group) > 1}
+
+
+def _bundle_id(a: str, b: str) -> str:
+    return f"kg-bundle {a} {b}"
+
+
+def _curve(edge: EdgeView, k: int, style: PageStyle) -> dict[str, Any]:
+    """The k-th of parallel edges bends to alternate sides, further each pair, so that none
+    overprints another; a fixed curve of its own, which filtering cannot straighten."""
+    clockwise = (k % 2 == 0) == (edge.source < edge.target)  # the same side whichever way it runs
+    roundness = min(1.0, style.parallel_roundness * (k // 2 + 1))
+    return {"enabled": True, "type": "curvedCW" if clockwise else "curvedCCW",
+            "roundness": round(roundness, 3)}
+
+
+def _vis_bundle(a: str, b: str, group: list[EdgeView], style: PageStyle) -> dict[str, Any]:
+    """One edge standing for several relations between a and b, labelled with their mix."""
+    mix = Counter(e.event_type for e in group)
+    colors = {style.edge_color(t) for t in mix}
+    color = colors.pop() if len(colors) == 1 else style.default_edge_color
+    return {
+        "id": _bundle_id(a, b),
+        "label": " · ".join(f"{t} ×{c}" if c > 1 else t for t, c in sorted(mix.items())),
+        "width": style.edge_width(sum(len(e.sources) for e in group)),
+        "dashes": [10, 4],
+        "arrows": {
+            "to": {"enabled": any(e.source == a for e in group)},
+            "from": {"enabled": any(e.source == b for e in group)},
+        },
+        "smooth": {"enabled": False},
+        "color": {
+            "color": color,
+            "highlight": "#1a202c",
+            "hover": _shade(color, 0.7),
+            "opacity": 0.85,
+        },
+    }
+
+
 def _layout(
-    nodes: list[NodeView], edges: list[EdgeView], seed: int, huge: bool
+    nodes: list[NodeView],
+    edges: list[EdgeView],
+    seed: int,
+    huge: bool,
+    root: str | None = None,
+    gap: int = 40,
 ) -> dict[str, tuple[int, int]]:
-    """Fixed positions in px for a graph too big for in-browser physics."""
+    """Fixed positions in px for a graph too big for in-browser physics; rings around `root`
+    when the page opens on its ego network."""
     graph = nx.Graph()
     graph.add_nodes_from(n.id for n in nodes)
     graph.add_edges_from((e.source, e.target) for e in edges if e.source != e.target)
-    if huge:
-        return _radial_layout(graph)
+    if huge or root is not None:
+        return _radial_layout(graph, gap=gap, root=root)
     scale = 45 * math.sqrt(len(nodes))
     try:
         pos = nx.spring_layout(graph, seed=seed, scale=scale)
@@ -360,11 +487,13 @@ def _layout(
     return {node: (round(float(x)), round(float(y))) for node, (x, y) in pos.items()}
 
 
-def _radial_layout(graph: nx.Graph, gap: float = 40.0) -> dict[str, tuple[int, int]]:
+def _radial_layout(
+    graph: nx.Graph, gap: float = 40.0, root: str | None = None
+) -> dict[str, tuple[int, int]]:
     """A fast deterministic layout: each component a breadth-first tree drawn in rings.
 
-    The best-connected node is the centre; every node's subtree gets a wedge in proportion to its
-    size, and each ring's nodes are spread evenly in the order of their wedges, so neighbours sit
+    The best-connected node (or `root`, in its component) is the centre; every node's subtree
+    gets a wedge in proportion to its size, and each ring's nodes are spread evenly in the order of their wedges, so neighbours sit
     near each other. A ring too crowded for one circle becomes a band of circles `gap` px apart,
     its nodes taking turns among them, so that nodes stay about `gap` px apart. Components are packed in rows, largest first. Near-linear in the graph's size, where force
     layouts are quadratic without scipy.
@@ -376,10 +505,10 @@ def _radial_layout(graph: nx.Graph, gap: float = 40.0) -> dict[str, tuple[int, i
 
     discs: list[tuple[float, dict[str, tuple[float, float]]]] = []
     for component in sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c))):
-        root = min(component, key=rank)
+        centre = root if root is not None and root in component else min(component, key=rank)
         parent: dict[str, str] = {}
-        depth = {root: 0}
-        order, queue = [root], deque([root])
+        depth = {centre: 0}
+        order, queue = [centre], deque([centre])
         while queue:  # breadth first: a parent always comes before its children in `order`
             node = queue.popleft()
             for other in sorted(graph[node], key=rank):
@@ -394,7 +523,7 @@ def _radial_layout(graph: nx.Graph, gap: float = 40.0) -> dict[str, tuple[int, i
             children[parent[node]].append(node)
         for node in reversed(order[1:]):
             size[parent[node]] += size[node]
-        wedge = {root: (0.0, 2 * math.pi)}
+        wedge = {centre: (0.0, 2 * math.pi)}
         rings: dict[int, list[tuple[float, str]]] = {}
         for node in order:
             lo, hi = wedge[node]
@@ -404,7 +533,7 @@ def _radial_layout(graph: nx.Graph, gap: float = 40.0) -> dict[str, tuple[int, i
                 wedge[child] = (lo, lo + share)
                 lo += share
         pos: dict[str, tuple[float, float]] = {}
-        inner = -2 * gap  # the root's ring (one node) sits at radius 0
+        inner = -2 * gap  # the centre's ring (one node) sits at radius 0
         for d in sorted(rings):
             ring = sorted(rings[d])
             start = inner + 2 * gap
@@ -450,9 +579,11 @@ def _vis_node(node: NodeView, style: PageStyle, xy: tuple[int, int] | None) -> d
     return options
 
 
-def _vis_edge(edge: EdgeView, style: PageStyle) -> dict[str, Any]:
+def _vis_edge(
+    edge: EdgeView, style: PageStyle, curve: dict[str, Any] | None = None
+) -> dict[str, Any]:
     color = style.edge_color(edge.event_type)
-    return {
+    options: dict[str, Any] = {
         "id": edge.id,
         "label": edge.label or edge.relation,
         "width": style.edge_width(len(edge.sources)),
@@ -463,6 +594,9 @@ def _vis_edge(edge: EdgeView, style: PageStyle) -> dict[str, Any]:
             "opacity": 0.85,
         },
     }
+    if curve is not None:
+        options["smooth"] = curve
+    return options
 
 
 def _vis_options(physics: bool, huge: bool, dense: bool, n_nodes: int, seed: int) -> dict[str, Any]:

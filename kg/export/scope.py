@@ -12,10 +12,10 @@ from collections.abc import Iterable
 
 from kg.analyze import _matches, ego_network
 from kg.errors import KGError
-from kg.export.view import EdgeView, GraphView
+from kg.export.view import EdgeView, GraphView, NodeView
 from kg.rdf.vocab import event_classes
 
-__all__ = ["event_types", "period", "scope_view"]
+__all__ = ["centres", "event_types", "period", "scope_view"]
 
 _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _COUNTRY = re.compile(r"[A-Z]{3}")
@@ -24,6 +24,11 @@ _COUNTRY = re.compile(r"[A-Z]{3}")
 def event_types() -> frozenset[str]:
     """Every event type an edge can carry: the ontology's PLOVER types, COUP and PRESENCE."""
     return frozenset(c.plover for c in event_classes().values())
+
+
+def centres(view: GraphView, focus: str) -> list[NodeView]:
+    """The nodes `focus` names: by id, else label, else alias (any case), else a State's ISO code."""
+    return _matches(view, focus)
 
 
 def period(value: str) -> tuple[dt.date, dt.date] | None:

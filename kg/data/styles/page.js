@@ -31,6 +31,32 @@
     if (e.target !== e.source) { incident.get(e.target).push(e); }
   });
 
+  // Several relations between the same two entities are drawn as one bundle edge until expanded.
+  var bundleInfo = new Map(DATA.info.bundles.map(function (b) { return [b.id, b]; }));
+  var bundleOf = new Map();
+  DATA.info.bundles.forEach(function (b) { b.edges.forEach(function (id) { bundleOf.set(id, b); }); });
+  var expanded = new Set();
+
+  // A large graph opens on the ego network of DATA.ego.centre (DATA.ego.nodes: it and its
+  // strongest neighbours); the neighbours of an opened node show, and so do nodes shown on
+  // request (the ends of a relation picked in the panel).
+  var EGO = DATA.ego ? DATA.ego.centre : null;
+  var opened = new Set();
+  var extra = new Set(DATA.ego ? DATA.ego.nodes : []);
+  var inEgo = null;  // ids of nodes in scope, or null for every node
+
+  function computeEgo() {
+    if (!DATA.ego) { inEgo = null; return; }
+    inEgo = new Set(extra);
+    opened.forEach(function (id) {
+      inEgo.add(id);
+      incident.get(id).forEach(function (e) { inEgo.add(e.source); inEgo.add(e.target); });
+    });
+  }
+  computeEgo();
+
+  function inScope(id) { return inEgo === null || inEgo.has(id); }
+
   // --- filters: what is hidden, and the node and edge ids that pass --------------------------
 
   var hidden = { node: new Set(), event: new Set(), country: new Set() };
@@ -38,7 +64,9 @@
   var includeUndated = true;
   var extraFilter = null;  // set by views.js: the Timeline's "as of" date
   var shownNodes = new Set();
-  var shownEdges = new Set();
+  var shownEdges = new Set();  // ids of the edges drawn: relations, and bundles of them
+  var passingRelations = new Set();  // ids of the relations the filters show, bundled or not
+  var shownRelations = 0;  // relations that pass, bundled or not
 
   function countryKey(id) {
     var n = nodeInfo.get(id);
@@ -58,21 +86,45 @@
   }
 
   function computeShown() {
-    // An edge shows when it passes every filter; a node when one of its edges shows (a node
-    // with no relation at all, when its type and country show).
+    // An edge shows when it passes every filter and both its ends are in scope; a node when one
+    // of its edges shows (a node with no relation at all, when its type and country show).
+    // Two or more shown edges of a bundle not expanded show as the bundle edge instead.
     shownEdges = new Set();
     shownNodes = new Set();
-    DATA.info.edges.forEach(function (e) {
-      if (edgePasses(e)) {
-        shownEdges.add(e.id);
-        shownNodes.add(e.source);
-        shownNodes.add(e.target);
-      }
+    var passing = DATA.info.edges.filter(function (e) {
+      return edgePasses(e) && inScope(e.source) && inScope(e.target);
+    });
+    shownRelations = passing.length;
+    passingRelations = new Set(passing.map(function (e) { return e.id; }));
+    var perBundle = new Map();
+    passing.forEach(function (e) {
+      var b = bundleOf.get(e.id);
+      if (b) { perBundle.set(b.id, (perBundle.get(b.id) || 0) + 1); }
+    });
+    passing.forEach(function (e) {
+      var b = bundleOf.get(e.id);
+      shownEdges.add(b && !expanded.has(b.id) && perBundle.get(b.id) > 1 ? b.id : e.id);
+      shownNodes.add(e.source);
+      shownNodes.add(e.target);
     });
     DATA.info.nodes.forEach(function (n) {
-      if (!incident.get(n.id).length && !hidden.node.has(n.type) &&
+      if (!incident.get(n.id).length && !hidden.node.has(n.type) && inScope(n.id) &&
           !hidden.country.has(n.country || NO_COUNTRY)) { shownNodes.add(n.id); }
     });
+  }
+
+  function isShown(target) {
+    if (!target) { return true; }
+    if (target.kind === "node") { return shownNodes.has(target.id); }
+    if (target.kind === "bundle") {
+      return shownEdges.has(target.id) ||
+        bundleInfo.get(target.id).edges.some(function (id) { return shownEdges.has(id); });
+    }
+    return shownEdges.has(target.id);
+  }
+
+  function edgeTarget(id) {
+    return { kind: bundleInfo.has(id) ? "bundle" : "edge", id: id };
   }
   computeShown();
 
@@ -203,20 +255,56 @@
     panel.appendChild(dl);
 
     var related = incident.get(id) || [];
+    var away = inEgo === null ? 0 : neighbours(id).filter(function (o) { return !inEgo.has(o); }).length;
+    if (away) {
+      var more = el("button", "kg-expand", "Show " + away + " more neighbour" + (away === 1 ? "" : "s"));
+      more.type = "button";
+      more.addEventListener("click", function () { openNode(id); });
+      panel.appendChild(more);
+    }
     panel.appendChild(el("h3", null, "Relations (" + related.length + ")"));
-    var list = el("ul", "kg-relations");
-    related.forEach(function (e) {
-      var text = nodeLabel(e.source) + " " + e.label + " " + nodeLabel(e.target) + "  \u00b7 " +
-        e.n_sources + (e.n_sources === 1 ? " source" : " sources");
-      var button = el("button", null, text);
-      button.type = "button";
-      button.addEventListener("click", function () { selectEdge(e.id); });
-      var item = el("li");
-      item.appendChild(button);
-      list.appendChild(item);
+    relationList(related);
+  }
+
+  function neighbours(id) {
+    var out = new Set();
+    incident.get(id).forEach(function (e) { out.add(e.source); out.add(e.target); });
+    out.delete(id);
+    return Array.from(out);
+  }
+
+  function openNode(id) {
+    // Show a node's neighbours (in the ego view), and keep the panel on it.
+    if (inEgo === null) { return; }
+    opened.add(id);
+    computeEgo();
+    applyFilters();
+    pin({ kind: "node", id: id });
+  }
+
+  function showClosest(id) {
+    // Bring a node out of view into the ego view with as many of its neighbours as the page
+    // opened with, those with most sources first (all of them would be 300 for a big state).
+    var weight = new Map();
+    incident.get(id).forEach(function (e) {
+      var other = e.source === id ? e.target : e.source;
+      if (other !== id) { weight.set(other, (weight.get(other) || 0) + Math.max(e.n_sources, 1)); }
     });
-    if (!related.length) { list.appendChild(el("li", "kg-hint", "No relations.")); }
-    panel.appendChild(list);
+    var ranked = Array.from(weight.keys()).sort(function (a, b) {
+      return weight.get(b) - weight.get(a) || (a < b ? -1 : a > b ? 1 : 0);
+    });
+    extra.add(id);
+    ranked.slice(0, DATA.ego.nodes.length - 1).forEach(function (other) { extra.add(other); });
+    computeEgo();
+    applyFilters();
+  }
+
+  function showAll() {
+    if (inEgo === null) { return; }
+    opened = new Set(nodeInfo.keys());
+    computeEgo();
+    applyFilters();
+    network.fit({ animation: animate(500) });
   }
 
   function showEdge(id) {
@@ -243,10 +331,53 @@
     window.kgViews.provenance(panel, e);  // sources by article (views.js)
   }
 
+  function showBundle(id) {
+    var b = bundleInfo.get(id);
+    if (!b) { showPlaceholder(); return; }
+    clear(panel);
+    panel.appendChild(el("p", "kg-kicker", "Relations (" + b.edges.length + ")"));
+    panel.appendChild(el("h2", null, nodeLabel(b.source) + " \u2194 " + nodeLabel(b.target)));
+    var button = el("button", "kg-expand", expanded.has(id) ? "Bundle again" : "Expand");
+    button.type = "button";
+    button.addEventListener("click", function () {
+      if (expanded.has(id)) { expanded.delete(id); } else { expanded.add(id); }
+      applyFilters();
+      pin({ kind: "bundle", id: id });
+    });
+    panel.appendChild(button);
+    relationList(b.edges.map(function (e) { return edgeInfo.get(e); }));
+  }
+
+  function relationList(related) {
+    var list = el("ul", "kg-relations");
+    related.forEach(function (e) {
+      var text = nodeLabel(e.source) + " " + e.label + " " + nodeLabel(e.target) + "  \u00b7 " +
+        e.n_sources + (e.n_sources === 1 ? " source" : " sources");
+      var drawn = shownEdges.has(e.id) || (bundleOf.has(e.id) && shownEdges.has(bundleOf.get(e.id).id));
+      var button = el("button", drawn ? null : "kg-off", text);
+      if (!drawn) { button.title = "Hidden now: click to show it"; }
+      button.type = "button";
+      button.addEventListener("click", function () { selectEdge(e.id); });
+      var item = el("li");
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    if (!related.length) { list.appendChild(el("li", "kg-hint", "No relations.")); }
+    panel.appendChild(list);
+  }
+
   function show(target) {
     if (target && target.kind === "node") { showNode(target.id); }
     else if (target && target.kind === "edge") { showEdge(target.id); }
+    else if (target && target.kind === "bundle") { showBundle(target.id); }
     else { showPlaceholder(); }
+    if (target && !isShown(target)) {
+      // The filters (or the ego view) hide what the panel shows: say so, above the details.
+      var note = el("p", "kg-hidden-note",
+        "Hidden by the filters in force \u2014 Reset shows it again.");
+      note.id = "kg-hidden-note";
+      panel.insertBefore(note, panel.firstChild);
+    }
   }
 
   function pin(target) {
@@ -258,6 +389,14 @@
   function selectEdge(id) {
     var e = edgeInfo.get(id);
     if (!e) { return; }
+    if (bundleOf.has(id)) { expanded.add(bundleOf.get(id).id); }
+    if (!inScope(e.source) || !inScope(e.target)) {
+      extra.add(e.source);
+      extra.add(e.target);
+      computeEgo();
+    }
+    applyFilters();
+    openGroupsOf([e.source, e.target]);
     reveal(function () { return shownEdges.has(id); }, [e.event_type],
       [nodeInfo.get(e.source).type, nodeInfo.get(e.target).type]);
     network.selectEdges([id]);
@@ -272,7 +411,8 @@
   var hovered = [];
 
   function updateLabels() {
-    var want = new Set(labelsHidden ? network.getSelectedEdges().concat(hovered) : []);
+    var want = new Set((labelsHidden ? network.getSelectedEdges().concat(hovered) : [])
+      .filter(function (id) { return edgeInfo.has(id) || bundleInfo.has(id); }));  // not a group's
     var changes = [];
     touched.forEach(function (id) {
       if (labelled.has(id) !== want.has(id) || !labelsHidden) {
@@ -305,12 +445,28 @@
   network.on("blurEdge", function () { hovered = []; updateLabels(); });
 
   network.on("click", function (params) {
-    if (params.nodes.length) { pin({ kind: "node", id: params.nodes[0] }); }
-    else if (params.edges.length) { pin({ kind: "edge", id: params.edges[0] }); }
+    if (params.nodes.length && groupState(params.nodes[0])) {
+      pin({ kind: "node", id: groupState(params.nodes[0]) });
+    } else if (params.nodes.length) { pin({ kind: "node", id: params.nodes[0] }); }
+    else if (params.edges.length) { pin(edgeTarget(params.edges[0])); }
     else { pin(null); }
   });
-  network.on("hoverNode", function (params) { show({ kind: "node", id: params.node }); });
-  network.on("hoverEdge", function (params) { show({ kind: "edge", id: params.edge }); });
+  network.on("doubleClick", function (params) {
+    // Double-click opens an entity's neighbours, or expands a bundle.
+    if (params.nodes.length && groupState(params.nodes[0])) {
+      opengroups.add(groupState(params.nodes[0]));
+      applyFilters();
+    } else if (params.nodes.length) { openNode(params.nodes[0]); }
+    else if (params.edges.length && bundleInfo.has(params.edges[0])) {
+      expanded.add(params.edges[0]);
+      applyFilters();
+      pin({ kind: "bundle", id: params.edges[0] });
+    }
+  });
+  network.on("hoverNode", function (params) {
+    show({ kind: "node", id: groupState(params.node) || params.node });
+  });
+  network.on("hoverEdge", function (params) { show(edgeTarget(params.edge)); });
   network.on("blurNode", function () { show(pinned); });
   network.on("blurEdge", function () { show(pinned); });
 
@@ -366,6 +522,8 @@
   function focusNode(id) {
     // Select the node, its shown neighbours and the edges between them, and zoom to fit them.
     var n = nodeInfo.get(id);
+    if (!inScope(id)) { showClosest(id); }
+    openGroupsOf([id].concat(neighbours(id)));
     var cleared = reveal(function () { return shownNodes.has(id); }, [], [n.type]);
     var around = network.getConnectedNodes(id).filter(function (other) { return other !== id; });
     network.setSelection({ nodes: [id].concat(around), edges: network.getConnectedEdges(id) },
@@ -411,19 +569,115 @@
 
   var filterStatus = document.getElementById("kg-filter-status");
   var pending = false;
+  var started = false;  // the panel is drawn; filters redraw it, to mark what they hide
+  var egoNote = null;
+  if (DATA.ego) {
+    egoNote = el("p", "kg-ego-note");
+    egoNote.id = "kg-ego-note";
+    egoNote.appendChild(document.createTextNode("A large graph: showing " + nodeLabel(EGO) +
+      " and its " + (DATA.ego.nodes.length - 1) + " closest neighbours. Double-click an " +
+      "entity to show all its neighbours. "));
+    var all = el("button", "kg-link", "Show all");
+    all.type = "button";
+    all.id = "kg-show-all";
+    all.addEventListener("click", showAll);
+    egoNote.appendChild(all);
+    filterStatus.parentNode.insertBefore(egoNote, filterStatus.nextSibling);
+  }
+
+  // --- groups: a state's government, forces and people drawn as one node under it ----------
+
+  var GROUPED_TYPES = new Set(["Government", "Junta", "ArmedForce", "MilitaryAdvisers", "Population"]);
+  var GROUP = "kg-group ";  // id prefix of a group node; the state's id follows
+  var groupMembers = new Map();  // state id -> ids of its government, forces and people
+  (function () {
+    var stateOf = new Map();
+    DATA.info.nodes.forEach(function (n) {
+      if (n.type === "State" && n.country && !stateOf.has(n.country)) { stateOf.set(n.country, n.id); }
+    });
+    DATA.info.nodes.forEach(function (n) {
+      var state = n.country && GROUPED_TYPES.has(n.type) ? stateOf.get(n.country) : null;
+      if (state) {
+        if (!groupMembers.has(state)) { groupMembers.set(state, []); }
+        groupMembers.get(state).push(n.id);
+      }
+    });
+  })();
+  var grouping = false;
+  var opengroups = new Set();  // states whose group the user opened
+  var groupOf = new Map();  // node id -> the state whose group holds it
+  groupMembers.forEach(function (members, state) {
+    groupOf.set(state, state);
+    members.forEach(function (id) { groupOf.set(id, state); });
+  });
+
+  function openGroupsOf(ids) {
+    // Take these nodes out of their groups, to select or zoom on them.
+    if (!grouping) { return; }
+    var before = opengroups.size;
+    ids.forEach(function (id) { if (groupOf.has(id)) { opengroups.add(groupOf.get(id)); } });
+    if (opengroups.size !== before) { applyFilters(); }
+  }
+
+  var made = new Set();  // ids of the group nodes drawn now
+
+  function ungroupAll() {
+    made.forEach(function (id) {
+      // isCluster logs an error for a node vis does not hold: ask the body first
+      if (network.body.nodes[id] && network.isCluster(id)) { network.openCluster(id); }
+    });
+    made.clear();
+  }
+
+  function groupAll() {
+    if (!grouping) { return; }
+    groupMembers.forEach(function (members, state) {
+      if (opengroups.has(state) || !shownNodes.has(state)) { return; }
+      var inside = new Set(members.filter(function (id) { return shownNodes.has(id); }));
+      if (!inside.size) { return; }
+      var info = nodeInfo.get(state);
+      network.cluster({
+        joinCondition: function (opts) { return opts.id === state || inside.has(opts.id); },
+        clusterNodeProperties: {
+          id: GROUP + state, label: info.label + " +" + inside.size, shape: "dot", size: 26,
+          borderWidth: 4, color: { background: info.color, border: "#1a202c" }
+        }
+      });
+      made.add(GROUP + state);
+    });
+  }
+
+  function setGrouping(on) {
+    grouping = on;
+    var box = document.getElementById("kg-group");
+    if (box) { box.checked = on; }
+    opengroups.clear();
+    applyFilters();
+  }
+
+  function groupState(id) {
+    // The state a group node stands for, or null.
+    return typeof id === "string" && id.indexOf(GROUP) === 0 ? id.slice(GROUP.length) : null;
+  }
 
   function applyFilters() {
     computeShown();
+    ungroupAll();
     nodesView.refresh();  // nodes first, so that edges coming back find both ends
     edgesView.refresh();
+    groupAll();
     setLabelsHidden(shownEdges.size > DATA.labels.max_edges);
     filterStatus.textContent = "Showing " + shownNodes.size.toLocaleString("en") + " of " +
       DATA.info.nodes.length.toLocaleString("en") + " entities, " +
-      shownEdges.size.toLocaleString("en") + " of " +
+      shownRelations.toLocaleString("en") + " of " +
       DATA.info.edges.length.toLocaleString("en") + " relations";
     filterButtons.node.forEach(function (b, key) { setPressed(b, !hidden.node.has(key)); });
     filterButtons.event.forEach(function (b, key) { setPressed(b, !hidden.event.has(key)); });
     filterButtons.country.forEach(function (b, key) { setPressed(b, !hidden.country.has(key)); });
+    if (egoNote) {
+      egoNote.hidden = inEgo === null || inEgo.size >= nodeInfo.size;
+    }
+    if (started) { show(pinned); }
     document.dispatchEvent(new CustomEvent("kg-filter"));
   }
 
@@ -603,20 +857,119 @@
              swatch: null, title: "Relations of entities of this country \u2014 click to hide or show" };
   }), "country", DATA.legend.countries.length <= 8);
   dateFilter(filterBody);
+  if (groupMembers.size) {
+    var groupCheck = el("label", "kg-check kg-group-check");
+    var groupBox = el("input");
+    groupBox.type = "checkbox";
+    groupBox.id = "kg-group";
+    groupBox.addEventListener("change", function () { setGrouping(groupBox.checked); });
+    groupCheck.appendChild(groupBox);
+    groupCheck.appendChild(el("span", null,
+      "Group each state's government, forces and people under it (double-click to open)"));
+    filterBody.insertBefore(groupCheck, filterBody.firstChild);
+  }
   filters.appendChild(filterBody);
   document.getElementById("kg-reset").addEventListener("click", resetFilters);
 
   // --- save the view as PNG ------------------------------------------------------------------
 
+  function filterNotes() {
+    // The filters in force, in words, for the saved image.
+    var notes = [filterStatus.textContent];
+    if (inEgo !== null && inEgo.size < nodeInfo.size) {
+      notes.push("Around " + nodeLabel(EGO) + " (not every entity shown)");
+    }
+    var off = [];
+    ["node", "event", "country"].forEach(function (kind) {
+      hidden[kind].forEach(function (key) { off.push(key || "no country"); });
+    });
+    if (off.length) { notes.push("Hidden: " + off.join(", ")); }
+    if (dateRange) { notes.push("Dates: " + isoDay(dateRange[0]) + " \u2013 " + isoDay(dateRange[1])); }
+    if (!includeUndated) { notes.push("Undated relations hidden"); }
+    return notes;
+  }
+
+  function drawKey(ctx, x, y, width, lineHeight) {
+    // The legend of what shows, then the filters in force, drawn on the image (text only).
+    var types = new Set();
+    var events = new Set();
+    shownNodes.forEach(function (id) { types.add(nodeInfo.get(id).type); });
+    shownEdges.forEach(function (id) {
+      var b = bundleInfo.get(id);
+      (b ? b.edges : [id]).forEach(function (e) { events.add(edgeInfo.get(e).event_type); });
+    });
+    var lines = [];
+    function heading(text) {
+      ctx.font = "bold 12px " + FONT;
+      ctx.fillStyle = "#4a5568";
+      ctx.fillText(text.toUpperCase(), x, y);
+      lines.push(text);
+      y += lineHeight;
+    }
+    function entry(text, color, line) {
+      ctx.fillStyle = color;
+      if (line) { ctx.fillRect(x, y - 6, 16, 4); } else {
+        ctx.beginPath();
+        ctx.arc(x + 8, y - 4, 6, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+      ctx.font = "12px " + FONT;
+      ctx.fillStyle = "#1a202c";
+      ctx.fillText(text, x + 22, y, width - 22);
+      lines.push(text);
+      y += lineHeight;
+    }
+    heading("Entities");
+    DATA.legend.node_types.forEach(function (t) { if (types.has(t.type)) { entry(t.type, t.color, false); } });
+    y += lineHeight / 2;
+    heading("Relations");
+    DATA.legend.event_types.forEach(function (t) { if (events.has(t.type)) { entry(t.type, t.color, true); } });
+    y += lineHeight / 2;
+    heading("Filters");
+    ctx.font = "12px " + FONT;
+    ctx.fillStyle = "#1a202c";
+    filterNotes().forEach(function (note) {
+      // wrap on words to the key's width
+      var words = note.split(" ");
+      var current = "";
+      words.forEach(function (word) {
+        var next = current ? current + " " + word : word;
+        if (current && ctx.measureText(next).width > width) {
+          ctx.fillText(current, x, y);
+          y += lineHeight;
+          next = word;
+        }
+        current = next;
+      });
+      ctx.fillText(current, x, y);
+      y += lineHeight;
+      lines.push(note);
+    });
+    return lines;
+  }
+
+  var FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
+  var KEY_WIDTH = 240;
+
   function savePng() {
     var canvas = container.querySelector("canvas");
+    var ratio = canvas.width / Math.max(1, canvas.clientWidth);
     var out = document.createElement("canvas");
-    out.width = canvas.width;
-    out.height = canvas.height;
+    out.width = canvas.width + Math.round(KEY_WIDTH * ratio);
+    // tall enough for every legend line and the filters
+    var rows = DATA.legend.node_types.length + DATA.legend.event_types.length + 16;
+    out.height = Math.max(canvas.height, Math.round(rows * 18 * ratio));
     var ctx = out.getContext("2d");
     ctx.fillStyle = "#f7fafc";  // the canvas itself is transparent
     ctx.fillRect(0, 0, out.width, out.height);
     ctx.drawImage(canvas, 0, 0);
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(canvas.width, 0, out.width - canvas.width, out.height);
+    ctx.save();
+    ctx.scale(ratio, ratio);
+    ctx.textBaseline = "alphabetic";
+    window.kgLastPngKey = drawKey(ctx, canvas.width / ratio + 14, 24, KEY_WIDTH - 28, 18);
+    ctx.restore();
     var url = out.toDataURL("image/png");
     window.kgLastPng = url;
     var a = document.createElement("a");
@@ -637,13 +990,19 @@
     toggleCountry: function (c) { toggle("country", c || NO_COUNTRY); },
     setDateRange: setDateRange,
     reset: resetFilters,
-    labelsHidden: function () { return labelsHidden; }
+    labelsHidden: function () { return labelsHidden; },
+    expandBundle: function (id) { expanded.add(id); applyFilters(); },
+    openNode: openNode,
+    showAll: showAll,
+    shownNodes: function () { return Array.from(shownNodes); },
+    shownEdges: function () { return Array.from(shownEdges); },
+    setGrouping: setGrouping
   };
 
   window.kgPage = {
     data: DATA,
     selectEdge: selectEdge,
-    isShown: function (id) { return shownEdges.has(id); },
+    isShown: function (id) { return passingRelations.has(id); },  // drawn alone or in a bundle
     setEdgeFilter: function (fn) { extraFilter = fn; applyFilters(); },
     pinned: function () { return pinned; },
     nodeInfo: nodeInfo,
@@ -659,11 +1018,19 @@
   function keepPositions(ids) {
     // Hidden nodes leave the DataView; store where they were so they come back there.
     var at = network.getPositions(ids);
-    nodes.update(Object.keys(at).map(function (id) { return { id: id, x: at[id].x, y: at[id].y }; }));
+    nodes.update(Object.keys(at).filter(function (id) { return nodeInfo.has(id); })
+      .map(function (id) { return { id: id, x: at[id].x, y: at[id].y }; }));
   }
   network.on("dragEnd", function (params) { if (params.nodes.length) { keepPositions(params.nodes); } });
 
   function ready() {
+    if (DATA.ego) {
+      // Open on the focus and its neighbours, zoomed in enough to read their labels.
+      network.fit();
+      if (network.getScale() < 0.7) {
+        network.moveTo({ position: network.getPositions([EGO])[EGO], scale: 0.7 });
+      }
+    }
     var loading = document.getElementById("kg-loading");
     if (loading) { loading.classList.add("kg-done"); }
     network.once("afterDrawing", function () {
@@ -685,4 +1052,5 @@
   }
   applyFilters();
   showPlaceholder();
+  started = true;
 })();
