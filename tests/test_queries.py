@@ -33,7 +33,34 @@ WHERE {
 ORDER BY ?s ?p ?o ?articleId ?sentence
 """
 
-BEFORE = {"edges": EDGES_BEFORE}
+# entities.rq before issue 18: names and article counts grouped together
+ENTITIES_BEFORE = """
+SELECT ?entity (SAMPLE(?label0) AS ?label) (SAMPLE(?type0) AS ?type)
+       (GROUP_CONCAT(DISTINCT ?country0; separator="|") AS ?country)
+       (GROUP_CONCAT(DISTINCT ?wikidata0; separator="|") AS ?wikidata)
+       (GROUP_CONCAT(DISTINCT ?alias; separator="|") AS ?aliases)
+       (COUNT(DISTINCT ?a) AS ?articles)
+WHERE {
+  ?entity rdfs:label ?label0 ; a ?cls .
+  VALUES ?cls { kg:State kg:Person kg:Organisation kg:Mission kg:ArmedGroup
+                kg:MilitaryContractor kg:UnknownActor kg:City kg:MilitaryBase }
+  FILTER NOT EXISTS { ?entity kg:sector ?sector }
+  BIND(STRAFTER(STR(?cls), "#") AS ?type0)
+  OPTIONAL { ?entity kg:iso3 ?iso }
+  OPTIONAL { ?entity kg:country/kg:iso3 ?countryIso }
+  BIND(COALESCE(?iso, ?countryIso) AS ?country0)
+  OPTIONAL { ?entity kg:wikidata ?wikidata0 }
+  OPTIONAL { ?entity skos:altLabel ?alias }
+  OPTIONAL {
+    ?actor kg:actsFor? ?entity .
+    ?e kg:source|kg:target|kg:location ?actor ; prov:wasDerivedFrom ?a .
+  }
+}
+GROUP BY ?entity
+ORDER BY DESC(?articles) ?label
+"""
+
+BEFORE = {"edges": EDGES_BEFORE, "entities": ENTITIES_BEFORE}
 
 
 def _rows(store: object, text: str) -> list[tuple[str | None, ...]]:
