@@ -72,9 +72,10 @@ def ingested(work: Path, n: int, workers: int, reuse: bool) -> tuple[Path, float
     shutil.rmtree(store, ignore_errors=True)
     record.unlink(missing_ok=True)
     say(f"[{n}] kg ingest (workers={workers}) ...")
+    stamp = run_stamp()  # the code the ingest starts on
     seconds = kg("ingest", str(corpus), "--store", str(store), "--workers", str(workers))
     record.write_text(json.dumps({"articles": n, "workers": workers, "seconds": seconds,
-                                  "stamp": run_stamp()}))
+                                  "stamp": stamp}))
     return store, seconds, "this run"
 
 
