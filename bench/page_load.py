@@ -12,7 +12,8 @@ network request made to fail (the options of tests/test_html_browser.py), and me
 - filter: ms to hide one entity type through the filter DataViews and redraw.
 
 Each figure is the median of --runs page loads. The small graph is measured in the same run and
-the big/small ratio printed. Not a test: pytest does not collect bench/.
+the big/small ratio printed. The graph is made in memory: bench/export_scale.py times the real
+path, from kg ingest to the exported page. Not a test: pytest does not collect bench/.
 """
 
 from __future__ import annotations
