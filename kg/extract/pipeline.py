@@ -7,6 +7,8 @@ import functools
 import multiprocessing
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,6 +16,7 @@ from typing import Any, TypeVar
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.errors import KGError
 from kg.extract.actors import ActorResolver
 from kg.extract.events import EventExtractor
 from kg.extract.rules import Lexicon, Rule, load_lexicon, load_rules, rules_with
@@ -111,12 +114,7 @@ def process_articles(articles: Iterable[Article], stage: Callable[[Extraction], 
     spawned ones).
     """
     if workers > 1:
-        context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-        with context.Pool(workers, initializer=_start_worker,
-                          initargs=(stage, extractor)) as pool:
-            # each worker parses a batch at a time (nlp.pipe), as one process does
-            for batch in pool.imap(_worker_batch, _tasks(articles, batch_size, workers)):
-                yield from batch
+        yield from _in_workers(articles, stage, batch_size, workers, extractor)
         return
     ex = extractor or Extractor.default()
     for doc, article in _parsed(ex, articles, batch_size):
@@ -143,6 +141,34 @@ def _parsed(ex: Extractor, articles: Iterable[Article], batch_size: int
         yield from flush()
         yield ex.parse(article.text), article
     yield from flush()
+
+
+def _in_workers(articles: Iterable[Article], stage: Callable[[Extraction], T], batch_size: int,
+                workers: int, extractor: Extractor | None) -> Iterator[T]:
+    """`process_articles` in `workers` processes, each parsing a batch at a time (nlp.pipe), a
+    few batches ahead of the one whose results are yielded.
+
+    Raises:
+        KGError: a worker died (killed, or out of memory); the results yielded before it are
+            whole, and the run can be started again.
+    """
+    context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    pending: collections.deque[Future[list[T]]] = collections.deque()
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(stage, extractor)) as pool:
+        try:
+            for batch in _tasks(articles, batch_size, workers):
+                pending.append(pool.submit(_worker_batch, batch))
+                if len(pending) > 2 * workers:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        except BrokenProcessPool:
+            for future in pending:
+                future.cancel()
+            raise KGError("a --workers process died (killed, or out of memory); the articles "
+                          "before it are stored: run the same command again to complete it, "
+                          "with fewer workers if memory is short") from None
 
 
 def _as_is(extraction: Extraction) -> Extraction:
@@ -172,7 +198,22 @@ _stage: Callable[[Extraction], Any] = _as_is  # a worker process's stage ...
 _extractor: Extractor | None = None  # ... and extractor
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the process that started it dies (killed with -9, a
+    worker would otherwise wait for work for ever); elsewhere nothing is done."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _start_worker(stage: Callable[[Extraction], Any], extractor: Extractor | None) -> None:
+    _die_with_parent()
     global _stage, _extractor
     _stage, _extractor = stage, extractor or Extractor.default()
 
