@@ -486,16 +486,22 @@ def test_edge_labels_show_only_around_the_selection_when_dense(
     assert severe_logs(driver) == []
 
 
+def open_stored_page(driver: webdriver.Chrome, store_path: Path, page: Path) -> GraphView:
+    """The page of an ingested store, opened; its graph view."""
+    from kg.export.graph_view import graph_view
+    from kg.rdf.store import open_store
+
+    with open_store(str(store_path), must_exist=True) as store:
+        view = graph_view(store)
+    open_page(driver, view, page, title="Seed")
+    return view
+
+
 def test_seed_article_page_search_and_withdrawal_edge(
     driver: webdriver.Chrome, tmp_path: Path, ingested_store: Path
 ) -> None:
     """The issue's own scenario on real data: the page of the ingested seed article."""
-    from kg.export.graph_view import graph_view
-    from kg.rdf.store import open_store
-
-    with open_store(str(ingested_store), must_exist=True) as store:
-        view = graph_view(store)
-    open_page(driver, view, tmp_path / "seed.html", title="Seed")
+    view = open_stored_page(driver, ingested_store, tmp_path / "seed.html")
     assert driver.execute_script("return kgNetwork.body.data.nodes.length") == len(view.nodes)
     niger = next(n.id for n in view.nodes if n.label == "Niger")
     search(driver, "Niger")
@@ -715,12 +721,7 @@ def seed_and_dated_store(tmp_path_factory: pytest.TempPathFactory, seed_path: Pa
 def test_seed_page_says_whose_forces_are_in_niger_which_left_and_on_what_evidence(
     driver: webdriver.Chrome, tmp_path: Path, seed_and_dated_store: Path
 ) -> None:
-    from kg.export.graph_view import graph_view
-    from kg.rdf.store import open_store
-
-    with open_store(str(seed_and_dated_store), must_exist=True) as store:
-        view = graph_view(store)
-    open_page(driver, view, tmp_path / "seed.html", title="Seed")
+    view = open_stored_page(driver, seed_and_dated_store, tmp_path / "seed.html")
     text = open_view(driver, "timeline")
     assert "2024" in [y.text for y in driver.find_elements(By.CSS_SELECTOR, ".kg-year")]
     intervals = [r.text for r in driver.find_elements(By.CSS_SELECTOR, ".kg-tl-interval .kg-tl-label")]
