@@ -122,7 +122,8 @@ def test_bad_parameters_are_clear_errors(store_path: Path) -> None:
     with open_store(str(store_path), must_exist=True) as store:
         for name, params, words in [
             ("presence", {}, "missing --param country"),
-            ("presence", {"country": "Niger"}, "alpha-3"),
+            ("presence", {"country": "Nigr"}, "no state kg knows"),
+            ("presence", {"country": "XYZ"}, "no state kg knows"),
             ("presence", {"country": "NER", "year": "2024"}, "unknown parameter"),
             ("events-between", {"type": "WALK", "from": "2024-01-01", "to": "2024-02-01"},
              "not an event type"),
@@ -224,3 +225,13 @@ def test_page_presence_intervals_agree_with_the_presence_query(store_path: Path)
         assert [page["status"], page["first"] or "", page["last"] or "", page["ended_on"] or "",
                 page["ends_by"] or ""] == [row["status"], row["first"], row["last"],
                                            row["endedOn"], row["endsBy"]], forces
+
+
+def test_a_country_parameter_takes_a_name_or_demonym_as_well_as_a_code(store_path: Path) -> None:
+    with open_store(str(store_path), must_exist=True) as store:
+        by_code = [tuple(row) for row in api.run_named(store, "presence", {"country": "NER"})]
+        assert by_code
+        for value in ("Niger", "niger", "Nigerien", " ner "):
+            rows = [tuple(row) for row in api.run_named(store, "presence", {"country": value})]
+            assert rows == by_code, value
+

@@ -76,10 +76,7 @@ def named_queries() -> dict[str, NamedQuery]:
 def _bind(query: NamedQuery, param: Param, value: str) -> Any:
     where = f"--param {param.name}={value}"
     if param.type == "state":
-        code = value.strip().upper()
-        if not re.fullmatch(r"[A-Z]{3}", code):
-            raise QueryError(f"{where}: not an ISO 3166-1 alpha-3 code")
-        return KGR[f"state/{code}"]
+        return KGR[f"state/{_state_code(value, where)}"]
     if param.type == "date":
         try:
             return Literal(dt.date.fromisoformat(value.strip()).isoformat(), datatype=XSD.date)
@@ -91,6 +88,26 @@ def _bind(query: NamedQuery, param: Param, value: str) -> Any:
             raise QueryError(f"{where}: not an event type; use one of {', '.join(sorted(kinds))}")
         return Literal(value.strip().upper())
     return Literal(value)
+
+
+def _state_code(value: str, where: str) -> str:
+    """The ISO alpha-3 code of a state given by its code, name or demonym ("NER", "Niger",
+    "Nigerien", "niger").
+
+    Raises:
+        QueryError: no state kg knows goes by it.
+    """
+    from kg.link.gazetteer import load_gazetteer  # only when a state is given: it takes a second
+
+    gaz = load_gazetteer()
+    text = value.strip()
+    if re.fullmatch(r"[A-Za-z]{3}", text) and gaz.state(text.upper()) is not None:
+        return text.upper()
+    code = gaz.state_named(text) or gaz.state_named(text.title())
+    if code is None:
+        raise QueryError(f"{where}: no state kg knows by that code, name or demonym "
+                         "(e.g. NER, Niger or Nigerien)")
+    return code
 
 
 def run_named(store: Store, name: str, params: dict[str, str]) -> Any:
