@@ -347,6 +347,9 @@ def merge(entity: str, into: str, store_path: str | None) -> None:
     """
     with errors(), open_store(store_path, must_exist=True) as store:
         a, b, changed = api.merge_entities(store, entity, into)
+    if a.id == b.id:
+        click.echo(f"{entity!r} and {into!r} are already one entity ({a.label}): nothing to merge")
+        return
     click.echo(f"merged {a.label} into {b.label}: {changed} triples rewritten")
 
 
