@@ -22,7 +22,7 @@ from kg.errors import KGError
 from kg.export.explain import explanation
 from kg.export.table import event_rows, format_table, spreadsheet_safe
 from kg.rdf.store import default_store_path, open_store
-from kg.read import parse_date
+from kg.read import count_articles, parse_date
 from kg.records import Article
 
 STORE_HELP = "Store directory (default: $KG_STORE or ./kg-data)."
@@ -59,15 +59,19 @@ def errors() -> Iterator[None]:
 
 
 @contextmanager
-def progress_bar(label: str) -> Iterator[Callable[[Article], None] | None]:
-    """A progress bar on a terminal (stderr); nothing when output is piped."""
+def progress_bar(label: str, paths: tuple[str, ...] = ()
+                 ) -> Iterator[Callable[[Article], None] | None]:
+    """A progress bar on a terminal (stderr), out of the articles `paths` hold and with the time
+    left; nothing when output is piped."""
     if not sys.stderr.isatty():
         yield None
         return
-    with click.progressbar(length=0, label=label, file=sys.stderr,
-                           show_pos=True, show_eta=False) as bar:
+    total = count_articles(paths)
+    with click.progressbar(length=max(total, 1), label=label, file=sys.stderr,
+                           show_pos=True, show_eta=True) as bar:
         def step(article: Article) -> None:
-            bar.length = (bar.length or 0) + 1
+            if bar.pos >= (bar.length or 0):  # more than counted (a file that held several)
+                bar.length = bar.pos + 1
             bar.update(1)
         yield step
 
@@ -105,7 +109,7 @@ def ingest(paths: tuple[str, ...], store_path: str | None, date: dt.date | None,
     article, and one stored the same is left as it is, so nothing doubles. Prints how many
     articles were added, replaced and left unchanged.
     """
-    with errors(), progress_bar("ingesting") as step:
+    with errors(), progress_bar("ingesting", paths) as step:
         report = api.ingest(paths, store_path, date=date, fail_fast=fail_fast, progress=step,
                             workers=workers)
     _report_errors(report)
@@ -164,7 +168,7 @@ def load(paths: tuple[str, ...], store_path: str | None) -> None:
 def extract(paths: tuple[str, ...], fmt: str, explain: bool, date: dt.date | None,
             fail_fast: bool, rules_file: str | None, gazetteer_dir: str | None) -> None:
     """Extract events from articles and print them, without touching the store."""
-    with errors(), progress_bar("extracting") as step:
+    with errors(), progress_bar("extracting", paths) as step:
         extractor = api.extractor(rules_file, gazetteer_dir)
         store, report = api.extract(paths, date=date, fail_fast=fail_fast, progress=step,
                                     extractor=extractor)

@@ -125,6 +125,25 @@ def parse_date(value: Any) -> _dt.date | None:
     raise ValueError(f"bad date {value!r}")
 
 
+def count_articles(paths: Iterable[str]) -> int:
+    """About how many articles `read_articles(paths)` will yield (a JSONL file's non-blank
+    lines, every article file under a folder, one for anything else), for a progress bar;
+    reading nothing but JSONL files and folder listings."""
+    total = 0
+    for path in paths:
+        files = _walk(path) if path != "-" and os.path.isdir(path) else [path]
+        for file in files:
+            if file.lower().endswith(".jsonl") and os.path.isfile(file):
+                try:
+                    with open(file, "rb") as handle:
+                        total += sum(1 for line in handle if line.strip())
+                except OSError:
+                    total += 1
+            else:
+                total += 1
+    return total
+
+
 def _walk(root: str) -> list[str]:
     """Article files under `root`, joined onto `root` as given, sorted by path components."""
     found = []

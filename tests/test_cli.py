@@ -876,3 +876,35 @@ def test_export_writes_through_a_fifo_and_a_link_instead_of_replacing_them(
                  "-o", str(link))
     assert result.exit_code == 0 and link.is_symlink()
     assert real.read_text().startswith("article,event_id")
+
+
+def test_the_progress_bar_counts_out_of_the_articles_given(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"a{i}.md").write_text(f"Chad expelled French envoy number {i}.\n")
+    (folder / "more.jsonl").write_text('{"text": "Mali expelled envoys."}\n\n'
+                                       '{"text": "Niger expelled envoys."}\n')
+    primary, secondary = os.openpty()  # stderr on a terminal, as a user sees it
+    try:
+        run = subprocess.run([sys.executable, "-m", "kg.cli", "ingest", "--store",
+                              str(tmp_path / "store"), str(folder)], stderr=secondary,
+                             stdout=subprocess.PIPE, timeout=300, check=False)
+        os.close(secondary)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(primary)
+    assert run.returncode == 0
+    assert b"5/5" in shown and b" 1/1 " not in shown, shown[-400:]  # out of 5 from the start
+    assert any(f"{i}/5".encode() in shown for i in range(5)), shown[-400:]
