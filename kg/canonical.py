@@ -166,6 +166,15 @@ def group_mentions(mentions: Iterable[Mention]) -> dict[str, Cluster]:
     return out
 
 
+FEW = 2  # events before an undated report that are all looked at (more: only its article's)
+
+
+def _add(cluster: Cluster, m: Mention) -> None:
+    cluster.members.append(m)
+    if m.place and all(p.place != m.place for p in cluster.places):
+        cluster.places.append(m)
+
+
 def _months(lo: dt.date, hi: dt.date) -> range:
     """Month numbers (year * 12 + month - 1) from `lo` to `hi`, for the index of clusters."""
     return range(lo.year * 12 + lo.month - 1, hi.year * 12 + hi.month)
@@ -196,33 +205,21 @@ def _cluster(group: tuple[str, str, str], members: Sequence[Mention]) -> list[Cl
             clusters.append(c)
             for month in _months(lo, hi):
                 by_month[month].append(c)
-        c.members.append(m)
+        _add(c, m)
         by_article[m.article].append(c)
-        if m.place and all(p.place != m.place for p in c.places):
-            c.places.append(m)
     starts = sorted((c.start, i) for i, c in enumerate(clusters))
     undated_own = Cluster(group)
     for m in sorted((m for m in members if not (m.date and m.precision in rank)),
                     key=lambda m: m.id):
         before = dt.date.fromisoformat(m.reported) if m.reported else dt.date.max
         earlier = bisect.bisect_right(starts, (before, len(clusters)))
-        if not m.reported:  # no time to compare: only one its own article tells can be meant
-            fits = list({id(c): c for c in by_article.get(m.article, ())}.values())
-            fits = _told_beside(m, fits) if len(fits) > 1 else fits
-        elif earlier <= 2:
+        if m.reported and earlier <= FEW:
             fits = [clusters[i] for _, i in starts[:earlier]]
-        else:  # many fit by date: only one told beside it can be meant
+        else:  # undated report, or many events before it: only one its own article tells
             fits = list({id(c): c for c in by_article.get(m.article, ())
                          if c.start <= before}.values())
-            fits = _told_beside(m, fits) if len(fits) > 1 else fits
-            fits = fits if len(fits) == 1 else []
         fits = _told_beside(m, [c for c in fits if _places_fit(c, m)])
-        if len(fits) == 1:
-            fits[0].members.append(m)
-            if m.place and all(p.place != m.place for p in fits[0].places):
-                fits[0].places.append(m)
-        else:
-            undated_own.members.append(m)
+        _add(fits[0] if len(fits) == 1 else undated_own, m)
     if undated_own.members:
         clusters.append(undated_own)
     return clusters

@@ -241,32 +241,28 @@ def query(query_or_file: str | None, store_path: str | None, fmt: str, allow_upd
             return
         header = [str(v) for v in result.vars]
         terms = [[r[v] for v in result.vars] for r in result]
-    rows = [["" if t is None else str(t) for t in r] for r in terms]
-    if fmt == "json":  # numbers and booleans stay numbers and booleans
-        click.echo(json.dumps([dict(zip(header, map(_json_value, r), strict=True)) for r in terms],
+    _print_rows(header, terms, fmt)
+
+
+def _json_value(cell: object) -> object:
+    """A cell as JSON: numbers, booleans and numeric or boolean literals as such, anything else
+    as text."""
+    value = cell.toPython() if isinstance(cell, Literal) else cell
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    return str(cell)
+
+
+def _print_rows(header: list[str], cells: list[list[Any]], fmt: str) -> None:
+    """Print rows as a table, CSV or JSON (which keeps numbers and booleans)."""
+    if fmt == "json":
+        click.echo(json.dumps([dict(zip(header, map(_json_value, r), strict=True)) for r in cells],
                               indent=2, ensure_ascii=False))
         return
-    _print_rows(header, rows, fmt)
-
-
-def _json_value(term: object) -> object:
-    """A result term as JSON: numeric and boolean literals as such, anything else as text."""
-    if term is None:
-        return None
-    if isinstance(term, Literal):
-        value = term.toPython()
-        if isinstance(value, (bool, int, float)):
-            return value
-        if isinstance(value, Decimal):
-            return float(value)
-    return str(term)
-
-
-def _print_rows(header: list[str], rows: list[list[str]], fmt: str) -> None:
-    """Print rows as a table, CSV or JSON."""
-    if fmt == "json":
-        click.echo(json.dumps([dict(zip(header, r)) for r in rows], indent=2, ensure_ascii=False))
-    elif fmt == "csv":
+    rows = [["" if c is None else str(c) for c in r] for r in cells]
+    if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(header)
@@ -335,8 +331,8 @@ def entities(store_path: str | None, search: str | None, fmt: str) -> None:
     with errors(), open_store(store_path, must_exist=True) as store:
         found = api.entities(store, search)
     header = ["label", "type", "country", "wikidata", "articles", "aliases", "id"]
-    rows = [[e.label, e.type, e.country or "", e.wikidata or "", str(e.articles),
-             "|".join(e.aliases), e.id] for e in found]
+    rows: list[list[Any]] = [[e.label, e.type, e.country or "", e.wikidata or "", e.articles,
+                              "|".join(e.aliases), e.id] for e in found]
     _print_rows(header, rows, fmt)
 
 
