@@ -127,3 +127,12 @@ def test_a_former_or_vice_president_is_not_the_holder() -> None:
         assert sources(found) == {("KEN", "government")}, title
     assert sources(events("Kenya's new president accused Uganda of arming rebels.", day)) == {
         ("william-ruto", None)}
+
+
+def test_title_words_are_read_and_must_be_lower_case() -> None:
+    base = "kinds:\n  president: {offices: [President], titles: [president]}\nnot_holder: [former]\n"
+    kinds = parse_office_kinds("o.yaml", base + "title_words: [colonel, gen.]\n")
+    assert kinds.title_words == frozenset({"colonel", "gen."})
+    with pytest.raises(DataError, match="o.yaml: title_words must be a list of lower-case words"):
+        parse_office_kinds("o.yaml", base + "title_words: [Colonel]\n")
+    assert "colonel" in load_office_kinds().title_words

@@ -92,6 +92,7 @@ class MentionFinder:
                 continue
             taken.update(range(span.start, span.end))
             mentions.append(Mention(span.start_char, span.end_char, span.text, entity))
+        title_words = gaz.office_kinds.title_words if gaz.office_kinds else frozenset()
         for ent in doc.ents:
             if ent.label_ in UNKNOWN_NER and not taken.intersection(range(ent.start, ent.end)):
                 # "Zoran Djindjic's coalition": the name without its possessive ending
@@ -103,7 +104,7 @@ class MentionFinder:
                 # only a surname alone, or after a title ("Secretary Austin"): "Amadou Sangare"
                 # is not Bakary Sangare
                 given = [t for t in ent[:-1] if t.pos_ == "PROPN" and t.is_title
-                         and t.lower_ not in TITLE_WORDS]
+                         and t.lower_ not in title_words]
                 known = gaz.person_by_surname(ent[-1].text, day) \
                     if etype == "Person" and not given else None
                 if known is not None and cue not in (None, known.entity.country):
@@ -121,12 +122,6 @@ class MentionFinder:
         return mentions
 
 
-TITLE_WORDS = frozenset({"president", "secretary", "minister", "general", "colonel", "captain",
-                         "lieutenant", "major", "admiral", "marshal", "commander", "chancellor",
-                         "premier", "king", "queen", "prince", "sheikh", "emir", "ambassador",
-                         "senator", "governor", "mayor", "chief", "director", "envoy", "gen.",
-                         "col.", "lt.", "capt.", "maj.", "sen.", "gov.", "dr.", "mr.", "mrs.",
-                         "ms."})
 TITLE_BREAK_POS = {"PUNCT", "ADP", "DET", "VERB", "AUX", "CCONJ", "SCONJ", "PRON", "NUM"}
 
 

@@ -34,6 +34,7 @@ class OfficeKinds:
     offices: dict[str, str]  # lower-cased office name -> kind
     titles: dict[str, str]  # lower-case title -> kind
     not_holder: frozenset[str]  # modifiers of a title that name someone else than the holder
+    title_words: frozenset[str] = frozenset()  # words before a name that are no given name
 
     def kind_of(self, office: str, state_named: Callable[[str], str | None]
                 ) -> tuple[str, str] | None:
@@ -56,8 +57,10 @@ def parse_office_kinds(fname: str, text: str) -> OfficeKinds:
         return DataError(f"{fname}: {reason}")
 
     data = yaml.safe_load(text)
-    if not isinstance(data, dict) or set(data) != {"kinds", "not_holder"}:
-        raise fail("expected exactly the sections kinds and not_holder")
+    if not isinstance(data, dict) or not {"kinds", "not_holder"} <= set(data) <= {
+            "kinds", "not_holder", "title_words"}:
+        raise fail("expected exactly the sections kinds and not_holder (and, optionally, "
+                   "title_words)")
     if not isinstance(data["kinds"], dict) or not data["kinds"]:
         raise fail("kinds must map office kinds to their offices and titles")
     offices: dict[str, str] = {}
@@ -76,10 +79,14 @@ def parse_office_kinds(fname: str, text: str) -> OfficeKinds:
                 if (other := into.get(value.lower())) is not None:
                     raise fail(f"{key[:-1]} {value!r} belongs to both {other!r} and {kind!r}")
                 into[value.lower()] = kind
-    words = data["not_holder"]
-    if not isinstance(words, list) or not all(isinstance(w, str) and w == w.lower() for w in words):
-        raise fail("not_holder must be a list of lower-case words")
-    return OfficeKinds(offices, titles, frozenset(words))
+    lists = {}
+    for section in ("not_holder", "title_words"):
+        words = data.get(section, [])
+        if not isinstance(words, list) or not all(isinstance(w, str) and w == w.lower()
+                                                  for w in words):
+            raise fail(f"{section} must be a list of lower-case words")
+        lists[section] = frozenset(words)
+    return OfficeKinds(offices, titles, lists["not_holder"], lists["title_words"])
 
 
 @functools.lru_cache(maxsize=1)
